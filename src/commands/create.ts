@@ -1,0 +1,132 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { BerthError, describeErrno } from '../errors.js';
+import type { Globals } from '../cli/globals.js';
+import { loadBundle } from '../config/load.js';
+import { Store } from '../state/store.js';
+import { checkId } from '../state/id.js';
+import { readStat } from '../state/proc.js';
+import { ociState, type ContainerRecord } from '../state/record.js';
+import { containerPlan } from '../plan/container.js';
+import { runInit } from '../runtime/init-session.js';
+import { runHooks } from '../hooks/run.js';
+import { openCgroup, type Cgroup } from '../cgroups/index.js';
+import { native } from '../native/addon.js';
+import { SPEC_VERSION } from '../version.js';
+import { userInfo } from 'node:os';
+
+export interface CreateOptions {
+  id: string;
+  bundle: string;
+  pidFile?: string;
+  consoleSocket?: string;
+  noPivot: boolean;
+  preserveFds: number;
+}
+
+export interface Created {
+  rec: ContainerRecord;
+  store: Store;
+}
+
+function writePidFile(path: string, pid: number): void {
+  // Atomic like runc: engines poll for this file.
+  const tmp = `${path}.berth-${process.pid}`;
+  try {
+    writeFileSync(tmp, String(pid));
+    renameSync(tmp, path);
+  } catch (e) {
+    throw new BerthError(`write pid file ${path}: ${describeErrno(e)}`);
+  }
+}
+
+/**
+ * create (runtime.md "Create"): validate the bundle, claim the id, make the cgroup, start the
+ * native init with the plan, run the pre-pivot hooks when it asks, record the state and leave
+ * the init waiting for `start`. Any failure removes everything made so far.
+ */
+export async function createContainer(g: Globals, o: CreateOptions): Promise<Created> {
+  const id = checkId(o.id);
+  const bundle = loadBundle(o.bundle);
+  const store = new Store(g.root);
+  const config = bundle.config;
+  const cgroup: Cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
+  store.claim(id);
+  let cgroupMade = false;
+  try {
+    cgroup.create(config.linux?.resources);
+    cgroupMade = true;
+    const ops = containerPlan({
+      id,
+      bundle: bundle.dir,
+      rootfs: bundle.rootfs,
+      config,
+      startSocket: store.startSocket(id),
+      cgroupProcs: cgroup.procsFiles(),
+      cgroup: cgroup.record,
+      consoleSocket: o.consoleSocket,
+      noPivot: o.noPivot,
+      preserveFds: o.preserveFds,
+    });
+    const created = new Date().toISOString();
+    const rec: ContainerRecord = {
+      ociVersion: SPEC_VERSION,
+      id,
+      pid: 0,
+      initStartTime: 0,
+      bundle: bundle.dir,
+      rootfs: bundle.rootfs,
+      created,
+      owner: userInfo().username ?? '',
+      annotations: config.annotations ?? {},
+      config,
+      cgroup: cgroup.record,
+      namespaces: config.linux?.namespaces ?? [],
+      steps: ops.map((op) => op.what),
+    };
+    const session = runInit(ops, o.preserveFds, {
+      onHooks: (_name, pid) => {
+        const state = ociState({ ...rec, pid }, 'creating');
+        runHooks(config.hooks?.prestart, 'prestart', state);
+        runHooks(config.hooks?.createRuntime, 'createRuntime', state);
+        return JSON.stringify({ ...state, status: 'created' });
+      },
+    });
+    rec.pid = session.pid;
+    rec.initStartTime = readStat(session.pid)?.startTime ?? 0;
+    try {
+      store.save(rec);
+      if (o.pidFile) writePidFile(o.pidFile, session.pid);
+    } catch (e) {
+      try {
+        native().signalPid(session.pid, 9);
+        native().waitPid(session.pid);
+      } catch {
+        // gone
+      }
+      throw e;
+    }
+    return { rec, store };
+  } catch (e) {
+    if (cgroupMade) {
+      try {
+        cgroup.destroy();
+      } catch {
+        // best effort; reported below through the original error
+      }
+    }
+    store.remove(id);
+    throw e instanceof BerthError ? new BerthError(`create ${id}: ${e.message}`, e.exitCode) : e;
+  }
+}
+
+export default async function create(g: Globals, a: Record<string, any>): Promise<number> {
+  await createContainer(g, {
+    id: a.id,
+    bundle: a.bundle,
+    pidFile: a['pid-file'],
+    consoleSocket: a['console-socket'],
+    noPivot: a['no-pivot'],
+    preserveFds: a['preserve-fds'] ?? 0,
+  });
+  return 0;
+}

@@ -1,0 +1,70 @@
+import { rmSync } from 'node:fs';
+import { BerthError, errnoCode } from '../errors.js';
+import type { Globals } from '../cli/globals.js';
+import { Store } from '../state/store.js';
+import { withLock } from '../state/lock.js';
+import { statusOf } from '../state/status.js';
+import { isSameLiveProcess } from '../state/proc.js';
+import { ociState, type ContainerRecord } from '../state/record.js';
+import { native } from '../native/addon.js';
+import { reopenCgroup } from '../cgroups/index.js';
+import { runHooksWarnOnly } from '../hooks/run.js';
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** SIGKILL the init (and with a cgroup, everything in it) and wait until it is gone. */
+async function killAndWait(rec: ContainerRecord): Promise<void> {
+  try {
+    if (rec.cgroup) reopenCgroup(rec.cgroup).killAll(9);
+    native().signalPid(rec.pid, 9);
+  } catch (e) {
+    if (errnoCode(e) !== 'ESRCH') throw e;
+  }
+  for (let i = 0; i < 500 && isSameLiveProcess(rec.pid, rec.initStartTime); i++) await sleep(i < 20 ? 1 : 10);
+  if (isSameLiveProcess(rec.pid, rec.initStartTime)) throw new BerthError(`container init ${rec.pid} did not die after SIGKILL`);
+}
+
+/** Remove what the container had: poststop hooks, cgroup dirs it made, the state dir. */
+export function destroy(store: Store, rec: ContainerRecord): void {
+  runHooksWarnOnly(rec.config?.hooks?.poststop, 'poststop', ociState(rec, 'stopped'));
+  if (rec.cgroup) reopenCgroup(rec.cgroup).destroy();
+  store.remove(rec.id);
+}
+
+/**
+ * delete (runtime.md "Delete"): a stopped or created container is removed; a running or paused
+ * one only with --force (killed first). Safe to repeat; a missing container is an error except
+ * with --force (runc's behaviour, which the containerd shim relies on).
+ */
+export async function deleteContainer(g: Globals, id: string, force: boolean): Promise<void> {
+  const store = new Store(g.root);
+  if (!store.exists(id)) {
+    // A half-made dir (create died before state.json) is removed too.
+    rmSync(store.dir(id), { recursive: true, force: true });
+    if (force) return;
+    throw new BerthError(`container ${id} does not exist`);
+  }
+  await withLock(store, id, async () => {
+    const rec = store.load(id);
+    const status = await statusOf(store, rec);
+    if (status === 'running' || status === 'paused') {
+      if (!force) throw new BerthError(`cannot delete container ${id} that is not stopped: ${status}`);
+      if (status === 'paused' && rec.cgroup) {
+        const cg = reopenCgroup(rec.cgroup);
+        cg.killAll(9);
+        cg.thaw();
+      }
+      await killAndWait(rec);
+    } else if (status === 'created') {
+      await killAndWait(rec);
+    }
+    destroy(store, rec);
+  });
+}
+
+export default async function del(g: Globals, a: Record<string, any>): Promise<number> {
+  await deleteContainer(g, a.id, a.force);
+  return 0;
+}

@@ -1,0 +1,101 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { BerthError, describeErrno } from '../errors.js';
+import type { Globals } from '../cli/globals.js';
+import { Store } from '../state/store.js';
+import { statusOf } from '../state/status.js';
+import { execPlan } from '../plan/exec.js';
+import { runInit } from '../runtime/init-session.js';
+import { native } from '../native/addon.js';
+import { reopenCgroup } from '../cgroups/index.js';
+import { validateProcess } from '../validate/config.js';
+import { CAPABILITIES } from '../plan/capabilities.js';
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
+
+/** The process to run: --process FILE, or the container's process with the command line's changes (runc). */
+export function execProcess(a: Record<string, any>, containerProcess: any): any {
+  if (a.process) {
+    let doc: any;
+    try {
+      doc = JSON.parse(a.process === '-' ? readFileSync(0, 'utf8') : readFileSync(a.process, 'utf8'));
+    } catch (e) {
+      throw new BerthError(`exec --process ${a.process}: ${e instanceof SyntaxError ? `invalid JSON: ${e.message}` : describeErrno(e)}`);
+    }
+    const { errors } = validateProcess(doc, { file: 'process.json' });
+    if (errors.length > 0) throw new BerthError(errors[0]!);
+    if (!doc.capabilities && containerProcess?.capabilities) doc.capabilities = containerProcess.capabilities;
+    return doc;
+  }
+  const args: string[] = (a.command ?? []).map(String);
+  if (args.length === 0) throw new BerthError('exec: a command to run is required (or --process FILE)');
+  const p: any = structuredClone(containerProcess ?? {});
+  p.args = args;
+  p.terminal = Boolean(a.tty);
+  if (a.cwd) p.cwd = a.cwd;
+  if (a.env) p.env = [...(p.env ?? []), ...a.env];
+  if (a.user) {
+    const [uid, gid] = String(a.user).split(':');
+    if (!/^\d+$/.test(uid ?? '') || (gid !== undefined && !/^\d+$/.test(gid))) throw new BerthError(`exec --user ${a.user}: must be uid[:gid] (numbers)`);
+    p.user = { ...(p.user ?? {}), uid: Number(uid), gid: gid === undefined ? 0 : Number(gid) };
+  }
+  if (a['additional-gids']) p.user = { ...(p.user ?? { uid: 0, gid: 0 }), additionalGids: a['additional-gids'] };
+  if (a.cap) {
+    for (const c of a.cap as string[]) {
+      const name = c.toUpperCase().startsWith('CAP_') ? c.toUpperCase() : `CAP_${c.toUpperCase()}`;
+      if (!CAPABILITIES.includes(name)) throw new BerthError(`exec --cap ${c}: unknown capability`);
+      p.capabilities ??= {};
+      for (const set of ['bounding', 'effective', 'permitted', 'inheritable', 'ambient']) {
+        p.capabilities[set] = [...new Set([...(p.capabilities[set] ?? []), name])];
+      }
+    }
+  }
+  if (a['no-new-privs']) p.noNewPrivileges = true;
+  if (a.apparmor) p.apparmorProfile = a.apparmor;
+  if (a['process-label']) p.selinuxLabel = a['process-label'];
+  return p;
+}
+
+/** exec (runc): a new process in a created, running (or, with --ignore-paused, paused) container. */
+export default async function exec(g: Globals, a: Record<string, any>): Promise<number> {
+  const store = new Store(g.root);
+  const id: string = a.id;
+  const rec = store.load(id);
+  const status = await statusOf(store, rec);
+  if (status === 'stopped') throw new BerthError(`cannot exec in a stopped container`);
+  if (status === 'paused' && !a['ignore-paused']) throw new BerthError(`cannot exec in a paused container (use --ignore-paused)`);
+  const proc = execProcess(a, rec.config.process);
+  if (proc.terminal && !a['console-socket']) throw new BerthError('exec: a terminal needs --console-socket');
+  const ops = execPlan({
+    initPid: rec.pid,
+    namespaces: rec.namespaces,
+    cgroupProcs: rec.cgroup ? reopenCgroup(rec.cgroup).procsFiles() : [],
+    process: proc,
+    linux: rec.config.linux,
+    consoleSocket: a['console-socket'],
+    preserveFds: a['preserve-fds'] ?? 0,
+  });
+  let session;
+  try {
+    session = runInit(ops, a['preserve-fds'] ?? 0);
+  } catch (e) {
+    throw e instanceof BerthError ? new BerthError(`exec ${id}: ${e.message}`) : e;
+  }
+  if (a['pid-file']) {
+    const tmp = `${a['pid-file']}.berth-${process.pid}`;
+    writeFileSync(tmp, String(session.pid));
+    renameSync(tmp, a['pid-file']);
+  }
+  if (a.detach) return 0;
+  const forward = (sig: NodeJS.Signals) => {
+    try {
+      native().signalPid(session.pid, constants.signals[sig]);
+    } catch {
+      // exited
+    }
+  };
+  for (const s of FORWARDED) process.on(s, forward);
+  const st = await native().waitPidAsync(session.pid);
+  for (const s of FORWARDED) process.off(s, forward);
+  return st.signal ? 128 + st.signal : (st.code ?? 0);
+}

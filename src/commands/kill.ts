@@ -1,0 +1,31 @@
+import { BerthError, errnoCode } from '../errors.js';
+import type { Globals } from '../cli/globals.js';
+import { Store } from '../state/store.js';
+import { statusOf } from '../state/status.js';
+import { parseSignal } from '../cli/signals.js';
+import { native } from '../native/addon.js';
+import { reopenCgroup } from '../cgroups/index.js';
+
+/**
+ * kill (runtime.md "Kill"): signal the init through a pidfd (no pid-reuse race after the live
+ * status check); `--all` signals every process in the container's cgroup.
+ */
+export default async function kill(g: Globals, a: Record<string, any>): Promise<number> {
+  const store = new Store(g.root);
+  const rec = store.load(a.id);
+  const sig = parseSignal(String(a.signal ?? 'SIGTERM'));
+  const status = await statusOf(store, rec);
+  if (a.all) {
+    if (!rec.cgroup) throw new BerthError(`kill --all ${a.id}: the container has no cgroup`);
+    reopenCgroup(rec.cgroup).killAll(sig);
+    return 0;
+  }
+  if (status === 'stopped') throw new BerthError('container not running');
+  try {
+    native().signalPid(rec.pid, sig);
+  } catch (e) {
+    if (errnoCode(e) === 'ESRCH') throw new BerthError('container not running');
+    throw e;
+  }
+  return 0;
+}

@@ -1,0 +1,30 @@
+import type { Globals } from '../cli/globals.js';
+import { Store } from '../state/store.js';
+import { statusOf } from '../state/status.js';
+
+/** list: runc's table (ID PID STATUS BUNDLE CREATED OWNER), JSON, or ids only (-q). */
+export default async function list(g: Globals, a: Record<string, any>): Promise<number> {
+  const store = new Store(g.root);
+  const rows: { ociVersion: string; id: string; pid: number; status: string; bundle: string; rootfs: string; created: string; owner: string; annotations?: Record<string, string> }[] = [];
+  for (const id of store.ids()) {
+    let rec;
+    try {
+      rec = store.load(id);
+    } catch {
+      continue; // removed while listing
+    }
+    const status = await statusOf(store, rec);
+    const { ociVersion, bundle, rootfs, created, owner, annotations } = rec;
+    rows.push({ ociVersion, id, pid: status === 'stopped' ? 0 : rec.pid, status, bundle, rootfs, created, owner, annotations });
+  }
+  if (a.quiet) {
+    for (const r of rows) process.stdout.write(`${r.id}\n`);
+  } else if (a.format === 'json') {
+    process.stdout.write(JSON.stringify(rows) + '\n');
+  } else {
+    const table = [['ID', 'PID', 'STATUS', 'BUNDLE', 'CREATED', 'OWNER'], ...rows.map((r) => [r.id, String(r.pid), r.status, r.bundle, r.created, r.owner])];
+    const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+    for (const row of table) process.stdout.write(row.map((cell, c) => (c < row.length - 1 ? cell.padEnd(widths[c]! + 3) : cell)).join('') + '\n');
+  }
+  return 0;
+}

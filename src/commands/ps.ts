@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import { BerthError } from '../errors.js';
+import type { Globals } from '../cli/globals.js';
+import { Store } from '../state/store.js';
+import { reopenCgroup } from '../cgroups/index.js';
+
+/** ps: the host pids in the container's cgroup; `--format json` is what containerd reads. */
+export default async function ps(g: Globals, a: Record<string, any>): Promise<number> {
+  const store = new Store(g.root);
+  const rec = store.load(a.id);
+  if (!rec.cgroup) throw new BerthError(`ps ${a.id}: the container has no cgroup`);
+  const pids = reopenCgroup(rec.cgroup).pids().sort((x, y) => x - y);
+  if (a.format === 'json') {
+    process.stdout.write(JSON.stringify(pids) + '\n');
+    return 0;
+  }
+  const psArgs: string[] = a['ps-args']?.length ? a['ps-args'] : ['-ef'];
+  const r = spawnSync('ps', psArgs, { encoding: 'utf8' });
+  if (r.status !== 0 || r.error) throw new BerthError(`ps ${psArgs.join(' ')}: ${r.stderr?.trim() || r.error?.message || 'failed'}`);
+  const lines = r.stdout.split('\n');
+  const header = lines[0] ?? '';
+  const pidCol = header.trim().split(/\s+/).indexOf('PID');
+  if (pidCol < 0) throw new BerthError('ps output has no PID column');
+  const want = new Set(pids);
+  process.stdout.write(header + '\n');
+  for (const line of lines.slice(1)) {
+    const pid = Number(line.trim().split(/\s+/)[pidCol]);
+    if (want.has(pid)) process.stdout.write(line + '\n');
+  }
+  return 0;
+}

@@ -1,0 +1,53 @@
+import { constants } from 'node:os';
+import type { Globals } from '../cli/globals.js';
+import { createContainer } from './create.js';
+import { startContainer } from './start.js';
+import { deleteContainer } from './delete.js';
+import { native } from '../native/addon.js';
+import { log } from '../log/logger.js';
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
+
+/**
+ * run = create + start + wait (DESIGN-NOTES §1): signals this process gets are forwarded to the
+ * container init; the exit status is the container's (128+N for signal N); the container is
+ * deleted afterwards unless --detach or --keep.
+ */
+export default async function run(g: Globals, a: Record<string, any>): Promise<number> {
+  const id: string = a.id;
+  const { rec } = await createContainer(g, {
+    id,
+    bundle: a.bundle,
+    pidFile: a['pid-file'],
+    consoleSocket: a['console-socket'],
+    noPivot: a['no-pivot'],
+    preserveFds: a['preserve-fds'] ?? 0,
+  });
+  try {
+    await startContainer(g, id);
+  } catch (e) {
+    await deleteContainer(g, id, true).catch(() => undefined);
+    throw e;
+  }
+  if (a.detach) return 0;
+
+  const forward = (sig: NodeJS.Signals) => {
+    try {
+      native().signalPid(rec.pid, constants.signals[sig]);
+    } catch {
+      // exited meanwhile
+    }
+  };
+  for (const s of FORWARDED) process.on(s, forward);
+  const status = await native().waitPidAsync(rec.pid);
+  for (const s of FORWARDED) process.off(s, forward);
+  const code = status.signal ? 128 + status.signal : (status.code ?? 0);
+  if (!a.keep) {
+    try {
+      await deleteContainer(g, id, true);
+    } catch (e) {
+      log.warn(`delete ${id}: ${(e as Error).message}`);
+    }
+  }
+  return code;
+}

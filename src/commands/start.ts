@@ -1,0 +1,47 @@
+import { unlinkSync } from 'node:fs';
+import { BerthError, errnoCode } from '../errors.js';
+import type { Globals } from '../cli/globals.js';
+import { Store } from '../state/store.js';
+import { withLock } from '../state/lock.js';
+import { statusOf } from '../state/status.js';
+import { ociState } from '../state/record.js';
+import { native } from '../native/addon.js';
+import { runHooksWarnOnly } from '../hooks/run.js';
+import { renderInitError } from '../runtime/init-errors.js';
+
+/**
+ * start (runtime.md "Start"): only a `created` container; release its init (which execs the
+ * user's program), then run poststart hooks. The start socket is removed first, so a second
+ * start fails even if it races this one.
+ */
+export async function startContainer(g: Globals, id: string): Promise<void> {
+  const store = new Store(g.root);
+  await withLock(store, id, async () => {
+    const rec = store.load(id);
+    const status = await statusOf(store, rec);
+    if (status !== 'created') throw new BerthError(`cannot start a container that is ${status}`);
+    const sock = store.startSocket(id);
+    try {
+      native().startContainer(sock, 30_000);
+    } catch (e: any) {
+      if (e?.initError) {
+        const steps = (rec.steps ?? []).map((what) => ({ what }));
+        throw new BerthError(`start ${id}: ${renderInitError(steps, String(e.initError).split('\t').slice(1))}`);
+      }
+      if (errnoCode(e) === 'ECONNREFUSED' || errnoCode(e) === 'ENOENT') throw new BerthError(`cannot start container ${id}: its init is not waiting`);
+      throw e;
+    } finally {
+      try {
+        unlinkSync(sock);
+      } catch (e) {
+        if (errnoCode(e) !== 'ENOENT') throw e;
+      }
+    }
+    runHooksWarnOnly(rec.config.hooks?.poststart, 'poststart', ociState(rec, 'running'));
+  });
+}
+
+export default async function start(g: Globals, a: Record<string, any>): Promise<number> {
+  await startContainer(g, a.id);
+  return 0;
+}

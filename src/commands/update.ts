@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { BerthError, describeErrno } from '../errors.js';
+import type { Globals } from '../cli/globals.js';
+import { Store } from '../state/store.js';
+import { withLock } from '../state/lock.js';
+import { reopenCgroup } from '../cgroups/index.js';
+
+function num(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new BerthError(`update --${flag}: ${JSON.stringify(v)} is not a number`);
+  return n;
+}
+
+/** runc's update flags → a linux.resources object. */
+export function resourcesFromFlags(a: Record<string, any>): any {
+  const r: any = {};
+  const mem = { limit: num(a.memory, 'memory'), reservation: num(a['memory-reservation'], 'memory-reservation'), swap: num(a['memory-swap'], 'memory-swap') };
+  if (Object.values(mem).some((v) => v !== undefined)) r.memory = mem;
+  const cpu = {
+    shares: num(a['cpu-shares'], 'cpu-shares'),
+    quota: num(a['cpu-quota'], 'cpu-quota'),
+    period: num(a['cpu-period'], 'cpu-period'),
+    burst: num(a['cpu-burst'], 'cpu-burst'),
+    realtimePeriod: num(a['cpu-rt-period'], 'cpu-rt-period'),
+    realtimeRuntime: num(a['cpu-rt-runtime'], 'cpu-rt-runtime'),
+    idle: num(a['cpu-idle'], 'cpu-idle'),
+    cpus: a['cpuset-cpus'],
+    mems: a['cpuset-mems'],
+  };
+  if (Object.values(cpu).some((v) => v !== undefined)) r.cpu = cpu;
+  const pids = num(a['pids-limit'], 'pids-limit');
+  if (pids !== undefined) r.pids = { limit: pids };
+  const w = num(a['blkio-weight'], 'blkio-weight');
+  if (w !== undefined) r.blockIO = { weight: w };
+  return JSON.parse(JSON.stringify(r));
+}
+
+/** update: change the resources of a live container (-r FILE|- takes containerd's JSON). */
+export default async function update(g: Globals, a: Record<string, any>): Promise<number> {
+  const store = new Store(g.root);
+  let resources: any;
+  if (a.resources) {
+    try {
+      resources = JSON.parse(readFileSync(a.resources === '-' ? 0 : a.resources, 'utf8'));
+    } catch (e) {
+      throw new BerthError(`update --resources: ${e instanceof SyntaxError ? `invalid JSON: ${e.message}` : describeErrno(e)}`);
+    }
+  } else {
+    resources = resourcesFromFlags(a);
+  }
+  await withLock(store, a.id, async () => {
+    const rec = store.load(a.id);
+    if (!rec.cgroup) throw new BerthError(`update ${a.id}: the container has no cgroup`);
+    reopenCgroup(rec.cgroup).update(resources);
+    rec.config.linux = { ...(rec.config.linux ?? {}), resources: { ...(rec.config.linux?.resources ?? {}), ...resources } };
+    store.save(rec);
+  });
+  return 0;
+}

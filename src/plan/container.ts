@@ -1,0 +1,76 @@
+import { BerthError } from '../errors.js';
+import { namespacePlan, rootMapped } from './namespaces.js';
+import { afterPivotOps, rootfsOps, switchRootOps } from './rootfs.js';
+import { credentialOps, execOps, privilegedProcessOps } from './process.js';
+import { hookOps, runHookOps } from './hooks.js';
+import type { PlanOp } from './ops.js';
+
+export interface ContainerPlanInput {
+  id: string;
+  bundle: string;
+  rootfs: string;
+  config: any;
+  /** Absolute path of the start socket in the state dir. */
+  startSocket: string;
+  /** cgroup.procs files the init joins before cloning. */
+  cgroupProcs: string[];
+  /** The container's cgroup (layout and dirs), for mounts of type "cgroup". */
+  cgroup?: { layout: string; paths: Record<string, string> };
+  consoleSocket?: string;
+  noPivot: boolean;
+  preserveFds: number;
+  /** A prebuilt SECCOMP op (seccomp issue); none means no filter. */
+  seccomp?: PlanOp;
+}
+
+/**
+ * The whole container: stage A (host side) joins the cgroup and namespaces and clones the init;
+ * stage B builds the rootfs, switches root, sets up the process, waits for `start`, execs.
+ * Pure: every decision is here, the native init only carries it out.
+ */
+export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
+  const { config } = inp;
+  const linux = config.linux ?? {};
+  const proc = config.process;
+  if (!proc) throw new BerthError('config.json: /process: is required to create a container');
+  const ns = namespacePlan(linux);
+  if (config.hostname !== undefined && config.hostname !== '' && !(ns.cloneFlags & 0x04000000)) {
+    throw new BerthError('config.json: /hostname: setting a hostname needs a new uts namespace');
+  }
+
+  const a: PlanOp[] = [];
+  if (inp.consoleSocket) a.push({ op: 'CONSOLE_CONNECT', args: [inp.consoleSocket], what: `connect to console socket ${inp.consoleSocket}` });
+  a.push({ op: 'START_LISTEN', args: [inp.startSocket], what: `listen on ${inp.startSocket}` });
+  for (const f of inp.cgroupProcs) a.push({ op: 'CGROUP_JOIN', args: [f], what: `join cgroup ${f.replace(/\/cgroup\.procs$/, '')}` });
+  a.push(...ns.before);
+  a.push({ op: 'CLONE', args: [String(ns.cloneFlags)], what: 'clone the container init' });
+
+  const b: PlanOp[] = [];
+  if (ns.newUserns && rootMapped(linux)) b.push({ op: 'BECOME_ROOT', args: [], what: 'become root in the user namespace' });
+  b.push({ op: 'SETSID', args: [], what: 'start a new session' });
+  const rootIn = { rootfs: inp.rootfs, bundle: inp.bundle, config, noPivot: inp.noPivot, newUserns: ns.newUserns, cgroup: inp.cgroup };
+  b.push(...rootfsOps(rootIn));
+  b.push(...hookOps(config.hooks));
+  b.push(...switchRootOps(rootIn));
+  b.push(...afterPivotOps(config));
+  if (config.hostname) b.push({ op: 'SETHOSTNAME', args: [config.hostname], what: `set hostname ${config.hostname}` });
+  if (config.domainname) b.push({ op: 'SETDOMAINNAME', args: [config.domainname], what: `set domainname ${config.domainname}` });
+  for (const [key, value] of Object.entries(linux.sysctl ?? {})) {
+    b.push({ op: 'WRITE_FILE', args: [`/proc/sys/${key.replace(/\./g, '/')}`, String(value)], what: `set sysctl ${key}=${value}` });
+  }
+  const procIn = { process: proc, linux, preserveFds: inp.preserveFds, setgroupsAllowed: true, jsonPath: 'config.json' };
+  b.push(...privilegedProcessOps(procIn));
+  if (proc.terminal) {
+    if (!inp.consoleSocket) throw new BerthError('config.json: /process/terminal: a terminal needs --console-socket');
+    const size = proc.consoleSize ?? {};
+    b.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0)], what: 'set up the console' });
+  }
+  b.push(...credentialOps(procIn));
+  const beforeExec: PlanOp[] = [
+    { op: 'READY', args: [], what: 'report ready' },
+    { op: 'WAIT_START', args: [], what: 'wait for start' },
+    ...runHookOps(config.hooks?.startContainer, 'startContainer'),
+  ];
+  b.push(...execOps(procIn, beforeExec, inp.seccomp));
+  return [...a, ...b];
+}

@@ -1,0 +1,54 @@
+import { statSync } from 'node:fs';
+import { JOIN_ORDER, NAMESPACES } from './linux.js';
+import { credentialOps, execOps, privilegedProcessOps } from './process.js';
+import type { PlanOp } from './ops.js';
+
+export interface ExecPlanInput {
+  /** The container init's pid: its /proc/PID/ns/* are joined. */
+  initPid: number;
+  namespaces: { type: string }[];
+  cgroupProcs: string[];
+  process: any;
+  linux: any;
+  consoleSocket?: string;
+  preserveFds: number;
+  seccomp?: PlanOp;
+}
+
+function sameNamespace(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.ino === y.ino && x.dev === y.dev;
+  } catch {
+    return false;
+  }
+}
+
+/** exec: join every namespace and the cgroup of the container, then set up and exec the process. */
+export function execPlan(inp: ExecPlanInput): PlanOp[] {
+  const ops: PlanOp[] = [];
+  if (inp.consoleSocket) ops.push({ op: 'CONSOLE_CONNECT', args: [inp.consoleSocket], what: `connect to console socket ${inp.consoleSocket}` });
+  for (const f of inp.cgroupProcs) ops.push({ op: 'CGROUP_JOIN', args: [f], what: `join cgroup ${f.replace(/\/cgroup\.procs$/, '')}` });
+  const types = new Set(inp.namespaces.map((n) => n.type));
+  for (const type of JOIN_ORDER) {
+    if (!types.has(type)) continue;
+    const info = NAMESPACES[type]!;
+    const path = `/proc/${inp.initPid}/ns/${info.proc}`;
+    // setns into the namespace we are already in fails for user namespaces; skip any such.
+    if (sameNamespace(path, `/proc/self/ns/${info.proc}`)) continue;
+    ops.push({ op: 'SETNS', args: [path, String(info.flag)], what: `join ${type} namespace of the container` });
+  }
+  ops.push({ op: 'CLONE', args: ['0'], what: 'start the exec process' });
+  const p = inp.process;
+  if (p.terminal) ops.push({ op: 'SETSID', args: [], what: 'start a new session' });
+  const procIn = { process: p, linux: inp.linux, preserveFds: inp.preserveFds, setgroupsAllowed: true, jsonPath: 'process.json' };
+  ops.push(...privilegedProcessOps(procIn));
+  if (p.terminal) {
+    const size = p.consoleSize ?? {};
+    ops.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0)], what: 'set up the console' });
+  }
+  ops.push(...credentialOps(procIn));
+  ops.push(...execOps(procIn, [], inp.seccomp));
+  return ops;
+}

@@ -1,0 +1,58 @@
+import { BerthError } from '../errors.js';
+import { CLONE, JOIN_ORDER, NAMESPACES } from './linux.js';
+import type { PlanOp } from './ops.js';
+
+export interface NamespacePlan {
+  /** Ops run by stage A before the clone (joins, time namespace). */
+  before: PlanOp[];
+  /** Flags for the clone that makes the container init. */
+  cloneFlags: number;
+  newUserns: boolean;
+  newMountns: boolean;
+}
+
+function idMap(maps: any[] | undefined): string {
+  return (maps ?? []).map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('');
+}
+
+/** linux.namespaces → setns/unshare ops and clone flags (config-linux.md "Namespaces"). */
+export function namespacePlan(linux: any): NamespacePlan {
+  const list: any[] = linux?.namespaces ?? [];
+  const byType = new Map<string, any>(list.map((n) => [n.type, n]));
+  const before: PlanOp[] = [];
+  let cloneFlags = 0;
+  for (const type of JOIN_ORDER) {
+    const ns = byType.get(type);
+    if (!ns) continue;
+    const info = NAMESPACES[type]!;
+    if (ns.path) {
+      before.push({ op: 'SETNS', args: [ns.path, String(info.flag)], what: `join ${type} namespace ${ns.path}` });
+    } else if (type === 'time') {
+      before.push({ op: 'UNSHARE', args: [String(CLONE.NEWTIME)], what: 'create time namespace' });
+      const offsets = linux.timeOffsets ?? {};
+      const lines = Object.entries(offsets)
+        .map(([clock, o]: [string, any]) => `${clock} ${o.secs ?? 0} ${o.nanosecs ?? 0}\n`)
+        .join('');
+      if (lines) before.push({ op: 'WRITE_FILE', args: ['/proc/self/timens_offsets', lines], what: 'set time namespace offsets' });
+    } else {
+      cloneFlags |= info.flag;
+    }
+  }
+  const newUserns = (cloneFlags & CLONE.NEWUSER) !== 0;
+  if (newUserns) {
+    before.push({
+      op: 'USERNS_MAPS',
+      args: [idMap(linux.uidMappings), idMap(linux.gidMappings), ''],
+      what: 'write user namespace id maps',
+    });
+  }
+  const newMountns = (cloneFlags & CLONE.NEWNS) !== 0;
+  if (!byType.has('mount')) throw new BerthError('config.json: /linux/namespaces: berth needs a mount namespace (add {"type": "mount"})');
+  return { before, cloneFlags, newUserns, newMountns };
+}
+
+/** Is container id 0 (root) mapped in both maps? Then the init becomes root in its namespace. */
+export function rootMapped(linux: any): boolean {
+  const has0 = (maps: any[] | undefined) => (maps ?? []).some((m) => m.containerID === 0 && m.size > 0);
+  return has0(linux?.uidMappings) && has0(linux?.gidMappings);
+}

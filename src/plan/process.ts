@@ -1,0 +1,100 @@
+import { posix } from 'node:path';
+import { BerthError } from '../errors.js';
+import { capMask } from './capabilities.js';
+import { IOPRIO_CLASSES, PERSONALITY, RLIMITS, SCHED_FLAGS, SCHED_POLICIES } from './linux.js';
+import type { PlanOp } from './ops.js';
+
+export interface ProcessInput {
+  process: any;
+  linux: any;
+  /** fds 3..3+preserveFds-1 stay open in the container. */
+  preserveFds: number;
+  /** setgroups is denied in a user namespace whose gid map was written without it. */
+  setgroupsAllowed: boolean;
+  /** Where the plan runs (create or exec), for JSON paths in errors. */
+  jsonPath: string;
+}
+
+/** Environment with HOME set (runc sets it from the user when missing) and LISTEN_FDS kept. */
+export function processEnv(process: any): string[] {
+  const env: string[] = [...(process.env ?? [])];
+  if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${(process.user?.uid ?? 0) === 0 ? '/root' : '/'}`);
+  return env;
+}
+
+/** Process attributes set while still privileged (before the user switch). */
+export function privilegedProcessOps(inp: ProcessInput): PlanOp[] {
+  const p = inp.process;
+  const ops: PlanOp[] = [];
+  if (p.oomScoreAdj !== undefined) ops.push({ op: 'OOM_SCORE_ADJ', args: [String(p.oomScoreAdj)], what: `set oom_score_adj ${p.oomScoreAdj}` });
+  if (inp.linux?.personality) {
+    const dom = PERSONALITY[inp.linux.personality.domain];
+    if (dom === undefined) throw new BerthError(`${inp.jsonPath}: /linux/personality/domain: unsupported domain ${inp.linux.personality.domain}`);
+    ops.push({ op: 'PERSONALITY', args: [String(dom)], what: `set personality ${inp.linux.personality.domain}` });
+  }
+  if (p.scheduler) {
+    const s = p.scheduler;
+    const flags = (s.flags ?? []).reduce((acc: number, f: string) => acc | (SCHED_FLAGS[f] ?? 0), 0);
+    ops.push({
+      op: 'SCHEDULER',
+      args: [String(SCHED_POLICIES[s.policy] ?? 0), String(s.nice ?? 0), String(s.priority ?? 0), String(flags), String(s.runtime ?? 0), String(s.deadline ?? 0), String(s.period ?? 0)],
+      what: `set scheduler ${s.policy}`,
+    });
+  }
+  if (p.ioPriority) {
+    ops.push({ op: 'IOPRIO', args: [String(IOPRIO_CLASSES[p.ioPriority.class] ?? 0), String(p.ioPriority.priority ?? 0)], what: `set io priority ${p.ioPriority.class}` });
+  }
+  for (const r of p.rlimits ?? []) {
+    const res = RLIMITS[r.type];
+    if (res === undefined) throw new BerthError(`${inp.jsonPath}: rlimit type ${r.type} is not known to this kernel`);
+    ops.push({ op: 'RLIMIT', args: [String(res), BigInt(r.soft).toString(), BigInt(r.hard).toString()], what: `set rlimit ${r.type} (soft ${r.soft}, hard ${r.hard})` });
+  }
+  if (p.apparmorProfile) {
+    ops.push({ op: 'WRITE_FILE', args: ['/proc/self/attr/apparmor/exec', `exec ${p.apparmorProfile}`], what: `set apparmor profile ${p.apparmorProfile}` });
+  }
+  if (p.selinuxLabel) {
+    ops.push({ op: 'WRITE_FILE', args: ['/proc/self/attr/exec', p.selinuxLabel], what: `set selinux label ${p.selinuxLabel}` });
+  }
+  return ops;
+}
+
+/** User switch and capabilities (DESIGN-NOTES §3 order). */
+export function credentialOps(inp: ProcessInput): PlanOp[] {
+  const p = inp.process;
+  const user = p.user ?? { uid: 0, gid: 0 };
+  const caps = p.capabilities ?? {};
+  const ops: PlanOp[] = [];
+  if (user.umask !== undefined) ops.push({ op: 'UMASK', args: [Number(user.umask).toString(8)], what: `set umask ${Number(user.umask).toString(8)}` });
+  ops.push({ op: 'CAP_BOUNDING', args: [capMask(caps.bounding)], what: 'drop bounding capabilities' });
+  ops.push({ op: 'KEEPCAPS', args: [], what: 'keep capabilities across setuid' });
+  if (inp.setgroupsAllowed) {
+    const gids = (user.additionalGids ?? []).map(String).join(',');
+    ops.push({ op: 'SETGROUPS', args: [gids], what: `set additional groups [${gids}]` });
+  }
+  ops.push({ op: 'SETRESGID', args: [String(user.gid ?? 0)], what: `set gid ${user.gid ?? 0}` });
+  ops.push({ op: 'SETRESUID', args: [String(user.uid ?? 0)], what: `set uid ${user.uid ?? 0}` });
+  ops.push({
+    op: 'CAPS',
+    args: [capMask(caps.effective), capMask(caps.permitted), capMask(caps.inheritable), capMask(caps.ambient)],
+    what: 'set capabilities',
+  });
+  return ops;
+}
+
+/** cwd, fds, the final hardening and the exec itself. `beforeExec` goes between (start sync, hooks). */
+export function execOps(inp: ProcessInput, beforeExec: PlanOp[], seccomp?: PlanOp): PlanOp[] {
+  const p = inp.process;
+  const cwd = posix.normalize(p.cwd ?? '/');
+  const ops: PlanOp[] = [
+    { op: 'CHDIR', args: [cwd], what: `chdir to ${cwd}` },
+    { op: 'CLOSE_FDS', args: [String(3 + inp.preserveFds)], what: 'close inherited fds' },
+    ...beforeExec,
+  ];
+  if (p.noNewPrivileges) ops.push({ op: 'NO_NEW_PRIVS', args: [], what: 'set no_new_privs' });
+  if (seccomp) ops.push(seccomp);
+  const args: string[] = p.args ?? [];
+  if (args.length === 0) throw new BerthError(`${inp.jsonPath}: /process/args: must name the program to run`);
+  const env = processEnv(p);
+  ops.push({ op: 'EXEC', args: [args[0]!, String(args.length), ...args, ...env], what: `exec ${args[0]}` });
+  return ops;
+}

@@ -1,0 +1,169 @@
+import { statSync } from 'node:fs';
+import { posix } from 'node:path';
+import { BerthError } from '../errors.js';
+import { MS } from './linux.js';
+import { parseMountOptions } from './mount-options.js';
+import { containerDevices, DEFAULT_SYMLINKS, deviceMode } from './devices.js';
+import type { PlanOp } from './ops.js';
+
+export interface RootfsInput {
+  rootfs: string;
+  bundle: string;
+  config: any;
+  noPivot: boolean;
+  /** True when the container gets a new user namespace: mknod is not allowed there. */
+  newUserns: boolean;
+  /** The container's cgroup (layout and host dirs), for a mount of type "cgroup". */
+  cgroup?: { layout: string; paths: Record<string, string> };
+}
+
+/** Inside-root path without the leading "/" (mount destinations are relative to "/"). */
+function rel(p: string): string {
+  return posix.normalize('/' + p).replace(/^\/+/, '') || '.';
+}
+
+const PROPAGATION_OF_ROOT: Record<string, number> = {
+  private: MS.PRIVATE, rprivate: MS.PRIVATE | MS.REC, slave: MS.SLAVE, rslave: MS.SLAVE | MS.REC,
+  shared: MS.SLAVE | MS.REC, rshared: MS.SLAVE | MS.REC, unbindable: MS.UNBINDABLE, runbindable: MS.UNBINDABLE | MS.REC,
+};
+
+function isDirOrMissing(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A mount of type "cgroup" shows the container its own cgroups: on a unified host a cgroup2
+ * mount; on v1/hybrid a tmpfs with each controller's container dir bound under it (runc).
+ */
+function cgroupMountOps(root: string, m: any, cg: RootfsInput['cgroup']): PlanOp[] {
+  const dst = rel(m.destination);
+  const o = parseMountOptions(m.options);
+  const at = posix.normalize('/' + m.destination);
+  if (!cg || cg.layout === 'unified') {
+    return [{ op: 'MOUNT_IN_ROOT', args: [root, 'cgroup2', dst, 'cgroup2', String(o.flags), '', 'dir'], what: `mount cgroup2 on ${at}` }];
+  }
+  const ops: PlanOp[] = [
+    { op: 'MOUNT_IN_ROOT', args: [root, 'tmpfs', dst, 'tmpfs', String(o.flags & ~MS.RDONLY), 'mode=755', 'dir'], what: `mount tmpfs on ${at}` },
+  ];
+  for (const [ctrl, dir] of Object.entries(cg.paths).sort()) {
+    const name = ctrl === '' ? 'unified' : ctrl.replace(/^name=/, '');
+    const sub = posix.join(dst, name);
+    ops.push({ op: 'MOUNT_IN_ROOT', args: [root, dir, sub, '', String(MS.BIND | MS.REC), '', 'dir'], what: `bind cgroup ${dir} on ${posix.join(at, name)}` });
+    ops.push({ op: 'MOUNT_IN_ROOT', args: [root, '', sub, '', String(MS.BIND | MS.REMOUNT | (o.flags & ~(MS.BIND | MS.REC))), '', 'dir'], what: `remount ${posix.join(at, name)}` });
+  }
+  if (o.flags & MS.RDONLY) {
+    ops.push({ op: 'MOUNT_IN_ROOT', args: [root, '', dst, '', String(MS.REMOUNT | o.flags), 'mode=755', 'dir'], what: `remount ${at} read-only` });
+  }
+  return ops;
+}
+
+/** Ops of one config mount: mount, remount for bind flags, propagation, recursive attributes. */
+function mountOps(root: string, m: any, bundle: string, index: number, cg: RootfsInput['cgroup']): PlanOp[] {
+  if (m.type === 'cgroup') return cgroupMountOps(root, m, cg);
+  const dst = rel(m.destination);
+  const o = parseMountOptions(m.options);
+  const type: string = m.type ?? (o.bind ? '' : 'none');
+  const what = `mount ${m.source ?? type} on ${posix.normalize('/' + m.destination)}`;
+  if (o.idmap) throw new BerthError(`config.json: /mounts/${index}/options: idmapped mounts are not supported yet`);
+  const ops: PlanOp[] = [];
+  let source: string = m.source ?? '';
+  if (o.bind && source && !posix.isAbsolute(source)) source = posix.join(bundle, source);
+  const kind = o.bind && source && !isDirOrMissing(source) ? 'file' : 'dir';
+  const data = o.data.join(',');
+  if (o.bind) {
+    ops.push({ op: 'MOUNT_IN_ROOT', args: [root, source, dst, '', String(MS.BIND | (o.flags & MS.REC)), '', kind], what });
+    const rest = o.flags & ~(MS.BIND | MS.REC | MS.REMOUNT);
+    if (rest !== 0) {
+      ops.push({ op: 'MOUNT_IN_ROOT', args: [root, '', dst, '', String(MS.BIND | MS.REMOUNT | rest), '', kind], what: `remount ${posix.normalize('/' + m.destination)}` });
+    }
+  } else {
+    ops.push({ op: 'MOUNT_IN_ROOT', args: [root, source, dst, type, String(o.flags), data, 'dir'], what });
+  }
+  for (const p of o.propagation) {
+    ops.push({ op: 'MOUNT_IN_ROOT', args: [root, '', dst, '', String(p), '', kind], what: `set propagation of ${posix.normalize('/' + m.destination)}` });
+  }
+  if (o.attrSet || o.attrClr) {
+    ops.push({ op: 'MOUNT_SETATTR_IN_ROOT', args: [root, dst, String(o.attrSet), String(o.attrClr), '0', '1'], what: `set recursive attributes of ${posix.normalize('/' + m.destination)}` });
+  }
+  return ops;
+}
+
+/**
+ * Rootfs preparation inside the new mount namespace, before the root switch (config-linux.md,
+ * runtime-linux.md): propagation of "/", bind of the rootfs, mounts in config order, /dev.
+ */
+export function rootfsOps(inp: RootfsInput): PlanOp[] {
+  const { rootfs: root, config } = inp;
+  const linux = config.linux ?? {};
+  const ops: PlanOp[] = [];
+  const rootProp = PROPAGATION_OF_ROOT[linux.rootfsPropagation ?? ''] ?? MS.SLAVE | MS.REC;
+  ops.push({ op: 'MOUNT', args: ['', '/', '', String(rootProp), ''], what: 'set propagation of /' });
+  ops.push({ op: 'MOUNT', args: [root, root, '', String(MS.BIND | MS.REC), ''], what: `bind mount rootfs ${root}` });
+
+  const mounts: any[] = config.mounts ?? [];
+  let devIsMount = false;
+  mounts.forEach((m, i) => {
+    const dst = posix.normalize('/' + m.destination);
+    if (dst === '/dev') devIsMount = true;
+    ops.push(...mountOps(root, m, inp.bundle, i, inp.cgroup));
+  });
+
+  if (devIsMount) ops.push(...devOps(inp));
+  else {
+    for (const d of linux.devices ?? []) ops.push(deviceOp(root, d, inp.newUserns));
+  }
+  if (config.process?.cwd) {
+    ops.push({ op: 'MKDIR_IN_ROOT', args: [root, rel(config.process.cwd), '755'], what: `make cwd ${config.process.cwd}` });
+  }
+  return ops;
+}
+
+function deviceOp(root: string, d: any, newUserns: boolean): PlanOp {
+  const p = rel(d.path);
+  if (newUserns) {
+    // mknod is refused in a user namespace: bind the host's node instead (runc does the same).
+    return { op: 'MOUNT_IN_ROOT', args: [root, d.path, p, '', String(MS.BIND), '', 'file'], what: `bind device ${d.path}` };
+  }
+  return {
+    op: 'MKNOD_IN_ROOT',
+    args: [root, p, String(deviceMode(d)), String(d.major ?? 0), String(d.minor ?? 0), String(d.uid ?? 0), String(d.gid ?? 0)],
+    what: `create device ${d.path}`,
+  };
+}
+
+/** Default devices, linux.devices and the /dev symlinks, when /dev is a mount of the config. */
+function devOps(inp: RootfsInput): PlanOp[] {
+  const root = inp.rootfs;
+  const ops: PlanOp[] = [];
+  for (const d of containerDevices(inp.config.linux?.devices)) ops.push(deviceOp(root, d, inp.newUserns));
+  for (const [target, link] of DEFAULT_SYMLINKS) {
+    ops.push({ op: 'SYMLINK_IN_ROOT', args: [root, target, rel(link)], what: `symlink ${link} -> ${target}` });
+  }
+  return ops;
+}
+
+/** Switch the root: pivot_root, or MS_MOVE + chroot with --no-pivot. */
+export function switchRootOps(inp: RootfsInput): PlanOp[] {
+  const root = inp.rootfs;
+  return inp.noPivot
+    ? [{ op: 'MOVE_ROOT', args: [root], what: `move root to ${root}` }]
+    : [{ op: 'PIVOT_ROOT', args: [root], what: `pivot_root to ${root}` }];
+}
+
+/** After the root switch: masked and read-only paths, root propagation, read-only root. */
+export function afterPivotOps(config: any): PlanOp[] {
+  const linux = config.linux ?? {};
+  const ops: PlanOp[] = [];
+  for (const p of linux.maskedPaths ?? []) ops.push({ op: 'MASK_PATH', args: [p], what: `mask ${p}` });
+  for (const p of linux.readonlyPaths ?? []) ops.push({ op: 'READONLY_PATH', args: [p], what: `make ${p} read-only` });
+  const prop = linux.rootfsPropagation;
+  if (prop === 'shared' || prop === 'rshared') {
+    ops.push({ op: 'MOUNT', args: ['', '/', '', String(MS.SHARED | (prop === 'rshared' ? MS.REC : 0)), ''], what: `set propagation of / to ${prop}` });
+  }
+  if (config.root?.readonly) ops.push({ op: 'REMOUNT_RO', args: ['/'], what: 'remount / read-only' });
+  return ops;
+}

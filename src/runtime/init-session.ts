@@ -1,0 +1,89 @@
+import { BerthError } from '../errors.js';
+import { native, initPath } from '../native/addon.js';
+import { encodePlan } from '../plan/encode.js';
+import type { PlanOp } from '../plan/ops.js';
+import { renderInitError } from './init-errors.js';
+
+const SYNC_TIMEOUT_MS = 120_000;
+
+export interface SessionEvents {
+  /** The init asks for runtime-side hooks; return the state JSON to send back. */
+  onHooks?: (name: string, pid: number) => string;
+}
+
+export interface Session {
+  /** The container (or exec) process, a child of this runtime process (CLONE_PARENT). */
+  pid: number;
+  /** True when the plan ended in READY (create); false when it exec'd directly (exec). */
+  ready: boolean;
+}
+
+/**
+ * Start berth-init with a plan and follow it over the sync socket until the init is ready
+ * (create) or has exec'd (exec). On any failure every process it made is killed and reaped
+ * before the error is thrown, so nothing is left behind.
+ */
+export function runInit(ops: readonly PlanOp[], preserveFds: number, events: SessionEvents = {}): Session {
+  const n = native();
+  const { pid: stageA, syncFd } = n.spawnInit(initPath(), encodePlan(ops), preserveFds);
+  let pid = 0;
+  let stageAReaped = false;
+  const reapA = () => {
+    if (!stageAReaped) {
+      stageAReaped = true;
+      n.waitPid(stageA);
+    }
+  };
+  try {
+    for (;;) {
+      const msg = n.syncRecv(syncFd, SYNC_TIMEOUT_MS);
+      if (msg === null) {
+        // EOF: every holder of the init's end closed it. Fine once B exec'd (exec plans).
+        reapA();
+        if (pid > 0 && !ops.some((o) => o.op === 'READY')) return { pid, ready: false };
+        throw new BerthError(pid > 0 ? 'container init exited before it was ready' : 'container init exited before it started the container');
+      }
+      const [type, ...rest] = msg.split('\t');
+      if (type === 'pid') {
+        pid = Number(rest[0]);
+        reapA();
+      } else if (type === 'hooks') {
+        let reply = 'continue\t{}';
+        try {
+          reply = `continue\t${events.onHooks ? events.onHooks(rest[0] ?? '', pid) : '{}'}`;
+        } catch (e) {
+          n.syncSend(syncFd, 'abort');
+          throw e;
+        }
+        n.syncSend(syncFd, reply);
+      } else if (type === 'ready') {
+        return { pid, ready: true };
+      } else if (type === 'error') {
+        throw new BerthError(renderInitError(ops, rest));
+      } else {
+        throw new BerthError(`container init sent an unknown message: ${JSON.stringify(msg)}`);
+      }
+    }
+  } catch (e) {
+    if (pid > 0) {
+      try {
+        n.signalPid(pid, 9);
+      } catch {
+        // already gone
+      }
+      try {
+        n.waitPid(pid);
+      } catch {
+        // not our child any more
+      }
+    }
+    try {
+      reapA();
+    } catch {
+      // reaped
+    }
+    throw e;
+  } finally {
+    n.closeFd(syncFd);
+  }
+}

@@ -1,0 +1,40 @@
+import type { CgroupRecord } from '../cgroups/index.js';
+
+export type Status = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
+
+/** What berth keeps about a container in <root>/<id>/state.json. */
+export interface ContainerRecord {
+  ociVersion: string;
+  id: string;
+  pid: number;
+  /** /proc/PID/stat field 22 of the init: guards against pid reuse. */
+  initStartTime: number;
+  bundle: string;
+  rootfs: string;
+  created: string;
+  owner: string;
+  annotations: Record<string, string>;
+  /** The config as validated at create time (the bundle may change afterwards). */
+  config: any;
+  cgroup?: CgroupRecord;
+  /** Set by `run` (not --detach) and `create`: the namespace paths of the init, for exec. */
+  namespaces: { type: string; path?: string }[];
+  /** What each plan step does, to describe an error the init reports at `start`. */
+  steps?: string[];
+}
+
+/** OCI state JSON (runtime.md) plus runc's extra fields, as `berth state` prints it. */
+export function ociState(rec: ContainerRecord, status: Status): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    ociVersion: rec.ociVersion,
+    id: rec.id,
+    pid: status === 'stopped' ? 0 : rec.pid,
+    status,
+    bundle: rec.bundle,
+    rootfs: rec.rootfs,
+    created: rec.created,
+    owner: rec.owner,
+  };
+  if (rec.annotations && Object.keys(rec.annotations).length > 0) out.annotations = rec.annotations;
+  return out;
+}

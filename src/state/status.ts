@@ -1,0 +1,23 @@
+import { existsSync } from 'node:fs';
+import type { Store } from './store.js';
+import type { ContainerRecord, Status } from './record.js';
+import { isSameLiveProcess } from './proc.js';
+
+/**
+ * Status derived live (DESIGN-NOTES §2): the recorded init must still be the same live process
+ * (pid and start time); it waits for `start` while its start socket exists; a frozen cgroup
+ * means paused.
+ */
+export async function statusOf(store: Store, rec: ContainerRecord): Promise<Status> {
+  if (!isSameLiveProcess(rec.pid, rec.initStartTime)) return 'stopped';
+  if (existsSync(store.startSocket(rec.id))) return 'created';
+  if (rec.cgroup) {
+    const { reopenCgroup } = await import('../cgroups/index.js');
+    try {
+      if (reopenCgroup(rec.cgroup).isFrozen()) return 'paused';
+    } catch {
+      // No freezer readable: not paused.
+    }
+  }
+  return 'running';
+}

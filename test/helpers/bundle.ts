@@ -1,0 +1,69 @@
+import { mkdtempSync, writeFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { makeBusyboxRootfs } from './rootfs.js';
+import { defaultConfig } from '../../src/spec/default-config.js';
+
+export const REPO = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+export const BERTH = join(REPO, 'bin/berth');
+
+export function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+/** Built artefacts the integration lane needs. */
+export function haveBuild(): boolean {
+  return existsSync(BERTH) && existsSync(join(REPO, 'dist/native/berth-init')) && existsSync(join(REPO, 'dist/native/berth.node'));
+}
+
+let counter = 0;
+export function uniqueId(prefix = 'bt'): string {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter++}`;
+}
+
+export interface TestBundle {
+  dir: string;
+  rootfs: string;
+  root: string;
+  config: any;
+  write(): void;
+  cleanup(): void;
+}
+
+/**
+ * A bundle in a temp dir: busybox rootfs + berth's default config, no terminal, a relative
+ * cgroupsPath (nested under the test's own cgroup) and a private state root.
+ */
+export function makeBundle(args: string[] = ['true'], edit?: (c: any) => void): TestBundle {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-test-'));
+  const rootfs = makeBusyboxRootfs(dir);
+  const root = join(dir, 'state');
+  const config = defaultConfig();
+  config.process.terminal = false;
+  config.process.args = args;
+  config.linux.cgroupsPath = `berth-test/${uniqueId('cg')}`;
+  edit?.(config);
+  const b: TestBundle = {
+    dir,
+    rootfs,
+    root,
+    config,
+    write() {
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(b.config, null, 2));
+    },
+    cleanup() {
+      if (existsSync(root)) {
+        for (const id of readdirSync(root)) berth(b, ['delete', '--force', id]);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  b.write();
+  return b;
+}
+
+/** Run bin/berth with the bundle's private --root. */
+export function berth(b: { root: string }, args: string[], opts: { input?: string; timeout?: number } = {}): SpawnSyncReturns<string> {
+  return spawnSync(BERTH, ['--root', b.root, ...args], { encoding: 'utf8', timeout: opts.timeout ?? 30_000, input: opts.input });
+}

@@ -1,0 +1,66 @@
+import { describe, it, expect } from 'vitest';
+import { parseSignal } from '../../src/cli/signals.js';
+import { checkId } from '../../src/state/id.js';
+import { formatLine } from '../../src/log/logger.js';
+import { renderInitError } from '../../src/runtime/init-errors.js';
+import { parseStat } from '../../src/state/proc.js';
+import { capMask } from '../../src/plan/capabilities.js';
+import { parseMountOptions } from '../../src/plan/mount-options.js';
+import { MS } from '../../src/plan/linux.js';
+
+describe('signals', () => {
+  it('takes numbers and names with or without SIG, any case', () => {
+    expect(parseSignal('9')).toBe(9);
+    expect(parseSignal('KILL')).toBe(9);
+    expect(parseSignal('SIGTERM')).toBe(15);
+    expect(parseSignal('sigusr1')).toBe(10);
+    expect(parseSignal('SIGRTMIN+2')).toBe(36);
+    expect(() => parseSignal('SIGNOPE')).toThrow(/unknown signal/);
+    expect(() => parseSignal('0')).toThrow(/invalid signal/);
+  });
+});
+
+describe('container ids', () => {
+  it('accepts runc ids and refuses path tricks', () => {
+    expect(checkId('a_b+c-d.e9')).toBe('a_b+c-d.e9');
+    for (const bad of ['', '.', '..', 'a/b', '../x', 'a b', 'x\n']) expect(() => checkId(bad)).toThrow();
+  });
+});
+
+describe('log lines', () => {
+  it('are runc/logrus JSON and text', () => {
+    expect(JSON.parse(formatLine('error', 'boom "x"', 'json', '2026-01-01T00:00:00Z'))).toEqual({ level: 'error', msg: 'boom "x"', time: '2026-01-01T00:00:00Z' });
+    expect(formatLine('error', 'boom "x"', 'text', 'T')).toBe('time="T" level=error msg="boom \\"x\\""');
+  });
+});
+
+describe('init errors', () => {
+  it('name the step, the syscall, the path and the errno text', () => {
+    const ops = [{ what: 'start' }, { what: 'mount proc on /proc' }];
+    expect(renderInitError(ops, ['1', 'mount', '1', '/proc'])).toBe('mount proc on /proc: mount: operation not permitted');
+    expect(renderInitError(ops, ['1', 'open', '2', '/x/y'])).toBe('mount proc on /proc: open /x/y: no such file or directory');
+    expect(renderInitError(ops, ['0', 'hook', '0', 'exit status 3'])).toBe('start: hook exit status 3');
+  });
+});
+
+describe('/proc/PID/stat', () => {
+  it('parses comm with spaces and parentheses', () => {
+    const line = '123 (a (b) c) S 1 123 123 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 98765 1000 10';
+    expect(parseStat(line)).toEqual({ state: 'S', ppid: 1, startTime: 98765 });
+  });
+});
+
+describe('capabilities and mount options', () => {
+  it('make masks from names', () => {
+    expect(capMask(['CAP_CHOWN', 'CAP_KILL'], 40)).toBe((1 + 32).toString(16));
+    expect(capMask(['CAP_NOT_A_CAP'], 40)).toBe('0');
+    expect(capMask(['CAP_CHECKPOINT_RESTORE'], 39)).toBe('0');
+  });
+  it('split flags, clears, propagation, recursive attributes and data', () => {
+    const o = parseMountOptions(['ro', 'nosuid', 'rw', 'rslave', 'rro', 'mode=755', 'size=1k']);
+    expect(o.flags).toBe(MS.NOSUID);
+    expect(o.propagation).toEqual([MS.SLAVE | MS.REC]);
+    expect(o.attrSet).toBe(1);
+    expect(o.data).toEqual(['mode=755', 'size=1k']);
+  });
+});
