@@ -11,6 +11,7 @@ import { BerthError } from './errors.js';
 import { configureLog, log } from './log/logger.js';
 import { DEFAULT_ROOT, type Globals } from './cli/globals.js';
 import { versionText } from './version.js';
+import { protectExecCommand } from './cli/argv.js';
 
 type Args = Record<string, any>;
 type Handler = (g: Globals, a: Args) => Promise<number | void> | number | void;
@@ -194,13 +195,28 @@ export function buildCli(argv: string[]): Argv {
     });
 }
 
+/** --log/--log-format/--debug before parsing, so that usage errors are logged like the rest. */
+function preconfigureLog(argv: string[]): void {
+  const value = (name: string): string | undefined => {
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i]!;
+      if (a === `--${name}`) return argv[i + 1];
+      if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
+    }
+    return undefined;
+  };
+  const format = value('log-format') === 'json' ? 'json' : 'text';
+  configureLog({ file: value('log'), format, debug: argv.includes('--debug') });
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     process.stdout.write(versionText());
     return 0;
   }
+  preconfigureLog(argv);
   try {
-    await buildCli(argv).parseAsync();
+    await buildCli(protectExecCommand(argv)).parseAsync();
     if (pending) await pending;
     return exitCode;
   } catch (e) {
@@ -208,7 +224,9 @@ async function main(argv: string[]): Promise<number> {
       log.error(e.message);
       return e.exitCode;
     }
-    log.error(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    // A bug, not a user error: one line unless --debug asks for the stack.
+    const debug = argv.includes('--debug');
+    log.error(`internal error: ${e instanceof Error ? (debug ? (e.stack ?? e.message) : e.message) : String(e)}`);
     return 1;
   }
 }

@@ -27,7 +27,7 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
     if (!doc.capabilities && containerProcess?.capabilities) doc.capabilities = containerProcess.capabilities;
     return doc;
   }
-  const args: string[] = (a.command ?? []).map(String);
+  const args: string[] = [...(a.command ?? []), ...(a['--'] ?? [])].map(String);
   if (args.length === 0) throw new BerthError('exec: a command to run is required (or --process FILE)');
   const p: any = structuredClone(containerProcess ?? {});
   p.args = args;

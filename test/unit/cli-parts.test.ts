@@ -64,3 +64,13 @@ describe('capabilities and mount options', () => {
     expect(o.data).toEqual(['mode=755', 'size=1k']);
   });
 });
+
+import { protectExecCommand } from '../../src/cli/argv.js';
+describe('exec argv', () => {
+  it('keeps the command and its flags away from berth options', () => {
+    expect(protectExecCommand(['--root', '/r', 'exec', '-t', '--cwd', '/x', 'c1', 'sh', '-c', 'echo hi'])).toEqual(['--root', '/r', 'exec', '-t', '--cwd', '/x', 'c1', '--', 'sh', '-c', 'echo hi']);
+    expect(protectExecCommand(['exec', 'c1', '--', 'ls'])).toEqual(['exec', 'c1', '--', 'ls']);
+    expect(protectExecCommand(['exec', '-p', 'p.json', 'c1'])).toEqual(['exec', '-p', 'p.json', 'c1']);
+    expect(protectExecCommand(['state', 'c1'])).toEqual(['state', 'c1']);
+  });
+});

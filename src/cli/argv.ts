@@ -1,0 +1,31 @@
+/** Global options that take a value (everything else before the command is a boolean flag). */
+const GLOBAL_VALUE = new Set(['--root', '--log', '--log-format', '--criu', '--rootless']);
+const EXEC_VALUE = new Set([
+  '--console-socket', '--cwd', '--env', '-e', '--user', '-u', '--additional-gids', '-g', '--cap', '-c',
+  '--apparmor', '--process-label', '--pid-file', '--preserve-fds', '--cgroup', '--process', '-p',
+]);
+
+/**
+ * `berth exec [opts] ID CMD ARGS...`: everything after the id belongs to the command (runc stops
+ * reading its own flags there), so `exec c1 sh -c 'echo hi'` must not read `-c` as --cap. Puts
+ * a `--` after the id for yargs. Pure.
+ */
+export function protectExecCommand(argv: string[]): string[] {
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('-')) {
+    i += GLOBAL_VALUE.has(argv[i]!) ? 2 : 1;
+  }
+  if (argv[i] !== 'exec') return argv;
+  for (let j = i + 1; j < argv.length; j++) {
+    const t = argv[j]!;
+    if (t === '--') return argv;
+    if (t.startsWith('-')) {
+      if (EXEC_VALUE.has(t)) j++;
+      continue;
+    }
+    // t is the container id.
+    if (argv[j + 1] === '--' || j + 1 >= argv.length) return argv;
+    return [...argv.slice(0, j + 1), '--', ...argv.slice(j + 1)];
+  }
+  return argv;
+}
