@@ -1,0 +1,63 @@
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+
+/** What the host shows that a container could leave behind, for before/after comparisons. */
+export interface HostSnapshot {
+  mounts: string[];
+  processes: string[];
+  cgroupDirs: string[];
+}
+
+function mountTargets(): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' ')[4]!);
+}
+
+/** Processes whose command line mentions berth-init or the test's marker. */
+function berthProcesses(marker: string): string[] {
+  const out: string[] = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      if (cmd.includes('berth-init') || (marker && cmd.includes(marker))) out.push(`${p} ${cmd}`);
+    } catch {
+      // raced with exit
+    }
+  }
+  return out;
+}
+
+/** Every cgroup dir whose name contains `name`, in every hierarchy (v1 and v2). */
+export function cgroupDirsNamed(name: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 6) return;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      const p = `${dir}/${e.name}`;
+      if (e.name.includes(name)) found.push(p);
+      walk(p, depth + 1);
+    }
+  };
+  if (existsSync('/sys/fs/cgroup')) walk('/sys/fs/cgroup', 0);
+  return found;
+}
+
+export function snapshot(marker: string, cgroupName: string): HostSnapshot {
+  return { mounts: mountTargets(), processes: berthProcesses(marker), cgroupDirs: cgroupDirsNamed(cgroupName) };
+}
+
+/** The runtime process's own open fds are gone with it; this counts ours, to catch leaks into tests. */
+export function openFds(): number {
+  return readdirSync('/proc/self/fd').length;
+}

@@ -1,0 +1,72 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { existsSync, readdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
+import { snapshot } from '../helpers/leaks.js';
+
+const run = isRoot() && haveBuild() ? describe : describe.skip;
+
+/**
+ * Injected failures (issue: security and failure hygiene): each fails create/run with a precise
+ * one-line message, exit 1, and leaves no state dir, cgroup, mount, process.
+ */
+run('failures leave nothing behind', () => {
+  let b: TestBundle;
+  afterEach(() => b?.cleanup());
+
+  function expectCleanFailure(edit: (c: any, b: TestBundle) => void, message: RegExp, cmd: 'create' | 'run' = 'create') {
+    b = makeBundle(['sleep', '100']);
+    edit(b.config, b);
+    b.write();
+    const cgName = b.config.linux.cgroupsPath.split('/').pop();
+    const before = snapshot(b.dir, cgName);
+    const id = uniqueId();
+    const r = berth(b, [cmd, '--bundle', b.dir, id]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expect(existsSync(b.root) ? readdirSync(b.root) : []).toEqual([]);
+    const after = snapshot(b.dir, cgName);
+    expect(after.mounts).toEqual(before.mounts);
+    expect(after.processes).toEqual([]);
+    expect(after.cgroupDirs).toEqual([]);
+  }
+
+  it('missing mount source', () => {
+    expectCleanFailure((c) => c.mounts.push({ destination: '/data', source: '/nonexistent/berth-src', type: 'bind', options: ['bind'] }), /^create bt-.*: mount \/nonexistent\/berth-src on \/data: .*no such file or directory$/m);
+  });
+
+  it('missing executable (at start, through run)', () => {
+    expectCleanFailure((c) => (c.process.args = ['/bin/no-such-binary']), /exec \/bin\/no-such-binary.*no such file or directory/, 'run');
+  });
+
+  it('failing createRuntime hook', () => {
+    expectCleanFailure((c, bb) => {
+      const hook = join(bb.dir, 'hook.sh');
+      writeFileSync(hook, '#!/bin/sh\necho hook-says-no >&2\nexit 3\n');
+      chmodSync(hook, 0o755);
+      c.hooks = { createRuntime: [{ path: hook }] };
+    }, /createRuntime hook 0 .*exit status 3: hook-says-no/);
+  });
+
+  it('bad id map', () => {
+    expectCleanFailure((c) => {
+      c.linux.namespaces.push({ type: 'user' });
+      c.linux.uidMappings = [{ containerID: 0, hostID: 100000, size: 4294967295 }];
+      c.linux.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+    }, /uid_map/);
+  });
+
+  it('invalid config names the JSON path', () => {
+    expectCleanFailure((c) => (c.linux.namespaces[1].type = 'nope'), /config\.json: \/linux\/namespaces\/1\/type/);
+  });
+
+  it('unknown exec user', () => {
+    b = makeBundle(['sleep', '100']);
+    const id = uniqueId();
+    expect(berth(b, ['run', '-d', '--bundle', b.dir, id]).status).toBe(0);
+    const r = berth(b, ['exec', '--user', 'nobody-such', id, 'true']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/--user nobody-such: must be uid\[:gid\]/);
+  });
+});
