@@ -171,7 +171,7 @@ run('container features, asserted from inside and from the host', () => {
   });
 
   it('hooks run at their moments with the state on stdin', () => {
-    const b = makeBundle(['sh', '-c', 'echo main'], (c, bb = undefined as any) => void bb);
+    const b = makeBundle(['sh', '-c', 'echo main']);
     made.push(b);
     const log = join(b.dir, 'hooks.log');
     const hook = join(b.dir, 'hook.sh');
@@ -198,14 +198,17 @@ run('container features, asserted from inside and from the host', () => {
     writeFileSync(join(b.rootfs, 'hook.sh'), '#!/bin/sh\ncat > /dev/null\necho "$1 $(hostname)" >> /hooks.log\n');
     chmodSync(join(b.rootfs, 'hook.sh'), 0o755);
     b.config.root.readonly = false;
+    // createContainer: path resolved in the runtime namespace, run in the container's mount
+    // namespace before pivot_root, where the container's /proc mount is visible under the rootfs.
+    const cc = `cat >/dev/null; grep -q " ${b.rootfs}/proc " /proc/self/mountinfo && echo createContainer-sees-container-mounts >> ${b.rootfs}/hooks.log`;
     b.config.hooks = {
-      createContainer: [{ path: '/bin/sh', args: ['sh', `${b.rootfs}/hook.sh`, 'createContainer'] }],
+      createContainer: [{ path: '/bin/sh', args: ['sh', '-c', cc] }],
       startContainer: [{ path: '/hook.sh', args: ['hook.sh', 'startContainer'] }],
     };
     b.write();
     const r = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
     expect(r.status, r.stderr).toBe(0);
     expect(existsSync(join(b.rootfs, 'hooks.log'))).toBe(true);
-    expect(readFileSync(join(b.rootfs, 'hooks.log'), 'utf8')).toContain('startContainer hooked');
+    expect(readFileSync(join(b.rootfs, 'hooks.log'), 'utf8')).toBe('createContainer-sees-container-mounts\nstartContainer hooked\n');
   });
 });
