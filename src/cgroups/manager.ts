@@ -1,0 +1,301 @@
+/**
+ * The Cgroup object: one container's cgroup(s), from resolved paths (openCgroup) or from the
+ * record kept in state.json (reopenCgroup). Planning is in v1/ and v2/; this file does the
+ * mkdir/rmdir, joins, freezing, signalling and reading.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { errnoCode } from '../errors.js';
+import { applyWrites, readControl, realContext, writeControl } from './apply.js';
+import { CgroupError, errnoText } from './errors.js';
+import { realEnv, resolveCgroupPaths } from './path.js';
+import { parseResources } from './resources.js';
+import { sleepMs } from './sleep.js';
+import { hugePageSizes, statsV1, statsV2 } from './stats.js';
+import type { Cgroup, CgroupLayout, CgroupRecord } from './types.js';
+import { initCpusetDir } from './v1/cpuset.js';
+import { freezeV1, freezerState, thawV1 } from './v1/freezer.js';
+import { planV1 } from './v1/index.js';
+import { freezeV2, isFrozenV2, thawV2 } from './v2/freezer.js';
+import { planV2 } from './v2/index.js';
+import { enableControllers } from './v2/subtree.js';
+
+const SIGKILL = 9;
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+function depth(p: string): number {
+  return p.split('/').length;
+}
+
+export class FsCgroup implements Cgroup {
+  readonly record: CgroupRecord;
+
+  constructor(record: CgroupRecord) {
+    this.record = record;
+  }
+
+  private get unified(): boolean {
+    return this.record.layout === 'unified';
+  }
+
+  /** Distinct dirs, one per hierarchy, in the order of paths. */
+  private dirs(): string[] {
+    return unique(Object.values(this.record.paths));
+  }
+
+  /** mkdir every missing level of dir, recording each one made. */
+  private mkdirRecorded(dir: string): string[] {
+    const missing: string[] = [];
+    for (let d = dir; !existsSync(d); d = dirname(d)) {
+      if (d === dirname(d)) break;
+      missing.unshift(d);
+    }
+    const made: string[] = [];
+    for (const d of missing) {
+      try {
+        mkdirSync(d);
+      } catch (e) {
+        if (errnoCode(e) === 'EEXIST') continue; // someone else's, made meanwhile
+        throw new CgroupError(`cgroup: mkdir ${d}: ${errnoText(e)}`);
+      }
+      made.push(d);
+      this.record.created.push(d);
+    }
+    return made;
+  }
+
+  create(resources?: unknown): void {
+    const r = parseResources(resources); // bad input: fail before touching anything
+    const { paths } = this.record;
+    try {
+      const preexisting: string[] = [];
+      for (const dir of this.dirs()) {
+        const made = this.mkdirRecorded(dir);
+        if (!made.includes(dir)) preexisting.push(dir);
+        if (paths.cpuset === dir) {
+          for (const d of made) {
+            initCpusetDir(d, {
+              read: readControl,
+              write: (p, v) => {
+                try {
+                  writeControl(p, v);
+                } catch (e) {
+                  throw new CgroupError(`cgroup: write ${p}: ${errnoText(e)}`);
+                }
+              },
+            });
+          }
+        }
+      }
+      if (this.unified) {
+        const mount = this.unifiedMount();
+        if (mount) enableControllers(mount, paths['']!);
+      }
+      for (const dir of preexisting) this.checkUsable(dir);
+      const ctx = realContext(this.record, false);
+      applyWrites(paths, this.unified ? planV2(r, ctx) : planV1(r, ctx));
+    } catch (e) {
+      try {
+        this.destroy();
+      } catch {
+        // report the first failure
+      }
+      this.record.created.length = 0;
+      throw e;
+    }
+  }
+
+  /** The cgroup2 mount point holding the unified dir (from mountinfo). */
+  private unifiedMount(): string | undefined {
+    const text = readFileSync('/proc/self/mountinfo', 'utf8');
+    let best: string | undefined;
+    for (const line of text.split('\n')) {
+      const sep = line.indexOf(' - ');
+      if (sep < 0 || !line.slice(sep + 3).startsWith('cgroup2 ')) continue;
+      const mp = line.slice(0, sep).split(' ')[4]!;
+      const dir = this.record.paths['']!;
+      if ((dir === mp || dir.startsWith(mp + '/')) && (!best || mp.length > best.length)) best = mp;
+    }
+    return best;
+  }
+
+  /** A cgroup that already existed must be empty and not frozen (config-linux.md "fit for purpose"). */
+  private checkUsable(dir: string): void {
+    const procs = (readControl(join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean);
+    if (procs.length) throw new CgroupError(`cgroup ${dir} is not empty: ${procs.length} process(es) in it`);
+    const frozen = this.unified || dir === this.record.paths['']
+      ? readControl(join(dir, 'cgroup.freeze')) === '1'
+      : dir === this.record.paths.freezer && readControl(join(dir, 'freezer.state')) === 'FROZEN';
+    if (frozen) throw new CgroupError(`cgroup ${dir} is frozen`);
+  }
+
+  procsFiles(): string[] {
+    return this.dirs().map((d) => join(d, 'cgroup.procs'));
+  }
+
+  private pidsDir(): string {
+    const p = this.record.paths;
+    const dir = this.unified ? p[''] : p.freezer ?? p.pids ?? p.memory ?? p.cpu ?? p.devices;
+    if (!dir) throw new CgroupError('cgroup: no hierarchy to list processes from');
+    return dir;
+  }
+
+  pids(): number[] {
+    const out = new Set<number>();
+    const walk = (dir: string) => {
+      const text = readControl(join(dir, 'cgroup.procs'));
+      if (text === undefined) return;
+      for (const l of text.split('\n')) if (/^\d+$/.test(l.trim())) out.add(Number(l));
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) if (e.isDirectory()) walk(join(dir, e.name));
+    };
+    walk(this.pidsDir());
+    return [...out].sort((a, b) => a - b);
+  }
+
+  private freezerDir(): string {
+    const dir = this.unified ? this.record.paths[''] : this.record.paths.freezer;
+    if (!dir) throw new CgroupError('cgroup: the freezer cgroup controller is not mounted; cannot pause');
+    return dir;
+  }
+
+  freeze(): void {
+    const dir = this.freezerDir();
+    try {
+      if (this.unified) freezeV2(dir);
+      else freezeV1(dir);
+    } catch (e) {
+      if (e instanceof CgroupError) throw e;
+      throw new CgroupError(`cgroup: freeze ${dir}: ${errnoText(e)}`);
+    }
+  }
+
+  thaw(): void {
+    const dir = this.freezerDir();
+    try {
+      if (this.unified) thawV2(dir);
+      else thawV1(dir);
+    } catch (e) {
+      throw new CgroupError(`cgroup: thaw ${dir}: ${errnoText(e)}`);
+    }
+  }
+
+  isFrozen(): boolean {
+    const dir = this.unified ? this.record.paths[''] : this.record.paths.freezer;
+    if (!dir) return false;
+    try {
+      return this.unified ? isFrozenV2(dir) : freezerState(dir) === 'FROZEN';
+    } catch {
+      return false;
+    }
+  }
+
+  killAll(signal: number): void {
+    if (this.unified && signal === SIGKILL) {
+      const kill = join(this.record.paths['']!, 'cgroup.kill');
+      if (existsSync(kill)) {
+        try {
+          writeControl(kill, '1');
+          return;
+        } catch (e) {
+          if (errnoCode(e) === 'ENOENT') return; // the cgroup is gone: nothing left to kill
+          throw new CgroupError(`cgroup: write ${kill}: ${errnoText(e)}`);
+        }
+      }
+    }
+    // runc's signalAllProcesses: freeze so nothing forks meanwhile, signal every pid, thaw.
+    const canFreeze = (this.unified ? this.record.paths[''] : this.record.paths.freezer) !== undefined;
+    const wasFrozen = canFreeze && this.isFrozen();
+    let frozeHere = false;
+    if (canFreeze && !wasFrozen) {
+      try {
+        this.freeze();
+        frozeHere = true;
+      } catch {
+        // signal anyway
+      }
+    }
+    try {
+      for (const pid of this.pids()) {
+        try {
+          process.kill(pid, signal);
+        } catch (e) {
+          if (errnoCode(e) !== 'ESRCH') throw new CgroupError(`cgroup: kill ${pid}: ${errnoText(e)}`);
+        }
+      }
+    } finally {
+      // A frozen task only acts on SIGKILL once thawed; a paused container stays paused otherwise.
+      if (frozeHere || (wasFrozen && signal === SIGKILL)) {
+        try {
+          this.thaw();
+        } catch {
+          // the cgroup may be gone already
+        }
+      }
+    }
+  }
+
+  update(resources: unknown): void {
+    const r = parseResources(resources);
+    const ctx = realContext(this.record, true);
+    applyWrites(this.record.paths, this.unified ? planV2(r, ctx) : planV1(r, ctx));
+  }
+
+  stats(): unknown {
+    const { paths } = this.record;
+    const read = (c: string, f: string) => (paths[c] === undefined ? undefined : readControl(join(paths[c]!, f)));
+    const ctx = realContext(this.record, false);
+    return this.unified
+      ? statsV2(read, ctx.controllers, hugePageSizes())
+      : statsV1(read, ctx.controllers, hugePageSizes());
+  }
+
+  destroy(): void {
+    const dirs = unique(this.record.created).sort((a, b) => depth(b) - depth(a));
+    const deadline = Date.now() + 1000;
+    const failed: string[] = [];
+    for (const dir of dirs) {
+      for (;;) {
+        try {
+          rmdirSync(dir);
+          break;
+        } catch (e) {
+          const code = errnoCode(e);
+          if (code === 'ENOENT') break;
+          if (code === 'EBUSY' && Date.now() < deadline) {
+            sleepMs(10);
+            continue;
+          }
+          failed.push(`${dir}: ${errnoText(e)}`);
+          break;
+        }
+      }
+    }
+    if (failed.length) throw new CgroupError(`cgroup: cannot remove ${failed.join('; ')}`);
+  }
+}
+
+export function openCgroup(opts: { cgroupsPath?: string; id: string; systemd?: boolean }): Cgroup {
+  const { layout, paths } = resolveCgroupPaths(opts, realEnv());
+  return new FsCgroup({ layout, paths, created: [] });
+}
+
+const LAYOUTS: CgroupLayout[] = ['unified', 'hybrid', 'legacy'];
+
+export function reopenCgroup(record: CgroupRecord): Cgroup {
+  const ok =
+    typeof record === 'object' && record !== null && LAYOUTS.includes(record.layout) &&
+    typeof record.paths === 'object' && record.paths !== null &&
+    Object.values(record.paths).every((p) => typeof p === 'string' && p.startsWith('/')) &&
+    Array.isArray(record.created) && record.created.every((p) => typeof p === 'string' && p.startsWith('/'));
+  if (!ok) throw new CgroupError('state.json: invalid cgroup record');
+  return new FsCgroup({ layout: record.layout, paths: { ...record.paths }, created: [...record.created] });
+}
