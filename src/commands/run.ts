@@ -5,6 +5,8 @@ import { startContainer } from './start.js';
 import { deleteContainer } from './delete.js';
 import { native } from '../native/addon.js';
 import { log } from '../log/logger.js';
+import { loadBundle } from '../config/load.js';
+import { ConsoleProxy } from '../runtime/console-proxy.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
@@ -15,17 +17,22 @@ const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', '
  */
 export default async function run(g: Globals, a: Record<string, any>): Promise<number> {
   const id: string = a.id;
-  const { rec } = await createContainer(g, {
-    id,
-    bundle: a.bundle,
-    pidFile: a['pid-file'],
-    consoleSocket: a['console-socket'],
-    noPivot: a['no-pivot'],
-    preserveFds: a['preserve-fds'] ?? 0,
-  });
+  // A terminal with nobody to hand it to: berth proxies it itself (foreground only, as runc).
+  const proxy = !a['console-socket'] && !a.detach && loadBundle(a.bundle).config.process?.terminal ? new ConsoleProxy() : undefined;
+  let rec;
   try {
+    ({ rec } = await createContainer(g, {
+      id,
+      bundle: a.bundle,
+      pidFile: a['pid-file'],
+      consoleSocket: a['console-socket'] ?? proxy?.socketPath,
+      noPivot: a['no-pivot'],
+      preserveFds: a['preserve-fds'] ?? 0,
+    }));
+    proxy?.attach();
     await startContainer(g, id);
   } catch (e) {
+    proxy?.close();
     await deleteContainer(g, id, true).catch(() => undefined);
     throw e;
   }
@@ -41,6 +48,12 @@ export default async function run(g: Globals, a: Record<string, any>): Promise<n
   for (const s of FORWARDED) process.on(s, forward);
   const status = await native().waitPidAsync(rec.pid);
   for (const s of FORWARDED) process.off(s, forward);
+  if (proxy) {
+    // Let the last output drain, then stop copying.
+    await new Promise((r) => setTimeout(r, 20));
+    proxy.closeMaster();
+    proxy.close();
+  }
   const code = status.signal ? 128 + status.signal : (status.code ?? 0);
   if (!a.keep) {
     try {
