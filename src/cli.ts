@@ -6,194 +6,23 @@
 import { enableCompileCache } from 'node:module';
 enableCompileCache?.();
 
-import yargs, { type Argv } from 'yargs';
 import { BerthError } from './errors.js';
 import { configureLog, log } from './log/logger.js';
-import { DEFAULT_ROOT, type Globals } from './cli/globals.js';
 import { versionText } from './version.js';
 import { protectExecCommand } from './cli/argv.js';
+import { parseFast, type FastCommand } from './cli/fast-path.js';
+import { runCommand, type CommandModule } from './cli/dispatch.js';
 
-type Args = Record<string, any>;
-type Handler = (g: Globals, a: Args) => Promise<number | void> | number | void;
+const FAST: Record<FastCommand['command'], () => Promise<CommandModule>> = {
+  state: () => import('./commands/state.js'),
+  start: () => import('./commands/start.js'),
+  kill: () => import('./commands/kill.js'),
+  delete: () => import('./commands/delete.js'),
+  pause: () => import('./commands/pause.js'),
+  resume: () => import('./commands/resume.js'),
+  ps: () => import('./commands/ps.js'),
+};
 
-function globalsOf(a: Args): Globals {
-  return {
-    root: a.root,
-    log: a.log,
-    logFormat: a['log-format'],
-    debug: a.debug,
-    systemdCgroup: a['systemd-cgroup'],
-    rootless: String(a.rootless),
-  };
-}
-
-let exitCode = 0;
-let pending: Promise<void> | undefined;
-
-/** Defer to the command module; errors become one line on stderr and exit 1. */
-function run(load: () => Promise<{ default: Handler }>) {
-  return (a: Args) => {
-    pending = (async () => {
-      const g = globalsOf(a);
-      configureLog({ file: g.log, format: g.logFormat, debug: g.debug });
-      const mod = await load();
-      const code = await mod.default(g, a);
-      exitCode = typeof code === 'number' ? code : 0;
-    })();
-  };
-}
-
-const createFlags = (y: Argv) =>
-  y
-    .option('bundle', { alias: 'b', type: 'string', default: '.', describe: 'path to the OCI bundle' })
-    .option('console-socket', { type: 'string', describe: 'unix socket that receives the pty master' })
-    .option('pid-file', { type: 'string', describe: 'file to write the init pid to' })
-    .option('no-pivot', { type: 'boolean', default: false, describe: 'MS_MOVE + chroot instead of pivot_root' })
-    .option('no-new-keyring', { type: 'boolean', default: false, describe: 'keep the session keyring' })
-    .option('preserve-fds', { type: 'number', default: 0, describe: 'pass N extra fds (3..3+N-1) to the container' });
-
-const idArg = (y: Argv) => y.positional('id', { type: 'string', describe: 'container id' });
-
-function notYet(what: string): Handler {
-  return () => {
-    throw new BerthError(`${what}: not supported yet`);
-  };
-}
-
-export function buildCli(argv: string[]): Argv {
-  return yargs(argv)
-    .scriptName('berth')
-    .usage('berth [global options] <command> [command options] <container-id> ...\n\nAn OCI runtime (runc-compatible command line).')
-    .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false, 'halt-at-non-option': false })
-    .option('root', { type: 'string', default: DEFAULT_ROOT, describe: 'root directory for container state', global: true })
-    .option('log', { type: 'string', describe: 'log file (default: stderr)', global: true })
-    .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'log format', global: true })
-    .option('debug', { type: 'boolean', default: false, describe: 'debug logging', global: true })
-    .option('systemd-cgroup', { type: 'boolean', default: false, describe: 'use systemd for cgroups (slice:prefix:name paths)', global: true })
-    .option('rootless', { type: 'string', default: 'auto', describe: 'rootless mode: true, false or auto', global: true })
-    .option('criu', { type: 'string', hidden: true, global: true })
-    .command('create <id>', 'create a container', (y) => idArg(createFlags(y)), run(() => import('./commands/create.js')))
-    .command('start <id>', 'start a created container', idArg, run(() => import('./commands/start.js')))
-    .command(
-      'run <id>',
-      'create and start a container, wait for it',
-      (y) =>
-        idArg(createFlags(y))
-          .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'do not wait' })
-          .option('keep', { type: 'boolean', default: false, describe: 'do not delete the container after it exits' }),
-      run(() => import('./commands/run.js')),
-    )
-    .command('state <id>', 'print the state of a container', idArg, run(() => import('./commands/state.js')))
-    .command(
-      'kill <id> [signal]',
-      'send a signal to the container init (default SIGTERM)',
-      (y) =>
-        idArg(y)
-          .positional('signal', { type: 'string', default: 'SIGTERM' })
-          .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'signal every process of the container' }),
-      run(() => import('./commands/kill.js')),
-    )
-    .command(
-      'delete <id>',
-      'delete a container',
-      (y) => idArg(y).option('force', { alias: 'f', type: 'boolean', default: false, describe: 'kill it first if it runs' }),
-      run(() => import('./commands/delete.js')),
-    )
-    .command(
-      'exec <id> [command..]',
-      'run a process in a running container',
-      (y) =>
-        idArg(y)
-          .positional('command', { type: 'string', array: true })
-          .option('process', { alias: 'p', type: 'string', describe: 'process.json (OCI process object)' })
-          .option('console-socket', { type: 'string' })
-          .option('cwd', { type: 'string' })
-          .option('env', { alias: 'e', type: 'string', array: true })
-          .option('tty', { alias: 't', type: 'boolean', default: false })
-          .option('user', { alias: 'u', type: 'string', describe: 'uid[:gid]' })
-          .option('additional-gids', { alias: 'g', type: 'number', array: true })
-          .option('cap', { alias: 'c', type: 'string', array: true })
-          .option('no-new-privs', { type: 'boolean', default: false })
-          .option('apparmor', { type: 'string' })
-          .option('process-label', { type: 'string' })
-          .option('detach', { alias: 'd', type: 'boolean', default: false })
-          .option('pid-file', { type: 'string' })
-          .option('preserve-fds', { type: 'number', default: 0 })
-          .option('ignore-paused', { type: 'boolean', default: false })
-          .option('cgroup', { type: 'string', array: true }),
-      run(() => import('./commands/exec.js')),
-    )
-    .command(
-      ['list', 'ls'],
-      'list containers',
-      (y) =>
-        y
-          .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const })
-          .option('quiet', { alias: 'q', type: 'boolean', default: false }),
-      run(() => import('./commands/list.js')),
-    )
-    .command(
-      'ps <id> [ps-args..]',
-      'processes of a container',
-      (y) => idArg(y).option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const }),
-      run(() => import('./commands/ps.js')),
-    )
-    .command('pause <id>', 'freeze every process of a container', idArg, run(() => import('./commands/pause.js')))
-    .command('resume <id>', 'thaw a paused container', idArg, run(() => import('./commands/resume.js')))
-    .command(
-      'events <id>',
-      'container stats and events',
-      (y) => idArg(y).option('stats', { type: 'boolean', default: false }).option('interval', { type: 'string', default: '5s' }),
-      run(() => import('./commands/events.js')),
-    )
-    .command(
-      'update <id>',
-      'update resource limits of a container',
-      (y) =>
-        idArg(y)
-          .option('resources', { alias: 'r', type: 'string', describe: 'linux.resources JSON file, - for stdin' })
-          .option('memory', { type: 'string' })
-          .option('memory-reservation', { type: 'string' })
-          .option('memory-swap', { type: 'string' })
-          .option('kernel-memory', { type: 'string' })
-          .option('kernel-memory-tcp', { type: 'string' })
-          .option('cpu-shares', { type: 'string' })
-          .option('cpu-quota', { type: 'string' })
-          .option('cpu-period', { type: 'string' })
-          .option('cpu-burst', { type: 'string' })
-          .option('cpu-rt-period', { type: 'string' })
-          .option('cpu-rt-runtime', { type: 'string' })
-          .option('cpu-idle', { type: 'string' })
-          .option('cpuset-cpus', { type: 'string' })
-          .option('cpuset-mems', { type: 'string' })
-          .option('pids-limit', { type: 'string' })
-          .option('blkio-weight', { type: 'string' })
-          .option('l3-cache-schema', { type: 'string' })
-          .option('mem-bw-schema', { type: 'string' }),
-      run(() => import('./commands/update.js')),
-    )
-    .command(
-      'spec',
-      'write a default config.json',
-      (y) =>
-        y
-          .option('bundle', { alias: 'b', type: 'string', default: '.', describe: 'directory to write config.json to' })
-          .option('rootless', { type: 'boolean', default: false, describe: 'a config for an unprivileged user' }),
-      run(() => import('./commands/spec.js')),
-    )
-    .command('features', 'print the OCI features document', (y) => y, run(() => import('./commands/features.js')))
-    .command('checkpoint <id>', 'checkpoint a running container (CRIU)', idArg, run(async () => ({ default: notYet('checkpoint') })))
-    .command('restore <id>', 'restore a container from a checkpoint (CRIU)', (y) => idArg(createFlags(y)), run(async () => ({ default: notYet('restore') })))
-    .demandCommand(1, 'a command is required; see berth --help')
-    .strict()
-    .version(false)
-    .help('help')
-    .alias('help', 'h')
-    .wrap(Math.min(100, process.stdout.columns || 100))
-    .fail((msg, err) => {
-      throw err ?? new BerthError(msg);
-    });
-}
 
 /** --log/--log-format/--debug before parsing, so that usage errors are logged like the rest. */
 function preconfigureLog(argv: string[]): void {
@@ -216,9 +45,10 @@ async function main(argv: string[]): Promise<number> {
   }
   preconfigureLog(argv);
   try {
-    await buildCli(protectExecCommand(argv)).parseAsync();
-    if (pending) await pending;
-    return exitCode;
+    const fast = parseFast(argv);
+    if (fast) return await runCommand(FAST[fast.command], fast.args);
+    const { runYargs } = await import('./cli/yargs.js');
+    return await runYargs(protectExecCommand(argv));
   } catch (e) {
     if (e instanceof BerthError) {
       log.error(e.message);
