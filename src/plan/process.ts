@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { BerthError } from '../errors.js';
+import { log } from '../log/logger.js';
 import { capMask } from './capabilities.js';
 import { IOPRIO_CLASSES, PERSONALITY, RLIMITS, SCHED_FLAGS, SCHED_POLICIES } from './linux.js';
 import type { PlanOp } from './ops.js';
@@ -73,9 +74,15 @@ export function credentialOps(inp: ProcessInput): PlanOp[] {
   }
   ops.push({ op: 'SETRESGID', args: [String(user.gid ?? 0)], what: `set gid ${user.gid ?? 0}` });
   ops.push({ op: 'SETRESUID', args: [String(user.uid ?? 0)], what: `set uid ${user.uid ?? 0}` });
+  // The kernel raises an ambient capability only when it is permitted and inheritable; runc
+  // skips the others with a warning, and so does berth.
+  const ambient = (caps.ambient ?? []).filter((c: string) => (caps.permitted ?? []).includes(c) && (caps.inheritable ?? []).includes(c));
+  for (const c of caps.ambient ?? []) {
+    if (!ambient.includes(c)) log.debug(`${inp.jsonPath}: ambient capability ${c} is not both permitted and inheritable: skipped`);
+  }
   ops.push({
     op: 'CAPS',
-    args: [capMask(caps.effective), capMask(caps.permitted), capMask(caps.inheritable), capMask(caps.ambient)],
+    args: [capMask(caps.effective), capMask(caps.permitted), capMask(caps.inheritable), capMask(ambient)],
     what: 'set capabilities',
   });
   return ops;
