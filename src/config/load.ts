@@ -30,7 +30,7 @@ export function loadBundle(bundleArg: string): Bundle {
   } catch (e) {
     throw new BerthError(`config.json: invalid JSON: ${(e as Error).message}`);
   }
-  const { errors, warnings } = validateConfig(config, { file: 'config.json', bundleDir: dir, knownCaps: kernelCapabilities() });
+  const { errors, warnings } = validateConfig(config, { file: 'config.json', bundleDir: dir, knownCaps: kernelCapabilities(), requireProcess: true });
   for (const w of warnings) log.warn(w);
   if (errors.length > 0) throw new BerthError(errors.length === 1 ? errors[0]! : `${errors[0]} (and ${errors.length - 1} more)`);
   const c = config as any;

@@ -12,7 +12,7 @@ export function defaultConfig(opts: { rootless?: boolean; uid?: number; gid?: nu
       args: ['sh'],
       env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=xterm'],
       cwd: '/',
-      capabilities: { bounding: CAPS, effective: CAPS, permitted: CAPS, ambient: CAPS },
+      capabilities: { bounding: [...CAPS], effective: [...CAPS], permitted: [...CAPS], ambient: [...CAPS] },
       rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 }],
       noNewPrivileges: true,
     },

@@ -1,0 +1,43 @@
+// berth.node: what the TypeScript runtime needs from the kernel that Node does not offer.
+// The exported names and shapes are typed in src/native/addon.ts.
+#include <napi.h>
+
+namespace berth {
+Napi::Value SpawnInit(const Napi::CallbackInfo&);
+Napi::Value SyncRecv(const Napi::CallbackInfo&);
+Napi::Value SyncSend(const Napi::CallbackInfo&);
+Napi::Value CloseFd(const Napi::CallbackInfo&);
+Napi::Value SocketPair(const Napi::CallbackInfo&);
+Napi::Value WaitPid(const Napi::CallbackInfo&);
+Napi::Value WaitPidAsync(const Napi::CallbackInfo&);
+Napi::Value SignalPid(const Napi::CallbackInfo&);
+Napi::Value SetSubreaper(const Napi::CallbackInfo&);
+Napi::Value LockFile(const Napi::CallbackInfo&);
+Napi::Value StartContainer(const Napi::CallbackInfo&);
+Napi::Value ConnectUnix(const Napi::CallbackInfo&);
+Napi::Value ListenUnix(const Napi::CallbackInfo&);
+Napi::Value AcceptFd(const Napi::CallbackInfo&);
+Napi::Value RecvFd(const Napi::CallbackInfo&);
+}  // namespace berth
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  using namespace berth;
+  exports.Set("spawnInit", Napi::Function::New(env, SpawnInit));
+  exports.Set("syncRecv", Napi::Function::New(env, SyncRecv));
+  exports.Set("syncSend", Napi::Function::New(env, SyncSend));
+  exports.Set("closeFd", Napi::Function::New(env, CloseFd));
+  exports.Set("socketPair", Napi::Function::New(env, SocketPair));
+  exports.Set("waitPid", Napi::Function::New(env, WaitPid));
+  exports.Set("waitPidAsync", Napi::Function::New(env, WaitPidAsync));
+  exports.Set("signalPid", Napi::Function::New(env, SignalPid));
+  exports.Set("setSubreaper", Napi::Function::New(env, SetSubreaper));
+  exports.Set("lockFile", Napi::Function::New(env, LockFile));
+  exports.Set("startContainer", Napi::Function::New(env, StartContainer));
+  exports.Set("connectUnix", Napi::Function::New(env, ConnectUnix));
+  exports.Set("listenUnix", Napi::Function::New(env, ListenUnix));
+  exports.Set("acceptFd", Napi::Function::New(env, AcceptFd));
+  exports.Set("recvFd", Napi::Function::New(env, RecvFd));
+  return exports;
+}
+
+NODE_API_MODULE(berth, Init)

@@ -1,0 +1,197 @@
+// spawnInit: start berth-init from a sealed memfd copy (CVE-2019-5736) with the plan in a
+// second memfd and one end of a SEQPACKET socketpair (docs/PLAN-FORMAT.md "Processes").
+#include <fcntl.h>
+#include <napi.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+#include "args.h"
+#include "errors.h"
+
+namespace berth {
+namespace {
+
+struct Fds {
+  int v[4] = {-1, -1, -1, -1};
+  ~Fds() {
+    for (int fd : v)
+      if (fd >= 0) close(fd);
+  }
+};
+
+// Write all of buf to fd (a fresh memfd).
+bool WriteAll(int fd, const char* buf, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, buf, len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    buf += n;
+    len -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// A sealed, executable memfd holding a copy of the file at path.
+int SealedCopy(const std::string& path, int* err, const char** sys) {
+  int src = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (src < 0) {
+    *err = errno, *sys = "open";
+    return -1;
+  }
+  struct stat st;
+  if (fstat(src, &st) < 0) {
+    *err = errno, *sys = "fstat";
+    close(src);
+    return -1;
+  }
+  int mfd = static_cast<int>(syscall(SYS_memfd_create, "berth-init", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (mfd < 0) {
+    *err = errno, *sys = "memfd_create";
+    close(src);
+    return -1;
+  }
+  off_t off = 0;
+  while (off < st.st_size) {
+    ssize_t n = sendfile(mfd, src, &off, static_cast<size_t>(st.st_size - off));
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) continue;
+      *err = n < 0 ? errno : EIO, *sys = "sendfile";
+      close(src);
+      close(mfd);
+      return -1;
+    }
+  }
+  close(src);
+  if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
+    *err = errno, *sys = "fcntl F_ADD_SEALS";
+    close(mfd);
+    return -1;
+  }
+  return mfd;
+}
+
+// Decimal text of n into buf (async-signal-safe); returns buf.
+char* Itoa(long n, char* buf, size_t size) {
+  char tmp[24];
+  size_t i = 0;
+  bool neg = n < 0;
+  unsigned long u = neg ? static_cast<unsigned long>(-n) : static_cast<unsigned long>(n);
+  do {
+    tmp[i++] = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u && i < sizeof tmp);
+  size_t j = 0;
+  if (neg && j + 1 < size) buf[j++] = '-';
+  while (i && j + 1 < size) buf[j++] = tmp[--i];
+  buf[j] = 0;
+  return buf;
+}
+
+// The child after fork: only async-signal-safe calls (Node is multi-threaded).
+[[noreturn]] void Child(int syncHi, int planHi, int exeHi, int base, int preserve, char* const argv[]) {
+  sigset_t all;
+  sigemptyset(&all);
+  sigprocmask(SIG_SETMASK, &all, nullptr);
+  struct sigaction dfl = {};
+  dfl.sa_handler = SIG_DFL;
+  for (int s = 1; s < NSIG; s++) sigaction(s, &dfl, nullptr);  // Node ignores SIGPIPE; undo it.
+  for (int fd = 3; fd < 3 + preserve; fd++) fcntl(fd, F_SETFD, 0);
+  if (dup2(syncHi, base) < 0 || dup2(planHi, base + 1) < 0) _exit(126);
+  static char const* const envp[] = {nullptr};
+  syscall(SYS_execveat, exeHi, "", argv, envp, AT_EMPTY_PATH);
+  // Tell the runtime why, on the sync socket, in the init's own error format.
+  char msg[96] = "error\t-1\texecveat\t";
+  char num[16];
+  Itoa(errno, num, sizeof num);
+  size_t len = 18;
+  for (char* p = num; *p && len < sizeof msg - 2; p++) msg[len++] = *p;
+  msg[len++] = '\t';
+  send(base, msg, len, MSG_NOSIGNAL);
+  _exit(127);
+}
+
+}  // namespace
+
+Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgString(info, 0, "initPath") || !ArgNumber(info, 2, "preserveFds")) return env.Undefined();
+  if (!info[1].IsBuffer()) {
+    Napi::TypeError::New(env, "plan must be a Buffer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  std::string initPath = info[0].As<Napi::String>();
+  auto plan = info[1].As<Napi::Buffer<char>>();
+  int preserve = info[2].As<Napi::Number>().Int32Value();
+  if (preserve < 0 || preserve > 1000) {
+    Napi::RangeError::New(env, "preserveFds out of range").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const int base = 3 + preserve;  // the init's sync fd; the plan fd is base + 1
+
+  Fds f;  // 0: runtime end, 1: init end, 2: plan memfd, 3: init memfd (all moved above base+1)
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    ThrowErrno(env, errno, "socketpair");
+    return env.Undefined();
+  }
+  f.v[0] = sv[0];
+  f.v[1] = sv[1];
+  int planFd = static_cast<int>(syscall(SYS_memfd_create, "berth-plan", MFD_CLOEXEC));
+  if (planFd < 0) {
+    ThrowErrno(env, errno, "memfd_create");
+    return env.Undefined();
+  }
+  f.v[2] = planFd;
+  if (!WriteAll(planFd, plan.Data(), plan.Length())) {
+    ThrowErrno(env, errno, "write", "plan memfd");
+    return env.Undefined();
+  }
+  int err = 0;
+  const char* sys = "";
+  f.v[3] = SealedCopy(initPath, &err, &sys);
+  if (f.v[3] < 0) {
+    ThrowErrno(env, err, sys, initPath);
+    return env.Undefined();
+  }
+  // Move the child's fds out of the way of the numbers they will get (and of preserved fds).
+  for (int i = 1; i < 4; i++) {
+    int hi = fcntl(f.v[i], F_DUPFD_CLOEXEC, base + 2);
+    if (hi < 0) {
+      ThrowErrno(env, errno, "fcntl F_DUPFD_CLOEXEC");
+      return env.Undefined();
+    }
+    close(f.v[i]);
+    f.v[i] = hi;
+  }
+  char syncArg[16], planArg[16];
+  Itoa(base, syncArg, sizeof syncArg);
+  Itoa(base + 1, planArg, sizeof planArg);
+  char name[] = "berth-init";
+  char* const argv[] = {name, syncArg, planArg, nullptr};
+
+  pid_t pid = fork();
+  if (pid < 0) {
+    ThrowErrno(env, errno, "fork");
+    return env.Undefined();
+  }
+  if (pid == 0) Child(f.v[1], f.v[2], f.v[3], base, preserve, argv);
+
+  int runtimeEnd = f.v[0];
+  f.v[0] = -1;  // returned to JS; the rest close with f
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("pid", Napi::Number::New(env, pid));
+  out.Set("syncFd", Napi::Number::New(env, runtimeEnd));
+  return out;
+}
+
+}  // namespace berth

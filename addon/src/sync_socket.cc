@@ -1,0 +1,86 @@
+// The runtime's end of the init's sync socket (SOCK_SEQPACKET): one datagram per message.
+#include <napi.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
+
+#include "args.h"
+#include "errors.h"
+
+namespace berth {
+
+// Wait until fd is readable; false with errno = ETIMEDOUT on timeout (timeoutMs < 0: forever).
+bool WaitReadable(int fd, int timeoutMs) {
+  struct pollfd p = {fd, POLLIN, 0};
+  for (;;) {
+    int r = poll(&p, 1, timeoutMs);
+    if (r > 0) return true;
+    if (r == 0) {
+      errno = ETIMEDOUT;
+      return false;
+    }
+    if (errno != EINTR) return false;
+  }
+}
+
+Napi::Value SyncRecv(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgNumber(info, 0, "fd") || !ArgNumber(info, 1, "timeoutMs")) return env.Undefined();
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  int timeout = info[1].As<Napi::Number>().Int32Value();
+  if (!WaitReadable(fd, timeout)) {
+    ThrowErrno(env, errno, "poll", "sync socket");
+    return env.Undefined();
+  }
+  std::vector<char> buf(1 << 16);
+  ssize_t n;
+  do {
+    n = recv(fd, buf.data(), buf.size(), 0);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    if (errno == ECONNRESET) return env.Null();
+    ThrowErrno(env, errno, "recv", "sync socket");
+    return env.Undefined();
+  }
+  if (n == 0) return env.Null();
+  return Napi::String::New(env, buf.data(), static_cast<size_t>(n));
+}
+
+Napi::Value SyncSend(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgNumber(info, 0, "fd") || !ArgString(info, 1, "msg")) return env.Undefined();
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  std::string msg = info[1].As<Napi::String>();
+  ssize_t n;
+  do {
+    n = send(fd, msg.data(), msg.size(), MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) ThrowErrno(env, errno, "send", "sync socket");
+  return env.Undefined();
+}
+
+Napi::Value CloseFd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgNumber(info, 0, "fd")) return env.Undefined();
+  if (close(info[0].As<Napi::Number>().Int32Value()) < 0 && errno != EINTR) ThrowErrno(env, errno, "close");
+  return env.Undefined();
+}
+
+// For tests: a connected SOCK_SEQPACKET pair, both ends close-on-exec.
+Napi::Value SocketPair(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    ThrowErrno(env, errno, "socketpair");
+    return env.Undefined();
+  }
+  Napi::Array out = Napi::Array::New(env, 2);
+  out.Set(0u, Napi::Number::New(env, sv[0]));
+  out.Set(1u, Napi::Number::New(env, sv[1]));
+  return out;
+}
+
+}  // namespace berth

@@ -1,0 +1,213 @@
+// Unix sockets the runtime uses: the start socket of a created container, console sockets
+// (connect, or listen/accept/receive the pty master for `run` in the foreground and tests).
+#include <fcntl.h>
+#include <napi.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "args.h"
+#include "errors.h"
+
+namespace berth {
+
+bool WaitReadable(int fd, int timeoutMs);  // sync_socket.cc
+
+namespace {
+
+// A sockaddr for path; a path too long for sun_path goes through /proc/self/fd/<dir fd>/<name>.
+// *dirfd is set when a directory fd was opened (the caller closes it after bind/connect).
+bool Address(const std::string& path, sockaddr_un* sa, socklen_t* len, int* dirfd) {
+  *dirfd = -1;
+  memset(sa, 0, sizeof *sa);
+  sa->sun_family = AF_UNIX;
+  std::string p = path;
+  if (p.size() >= sizeof sa->sun_path) {
+    size_t slash = p.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : p.substr(0, slash));
+    *dirfd = open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (*dirfd < 0) return false;
+    p = "/proc/self/fd/" + std::to_string(*dirfd) + "/" + p.substr(slash + 1);
+    if (p.size() >= sizeof sa->sun_path) {
+      errno = ENAMETOOLONG;
+      return false;
+    }
+  }
+  memcpy(sa->sun_path, p.c_str(), p.size());
+  *len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + p.size() + 1);
+  return true;
+}
+
+// socket + connect (or bind + listen); returns fd or -1 with errno and *sys set.
+int Open(const std::string& path, int type, bool listening, const char** sys) {
+  sockaddr_un sa;
+  socklen_t len;
+  int dirfd;
+  if (!Address(path, &sa, &len, &dirfd)) {
+    *sys = "open";
+    return -1;
+  }
+  int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    *sys = "socket";
+    if (dirfd >= 0) close(dirfd);
+    return -1;
+  }
+  int r;
+  if (listening) {
+    *sys = "bind";
+    r = bind(fd, reinterpret_cast<sockaddr*>(&sa), len);
+    if (r == 0) {
+      *sys = "listen";
+      r = listen(fd, 16);
+    }
+  } else {
+    *sys = "connect";
+    do {
+      r = connect(fd, reinterpret_cast<sockaddr*>(&sa), len);
+    } while (r < 0 && errno == EINTR);
+  }
+  int err = errno;
+  if (dirfd >= 0) close(dirfd);
+  if (r < 0) {
+    close(fd);
+    errno = err;
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace
+
+// start: connect to the init's start socket, send "start"; EOF means it exec'd.
+Napi::Value StartContainer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgString(info, 0, "path") || !ArgNumber(info, 1, "timeoutMs")) return env.Undefined();
+  std::string path = info[0].As<Napi::String>();
+  int timeout = info[1].As<Napi::Number>().Int32Value();
+  const char* sys = "";
+  int fd = Open(path, SOCK_SEQPACKET, false, &sys);
+  if (fd < 0) {
+    ThrowErrno(env, errno, sys, path);
+    return env.Undefined();
+  }
+  if (send(fd, "start", 5, MSG_NOSIGNAL) < 0) {
+    int err = errno;
+    close(fd);
+    ThrowErrno(env, err, "send", path);
+    return env.Undefined();
+  }
+  if (!WaitReadable(fd, timeout)) {
+    int err = errno;
+    close(fd);
+    ThrowErrno(env, err, "poll", path);
+    return env.Undefined();
+  }
+  char buf[4096];
+  ssize_t n;
+  do {
+    n = recv(fd, buf, sizeof buf, 0);
+  } while (n < 0 && errno == EINTR);
+  int err = errno;
+  close(fd);
+  if (n == 0 || (n < 0 && err == ECONNRESET)) return env.Undefined();
+  if (n < 0) {
+    ThrowErrno(env, err, "recv", path);
+    return env.Undefined();
+  }
+  std::string msg(buf, static_cast<size_t>(n));
+  Napi::Error e = Napi::Error::New(env, msg);
+  e.Set("initError", Napi::String::New(env, msg));
+  e.ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+Napi::Value ConnectUnix(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgString(info, 0, "path")) return env.Undefined();
+  std::string path = info[0].As<Napi::String>();
+  const char* sys = "";
+  int fd = Open(path, SOCK_STREAM, false, &sys);
+  if (fd < 0) {
+    ThrowErrno(env, errno, sys, path);
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, fd);
+}
+
+Napi::Value ListenUnix(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgString(info, 0, "path")) return env.Undefined();
+  std::string path = info[0].As<Napi::String>();
+  const char* sys = "";
+  int fd = Open(path, SOCK_STREAM, true, &sys);
+  if (fd < 0) {
+    ThrowErrno(env, errno, sys, path);
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, fd);
+}
+
+Napi::Value AcceptFd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgNumber(info, 0, "fd") || !ArgNumber(info, 1, "timeoutMs")) return env.Undefined();
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  if (!WaitReadable(fd, info[1].As<Napi::Number>().Int32Value())) {
+    ThrowErrno(env, errno, "poll", "listening socket");
+    return env.Undefined();
+  }
+  int c;
+  do {
+    c = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+  } while (c < 0 && errno == EINTR);
+  if (c < 0) {
+    ThrowErrno(env, errno, "accept");
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, c);
+}
+
+// Receive one fd sent with SCM_RIGHTS (the pty master from the init).
+Napi::Value RecvFd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgNumber(info, 0, "fd") || !ArgNumber(info, 1, "timeoutMs")) return env.Undefined();
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  if (!WaitReadable(fd, info[1].As<Napi::Number>().Int32Value())) {
+    ThrowErrno(env, errno, "poll", "console socket");
+    return env.Undefined();
+  }
+  char data[256];
+  struct iovec iov = {data, sizeof data};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = u.buf;
+  msg.msg_controllen = sizeof u.buf;
+  ssize_t n;
+  do {
+    n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    ThrowErrno(env, errno, "recvmsg");
+    return env.Undefined();
+  }
+  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
+    ThrowErrno(env, EBADF, "recvmsg", "no fd in message");
+    return env.Undefined();
+  }
+  int got;
+  memcpy(&got, CMSG_DATA(c), sizeof got);
+  return Napi::Number::New(env, got);
+}
+
+}  // namespace berth
