@@ -105,7 +105,8 @@ char* Itoa(long n, char* buf, size_t size) {
   struct sigaction dfl = {};
   dfl.sa_handler = SIG_DFL;
   for (int s = 1; s < NSIG; s++) sigaction(s, &dfl, nullptr);  // Node ignores SIGPIPE; undo it.
-  for (int fd = 3; fd < 3 + preserve; fd++) fcntl(fd, F_SETFD, 0);
+  // Node marks its stdio close-on-exec: the container's stdio and preserved fds must survive.
+  for (int fd = 0; fd < 3 + preserve; fd++) fcntl(fd, F_SETFD, 0);
   if (dup2(syncHi, base) < 0 || dup2(planHi, base + 1) < 0) _exit(126);
   static char const* const envp[] = {nullptr};
   syscall(SYS_execveat, exeHi, "", argv, envp, AT_EMPTY_PATH);
