@@ -85,11 +85,12 @@ export function buildCli(argv: string[]): Argv {
           .option('process', { alias: 'p', type: 'string', describe: 'process.json (OCI process object)' })
           .option('console-socket', { type: 'string' })
           .option('cwd', { type: 'string' })
-          .option('env', { alias: 'e', type: 'string', array: true })
+          // Repeatable flags take one value each (runc); yargs' array options would be greedy.
+          .option('env', { alias: 'e', type: 'string', nargs: 1 })
           .option('tty', { alias: 't', type: 'boolean', default: false })
           .option('user', { alias: 'u', type: 'string', describe: 'uid[:gid]' })
-          .option('additional-gids', { alias: 'g', type: 'number', array: true })
-          .option('cap', { alias: 'c', type: 'string', array: true })
+          .option('additional-gids', { alias: 'g', type: 'number', nargs: 1 })
+          .option('cap', { alias: 'c', type: 'string', nargs: 1 })
           .option('no-new-privs', { type: 'boolean', default: false })
           .option('apparmor', { type: 'string' })
           .option('process-label', { type: 'string' })
@@ -97,7 +98,7 @@ export function buildCli(argv: string[]): Argv {
           .option('pid-file', { type: 'string' })
           .option('preserve-fds', { type: 'number', default: 0 })
           .option('ignore-paused', { type: 'boolean', default: false })
-          .option('cgroup', { type: 'string', array: true }),
+          .option('cgroup', { type: 'string', nargs: 1 }),
       run(() => import('../commands/exec.js')),
     )
     .command(

@@ -13,6 +13,8 @@ import { CAPABILITIES } from '../plan/capabilities.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
+const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
 /** The process to run: --process FILE, or the container's process with the command line's changes (runc). */
 export function execProcess(a: Record<string, any>, containerProcess: any): any {
   if (a.process) {
@@ -33,15 +35,15 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
   p.args = args;
   p.terminal = Boolean(a.tty);
   if (a.cwd) p.cwd = a.cwd;
-  if (a.env) p.env = [...(p.env ?? []), ...a.env];
+  if (a.env) p.env = [...(p.env ?? []), ...list<string>(a.env)];
   if (a.user) {
     const [uid, gid] = String(a.user).split(':');
     if (!/^\d+$/.test(uid ?? '') || (gid !== undefined && !/^\d+$/.test(gid))) throw new BerthError(`exec --user ${a.user}: must be uid[:gid] (numbers)`);
     p.user = { ...(p.user ?? {}), uid: Number(uid), gid: gid === undefined ? 0 : Number(gid) };
   }
-  if (a['additional-gids']) p.user = { ...(p.user ?? { uid: 0, gid: 0 }), additionalGids: a['additional-gids'] };
+  if (a['additional-gids']) p.user = { ...(p.user ?? { uid: 0, gid: 0 }), additionalGids: list<number>(a['additional-gids']) };
   if (a.cap) {
-    for (const c of a.cap as string[]) {
+    for (const c of list<string>(a.cap)) {
       const name = c.toUpperCase().startsWith('CAP_') ? c.toUpperCase() : `CAP_${c.toUpperCase()}`;
       if (!CAPABILITIES.includes(name)) throw new BerthError(`exec --cap ${c}: unknown capability`);
       p.capabilities ??= {};

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, existsSync, readdirSync, openSync, closeSync, readFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -37,6 +37,8 @@ export interface TestBundle {
  */
 export function makeBundle(args: string[] = ['true'], edit?: (c: any) => void): TestBundle {
   const dir = mkdtempSync(join(tmpdir(), 'berth-test-'));
+  // Reachable by mapped users (user namespace tests), like any bundle dir.
+  chmodSync(dir, 0o755);
   const rootfs = makeBusyboxRootfs(dir);
   const root = join(dir, 'state');
   const config = defaultConfig();
@@ -63,7 +65,26 @@ export function makeBundle(args: string[] = ['true'], edit?: (c: any) => void): 
   return b;
 }
 
-/** Run bin/berth with the bundle's private --root. */
+/**
+ * Run bin/berth with the bundle's private --root. Output goes through files, not pipes: a
+ * container left running (create, run -d, exec -d) keeps berth's stdio open, and a pipe would
+ * make spawnSync wait for it.
+ */
 export function berth(b: { root: string }, args: string[], opts: { input?: string; timeout?: number } = {}): SpawnSyncReturns<string> {
-  return spawnSync(BERTH, ['--root', b.root, ...args], { encoding: 'utf8', timeout: opts.timeout ?? 30_000, input: opts.input });
+  const dir = mkdtempSync(join(tmpdir(), 'berth-out-'));
+  const out = openSync(join(dir, 'out'), 'w+');
+  const err = openSync(join(dir, 'err'), 'w+');
+  try {
+    const r = spawnSync(BERTH, ['--root', b.root, ...args], {
+      encoding: 'utf8',
+      timeout: opts.timeout ?? 30_000,
+      input: opts.input,
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', out, err],
+    });
+    return { ...r, stdout: readFileSync(join(dir, 'out'), 'utf8'), stderr: readFileSync(join(dir, 'err'), 'utf8') };
+  } finally {
+    closeSync(out);
+    closeSync(err);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -73,7 +73,8 @@ run('lifecycle (runtime.md operations, runtime-tools order)', () => {
   });
 
   it('run reports death by signal as 128+N', () => {
-    b = makeBundle(['sh', '-c', 'kill -USR1 $$']);
+    // Not pid 1 of a pid namespace: that one ignores signals it has no handler for.
+    b = makeBundle(['sh', '-c', 'kill -USR1 $$'], (c) => (c.linux.namespaces = c.linux.namespaces.filter((n: any) => n.type !== 'pid')));
     const r = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
     expect(r.status).toBe(128 + 10);
   });
@@ -99,14 +100,17 @@ run('lifecycle (runtime.md operations, runtime-tools order)', () => {
     const id = uniqueId();
     const { spawn } = await import('node:child_process');
     const { BERTH } = await import('../helpers/bundle.js');
+    const { openSync, closeSync } = await import('node:fs');
+    // stderr through files: the winner's container keeps its stdio open.
     const results = await Promise.all(
       [0, 1, 2, 3].map(
-        () =>
+        (i) =>
           new Promise<{ code: number | null; err: string }>((res) => {
-            const p = spawn(BERTH, ['--root', b.root, 'create', '--bundle', b.dir, id]);
-            let err = '';
-            p.stderr.on('data', (d) => (err += d));
-            p.on('close', (code) => res({ code, err }));
+            const errFile = join(b.dir, `err${i}`);
+            const fd = openSync(errFile, 'w');
+            const p = spawn(BERTH, ['--root', b.root, 'create', '--bundle', b.dir, id], { stdio: ['ignore', 'ignore', fd] });
+            closeSync(fd);
+            p.on('exit', (code) => res({ code, err: readFileSync(errFile, 'utf8') }));
           }),
       ),
     );
