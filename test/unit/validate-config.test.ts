@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig, validateProcess } from '../../src/validate/config.js';
@@ -53,6 +53,7 @@ describe('config validation', () => {
     expect(errorsOf(() => undefined, { bundleDir: dir }).errors[0]).toMatch(/^config\.json: \/root\/path: root filesystem .*rootfs does not exist$/);
     mkdirSync(join(dir, 'rootfs'));
     expect(errorsOf(() => undefined, { bundleDir: dir }).errors).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
     expect(errorsOf((c) => delete c.process, { requireProcess: true }).errors).toEqual(['config.json: /process: is required to create a container']);
   });
 
