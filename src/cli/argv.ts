@@ -11,10 +11,8 @@ const EXEC_VALUE = new Set([
  * a `--` after the id for yargs. Pure.
  */
 export function protectExecCommand(argv: string[]): string[] {
-  let i = 0;
-  while (i < argv.length && argv[i]!.startsWith('-')) {
-    i += GLOBAL_VALUE.has(argv[i]!) ? 2 : 1;
-  }
+  const i = commandIndex(argv);
+  if (argv[i] === 'spec') return specRootless(argv, i);
   if (argv[i] !== 'exec') return argv;
   for (let j = i + 1; j < argv.length; j++) {
     const t = argv[j]!;
@@ -28,4 +26,20 @@ export function protectExecCommand(argv: string[]): string[] {
     return [...argv.slice(0, j + 1), '--', ...argv.slice(j + 1)];
   }
   return argv;
+}
+
+function commandIndex(argv: string[]): number {
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('-')) {
+    i += GLOBAL_VALUE.has(argv[i]!) ? 2 : 1;
+  }
+  return i;
+}
+
+/**
+ * `spec --rootless` is a boolean of the spec command while the global `--rootless` takes a value
+ * (runc has both); yargs cannot hold two types under one name, so the spec flag is renamed.
+ */
+function specRootless(argv: string[], i: number): string[] {
+  return argv.map((t, j) => (j > i && (t === '--rootless' || t === '--rootless=true') ? '--spec-rootless' : j > i && t === '--rootless=false' ? '--no-spec-rootless' : t));
 }

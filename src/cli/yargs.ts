@@ -156,7 +156,7 @@ export function buildCli(argv: string[]): Argv {
       (y) =>
         y
           .option('bundle', { alias: 'b', type: 'string', default: '.', describe: 'directory to write config.json to' })
-          .option('rootless', { type: 'boolean', default: false, describe: 'a config for an unprivileged user' }),
+          .option('spec-rootless', { type: 'boolean', default: false, describe: 'a config for an unprivileged user (given as --rootless)' }),
       run(() => import('../commands/spec.js')),
     )
     .command('features', 'print the OCI features document', (y) => y, run(() => import('../commands/features.js')))

@@ -11,9 +11,9 @@ import { reopenCgroup } from '../cgroups/index.js';
  * status check); `--all` signals every process in the container's cgroup.
  */
 export default async function kill(g: Globals, a: Record<string, any>): Promise<number> {
+  const sig = parseSignal(String(a.signal ?? 'SIGTERM'));
   const store = new Store(g.root);
   const rec = store.load(a.id);
-  const sig = parseSignal(String(a.signal ?? 'SIGTERM'));
   const status = await statusOf(store, rec);
   if (a.all) {
     if (!rec.cgroup) throw new BerthError(`kill --all ${a.id}: the container has no cgroup`);

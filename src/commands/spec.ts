@@ -8,7 +8,7 @@ import { defaultConfig } from '../spec/default-config.js';
 export default function spec(_g: Globals, a: Record<string, any>): number {
   const file = join(resolve(a.bundle ?? '.'), 'config.json');
   if (existsSync(file)) throw new BerthError(`File ${file} exists. Remove it first`);
-  const config = defaultConfig({ rootless: a.rootless, uid: process.getuid?.(), gid: process.getgid?.() });
+  const config = defaultConfig({ rootless: a['spec-rootless'] === true, uid: process.getuid?.(), gid: process.getgid?.() });
   try {
     writeFileSync(file, JSON.stringify(config, null, '\t') + '\n', { mode: 0o666 });
   } catch (e) {
