@@ -1,17 +1,14 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { constants } from 'node:os';
 import { BerthError, describeErrno } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
 import { Store } from '../state/store.js';
 import { statusOf } from '../state/status.js';
 import { execPlan } from '../plan/exec.js';
 import { runInit } from '../runtime/init-session.js';
-import { native } from '../native/addon.js';
+import { waitForwardingSignals } from '../runtime/wait.js';
 import { reopenCgroup } from '../cgroups/index.js';
 import { validateProcess } from '../validate/config.js';
 import { CAPABILITIES } from '../plan/capabilities.js';
-
-const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -89,15 +86,5 @@ export default async function exec(g: Globals, a: Record<string, any>): Promise<
     renameSync(tmp, a['pid-file']);
   }
   if (a.detach) return 0;
-  const forward = (sig: NodeJS.Signals) => {
-    try {
-      native().signalPid(session.pid, constants.signals[sig]);
-    } catch {
-      // exited
-    }
-  };
-  for (const s of FORWARDED) process.on(s, forward);
-  const st = await native().waitPidAsync(session.pid);
-  for (const s of FORWARDED) process.off(s, forward);
-  return st.signal ? 128 + st.signal : (st.code ?? 0);
+  return waitForwardingSignals(session.pid);
 }

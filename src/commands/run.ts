@@ -1,14 +1,11 @@
-import { constants } from 'node:os';
 import type { Globals } from '../cli/globals.js';
 import { createContainer } from './create.js';
 import { startContainer } from './start.js';
 import { deleteContainer } from './delete.js';
-import { native } from '../native/addon.js';
+import { waitForwardingSignals } from '../runtime/wait.js';
 import { log } from '../log/logger.js';
 import { loadBundle } from '../config/load.js';
 import { ConsoleProxy } from '../runtime/console-proxy.js';
-
-const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
 /**
  * run = create + start + wait (DESIGN-NOTES §1): signals this process gets are forwarded to the
@@ -38,23 +35,13 @@ export default async function run(g: Globals, a: Record<string, any>): Promise<n
   }
   if (a.detach) return 0;
 
-  const forward = (sig: NodeJS.Signals) => {
-    try {
-      native().signalPid(rec.pid, constants.signals[sig]);
-    } catch {
-      // exited meanwhile
-    }
-  };
-  for (const s of FORWARDED) process.on(s, forward);
-  const status = await native().waitPidAsync(rec.pid);
-  for (const s of FORWARDED) process.off(s, forward);
+  const code = await waitForwardingSignals(rec.pid);
   if (proxy) {
     // Let the last output drain, then stop copying.
     await new Promise((r) => setTimeout(r, 20));
     proxy.closeMaster();
     proxy.close();
   }
-  const code = status.signal ? 128 + status.signal : (status.code ?? 0);
   if (!a.keep) {
     try {
       await deleteContainer(g, id, true);

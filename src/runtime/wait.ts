@@ -1,0 +1,26 @@
+import { constants } from 'node:os';
+import { native } from '../native/addon.js';
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
+
+/**
+ * Wait for a child of this process (the container init of `run`, the process of `exec`),
+ * forwarding the signals this process gets to it. Resolves to its exit code, 128+N when signal
+ * N killed it (runc's convention).
+ */
+export async function waitForwardingSignals(pid: number): Promise<number> {
+  const forward = (sig: NodeJS.Signals) => {
+    try {
+      native().signalPid(pid, constants.signals[sig]);
+    } catch {
+      // exited meanwhile
+    }
+  };
+  for (const s of FORWARDED) process.on(s, forward);
+  try {
+    const st = await native().waitPidAsync(pid);
+    return st.signal ? 128 + st.signal : (st.code ?? 0);
+  } finally {
+    for (const s of FORWARDED) process.off(s, forward);
+  }
+}

@@ -1,0 +1,53 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { readSync, closeSync } from 'node:fs';
+import { berth, haveBuild, isRoot, makeBundle, uniqueId, REPO, type TestBundle } from '../helpers/bundle.js';
+
+const run = isRoot() && haveBuild() ? describe : describe.skip;
+
+run('terminals', () => {
+  let b: TestBundle;
+  afterEach(() => b?.cleanup());
+
+  it('run with process.terminal and no console socket proxies the pty (runc behaviour)', () => {
+    b = makeBundle(['sh', '-c', 'tty; echo hi'], (c) => (c.process.terminal = true));
+    const r = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('/dev/pts/0\r\nhi\r\n');
+  });
+
+  it('create --console-socket sends the pty master; the container sees a terminal of the given size', () => {
+    const native = createRequire(import.meta.url)(join(REPO, 'dist/native/berth.node'));
+    b = makeBundle(['sh', '-c', 'tty; stty size'], (c) => {
+      c.process.terminal = true;
+      c.process.consoleSize = { height: 30, width: 100 };
+    });
+    const sock = join(b.dir, 'console.sock');
+    const listen = native.listenUnix(sock);
+    const id = uniqueId();
+    try {
+      const c = berth(b, ['create', '--bundle', b.dir, '--console-socket', sock, id]);
+      expect(c.status, c.stderr).toBe(0);
+      const conn = native.acceptFd(listen, 5000);
+      const master = native.recvFd(conn, 5000);
+      native.closeFd(conn);
+      expect(berth(b, ['start', id]).status).toBe(0);
+      let out = '';
+      const buf = Buffer.alloc(4096);
+      for (let i = 0; i < 50 && !out.includes('100'); i++) {
+        try {
+          const n = readSync(master, buf);
+          if (n === 0) break;
+          out += buf.subarray(0, n).toString();
+        } catch {
+          break; // EIO: the container side closed
+        }
+      }
+      closeSync(master);
+      expect(out).toBe('/dev/pts/0\r\n30 100\r\n');
+    } finally {
+      native.closeFd(listen);
+    }
+  });
+});
