@@ -37,6 +37,7 @@ mkdirSync(join(repo, 'dist/native'), { recursive: true });
 copyFileSync(join(repo, 'build/cmake/berth.node'), join(repo, 'dist/native/berth.node'));
 copyFileSync(join(repo, 'build/cmake/berth-init'), join(repo, 'dist/native/berth-init'));
 chmodSync(join(repo, 'dist/native/berth-init'), 0o755);
+mkdirSync(join(repo, 'bin'), { recursive: true });
 // 4. Build facts for --version and features.
 const commit = spawnSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: repo, encoding: 'utf8' }).stdout?.trim() || 'unknown';
 const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repo, encoding: 'utf8' }).stdout?.trim() ? '-dirty' : '';
