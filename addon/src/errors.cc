@@ -6,6 +6,9 @@
 namespace berth {
 
 const char* ErrnoName(int err) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+  if (const char* name = strerrorname_np(err)) return name;  // every errno glibc knows
+#endif
   switch (err) {
     case EPERM: return "EPERM";
     case ENOENT: return "ENOENT";
@@ -34,6 +37,17 @@ const char* ErrnoName(int err) {
     case ECONNRESET: return "ECONNRESET";
     case ENOTSOCK: return "ENOTSOCK";
     case EOPNOTSUPP: return "EOPNOTSUPP";
+    case E2BIG: return "E2BIG";
+    case ENOEXEC: return "ENOEXEC";
+    case ETXTBSY: return "ETXTBSY";
+    case EXDEV: return "EXDEV";
+    case ENODEV: return "ENODEV";
+    case ENXIO: return "ENXIO";
+    case EFAULT: return "EFAULT";
+    case ERANGE: return "ERANGE";
+    case EADDRINUSE: return "EADDRINUSE";
+    case ENOTCONN: return "ENOTCONN";
+    case ENOTEMPTY: return "ENOTEMPTY";
     default: return "EUNKNOWN";
   }
 }

@@ -2,8 +2,10 @@
 // second memfd and one end of a SEQPACKET socketpair (docs/PLAN-FORMAT.md "Processes").
 #include <fcntl.h>
 #include <napi.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -41,7 +43,46 @@ bool WriteAll(int fd, const char* buf, size_t len) {
   return true;
 }
 
-// A sealed, executable memfd holding a copy of the file at path.
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+// Copy all of src (size bytes) into dst: sendfile, or read/write where sendfile cannot.
+bool CopyFile(int dst, int src, off_t size, int* err, const char** sys) {
+  off_t off = 0;
+  while (off < size) {
+    ssize_t n = sendfile(dst, src, &off, static_cast<size_t>(size - off));
+    if (n > 0) continue;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EINVAL || errno == ENOSYS) && off == 0) break;  // fall back below
+    *err = n < 0 ? errno : EIO, *sys = "sendfile";
+    return false;
+  }
+  char buf[65536];
+  while (off < size) {
+    ssize_t n = pread(src, buf, sizeof buf, off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      *err = n < 0 ? errno : EIO, *sys = "read";
+      return false;
+    }
+    if (!WriteAll(dst, buf, static_cast<size_t>(n))) {
+      *err = errno, *sys = "write";
+      return false;
+    }
+    off += n;
+  }
+  return true;
+}
+
+// A sealed, executable memfd holding a copy of the file at path (CVE-2019-5736: the container
+// can reach the init's executable through /proc/PID/exe; sealed, it cannot be written).
 int SealedCopy(const std::string& path, int* err, const char** sys) {
   int src = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (src < 0) {
@@ -54,24 +95,22 @@ int SealedCopy(const std::string& path, int* err, const char** sys) {
     close(src);
     return -1;
   }
-  int mfd = static_cast<int>(syscall(SYS_memfd_create, "berth-init", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  // MFD_EXEC (Linux 6.3+) says so explicitly (no vm.memfd_noexec warning); older kernels
+  // reject the flag, and their memfds are executable anyway.
+  int mfd = static_cast<int>(syscall(SYS_memfd_create, "berth-init", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC));
+  if (mfd < 0 && errno == EINVAL)
+    mfd = static_cast<int>(syscall(SYS_memfd_create, "berth-init", MFD_CLOEXEC | MFD_ALLOW_SEALING));
   if (mfd < 0) {
     *err = errno, *sys = "memfd_create";
     close(src);
     return -1;
   }
-  off_t off = 0;
-  while (off < st.st_size) {
-    ssize_t n = sendfile(mfd, src, &off, static_cast<size_t>(st.st_size - off));
-    if (n <= 0) {
-      if (n < 0 && errno == EINTR) continue;
-      *err = n < 0 ? errno : EIO, *sys = "sendfile";
-      close(src);
-      close(mfd);
-      return -1;
-    }
-  }
+  bool copied = CopyFile(mfd, src, st.st_size, err, sys);
   close(src);
+  if (!copied) {
+    close(mfd);
+    return -1;
+  }
   if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
     *err = errno, *sys = "fcntl F_ADD_SEALS";
     close(mfd);
@@ -97,20 +136,26 @@ char* Itoa(long n, char* buf, size_t size) {
   return buf;
 }
 
-// The child after fork: only async-signal-safe calls (Node is multi-threaded).
-[[noreturn]] void Child(int syncHi, int planHi, int exeHi, int base, int preserve, char* const argv[]) {
-  sigset_t all;
-  sigemptyset(&all);
-  sigprocmask(SIG_SETMASK, &all, nullptr);
+// The child after fork: only async-signal-safe calls (Node is multi-threaded). Every signal
+// is blocked on entry (the parent blocked them around fork), so no Node handler runs here.
+[[noreturn]] void Child(int syncHi, int planHi, int exeHi, int base, int preserve, int maxFd, char* const argv[]) {
   struct sigaction dfl = {};
   dfl.sa_handler = SIG_DFL;
   for (int s = 1; s < NSIG; s++) sigaction(s, &dfl, nullptr);  // Node ignores SIGPIPE; undo it.
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
   // Node marks its stdio close-on-exec: the container's stdio and preserved fds must survive.
   for (int fd = 0; fd < 3 + preserve; fd++) fcntl(fd, F_SETFD, 0);
+  // dup2 gives the copies no FD_CLOEXEC; the originals (above base + 1) close on exec.
   if (dup2(syncHi, base) < 0 || dup2(planHi, base + 1) < 0) _exit(126);
+  // The init gets exactly stdio, the preserved fds, sync and plan: any other fd the runtime
+  // itself inherited without close-on-exec (a caller's pipe, a leaked dir fd) stays behind.
+  if (syscall(SYS_close_range, base + 2, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    for (int fd = base + 2; fd < maxFd; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
   static char const* const envp[] = {nullptr};
   syscall(SYS_execveat, exeHi, "", argv, envp, AT_EMPTY_PATH);
-  // Tell the runtime why, on the sync socket, in the init's own error format.
+  // Tell the runtime why, on the sync socket, in the init's own error format (op index -1).
   char msg[96] = "error\t-1\texecveat\t";
   char num[16];
   Itoa(errno, num, sizeof num);
@@ -153,7 +198,7 @@ Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   f.v[2] = planFd;
-  if (!WriteAll(planFd, plan.Data(), plan.Length())) {
+  if (!WriteAll(planFd, plan.Data(), plan.Length()) || lseek(planFd, 0, SEEK_SET) < 0) {
     ThrowErrno(env, errno, "write", "plan memfd");
     return env.Undefined();
   }
@@ -164,8 +209,10 @@ Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
     ThrowErrno(env, err, sys, initPath);
     return env.Undefined();
   }
-  // Move the child's fds out of the way of the numbers they will get (and of preserved fds).
-  for (int i = 1; i < 4; i++) {
+  // Move every fd made here above the numbers the child gives out (stdio, preserved fds, sync
+  // and plan): had the runtime run with a closed stdio, socketpair could have returned 0..2, and
+  // the child would clear close-on-exec on the runtime's own end.
+  for (int i = 0; i < 4; i++) {
     int hi = fcntl(f.v[i], F_DUPFD_CLOEXEC, base + 2);
     if (hi < 0) {
       ThrowErrno(env, errno, "fcntl F_DUPFD_CLOEXEC");
@@ -180,12 +227,21 @@ Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
   char name[] = "berth-init";
   char* const argv[] = {name, syncArg, planArg, nullptr};
 
+  struct rlimit nofile;
+  int maxFd = getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < 1u << 20 ? static_cast<int>(nofile.rlim_cur) : 1 << 20;
+  // Block every signal across fork: until the child has reset the dispositions, a signal would
+  // run one of Node's handlers in the child (writing to libuv's signal pipe, shared with us).
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
   pid_t pid = fork();
+  if (pid == 0) Child(f.v[1], f.v[2], f.v[3], base, preserve, maxFd, argv);
+  int forkErr = errno;
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
   if (pid < 0) {
-    ThrowErrno(env, errno, "fork");
+    ThrowErrno(env, forkErr, "fork");
     return env.Undefined();
   }
-  if (pid == 0) Child(f.v[1], f.v[2], f.v[3], base, preserve, argv);
 
   int runtimeEnd = f.v[0];
   f.v[0] = -1;  // returned to JS; the rest close with f

@@ -2,6 +2,7 @@
 #include <napi.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,20 +10,29 @@
 
 #include "args.h"
 #include "errors.h"
+#include "io.h"
 
 namespace berth {
 
-// Wait until fd is readable; false with errno = ETIMEDOUT on timeout (timeoutMs < 0: forever).
+// See io.h.
 bool WaitReadable(int fd, int timeoutMs) {
   struct pollfd p = {fd, POLLIN, 0};
-  for (;;) {
-    int r = poll(&p, 1, timeoutMs);
+  struct timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (int left = timeoutMs;;) {
+    int r = poll(&p, 1, left);
     if (r > 0) return true;
     if (r == 0) {
       errno = ETIMEDOUT;
       return false;
     }
     if (errno != EINTR) return false;
+    if (timeoutMs >= 0) {  // interrupted: wait only for what is left of the timeout
+      struct timespec now;
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      long long spent = (now.tv_sec - start.tv_sec) * 1000LL + (now.tv_nsec - start.tv_nsec) / 1000000;
+      left = spent >= timeoutMs ? 0 : static_cast<int>(timeoutMs - spent);
+    }
   }
 }
 

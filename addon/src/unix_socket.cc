@@ -1,5 +1,5 @@
-// Unix sockets the runtime uses: the start socket of a created container, console sockets
-// (connect, or listen/accept/receive the pty master for `run` in the foreground and tests).
+// Unix sockets: console sockets (connect, or listen/accept/receive the pty master for `run` in
+// the foreground and for tests), and the socket helper start_socket.cc uses.
 #include <fcntl.h>
 #include <napi.h>
 #include <poll.h>
@@ -11,12 +11,13 @@
 #include <cstring>
 #include <string>
 
+#include "unix_socket.h"
+
 #include "args.h"
 #include "errors.h"
+#include "io.h"
 
 namespace berth {
-
-bool WaitReadable(int fd, int timeoutMs);  // sync_socket.cc
 
 namespace {
 
@@ -34,6 +35,8 @@ bool Address(const std::string& path, sockaddr_un* sa, socklen_t* len, int* dirf
     if (*dirfd < 0) return false;
     p = "/proc/self/fd/" + std::to_string(*dirfd) + "/" + p.substr(slash + 1);
     if (p.size() >= sizeof sa->sun_path) {
+      close(*dirfd);
+      *dirfd = -1;
       errno = ENAMETOOLONG;
       return false;
     }
@@ -43,8 +46,9 @@ bool Address(const std::string& path, sockaddr_un* sa, socklen_t* len, int* dirf
   return true;
 }
 
-// socket + connect (or bind + listen); returns fd or -1 with errno and *sys set.
-int Open(const std::string& path, int type, bool listening, const char** sys) {
+}  // namespace
+
+int OpenUnix(const std::string& path, int type, bool listening, const char** sys) {
   sockaddr_un sa;
   socklen_t len;
   int dirfd;
@@ -68,9 +72,19 @@ int Open(const std::string& path, int type, bool listening, const char** sys) {
     }
   } else {
     *sys = "connect";
-    do {
-      r = connect(fd, reinterpret_cast<sockaddr*>(&sa), len);
-    } while (r < 0 && errno == EINTR);
+    r = connect(fd, reinterpret_cast<sockaddr*>(&sa), len);
+    if (r < 0 && errno == EINTR) {  // a unix connect completes or fails at once; see where it got
+      struct pollfd p = {fd, POLLOUT, 0};
+      while (poll(&p, 1, -1) < 0 && errno == EINTR) {
+      }
+      int soerr = 0;
+      socklen_t l = sizeof soerr;
+      r = getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &l);
+      if (r == 0 && soerr) {
+        errno = soerr;
+        r = -1;
+      }
+    }
   }
   int err = errno;
   if (dirfd >= 0) close(dirfd);
@@ -82,57 +96,12 @@ int Open(const std::string& path, int type, bool listening, const char** sys) {
   return fd;
 }
 
-}  // namespace
-
-// start: connect to the init's start socket, send "start"; EOF means it exec'd.
-Napi::Value StartContainer(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!ArgString(info, 0, "path") || !ArgNumber(info, 1, "timeoutMs")) return env.Undefined();
-  std::string path = info[0].As<Napi::String>();
-  int timeout = info[1].As<Napi::Number>().Int32Value();
-  const char* sys = "";
-  int fd = Open(path, SOCK_SEQPACKET, false, &sys);
-  if (fd < 0) {
-    ThrowErrno(env, errno, sys, path);
-    return env.Undefined();
-  }
-  if (send(fd, "start", 5, MSG_NOSIGNAL) < 0) {
-    int err = errno;
-    close(fd);
-    ThrowErrno(env, err, "send", path);
-    return env.Undefined();
-  }
-  if (!WaitReadable(fd, timeout)) {
-    int err = errno;
-    close(fd);
-    ThrowErrno(env, err, "poll", path);
-    return env.Undefined();
-  }
-  char buf[4096];
-  ssize_t n;
-  do {
-    n = recv(fd, buf, sizeof buf, 0);
-  } while (n < 0 && errno == EINTR);
-  int err = errno;
-  close(fd);
-  if (n == 0 || (n < 0 && err == ECONNRESET)) return env.Undefined();
-  if (n < 0) {
-    ThrowErrno(env, err, "recv", path);
-    return env.Undefined();
-  }
-  std::string msg(buf, static_cast<size_t>(n));
-  Napi::Error e = Napi::Error::New(env, msg);
-  e.Set("initError", Napi::String::New(env, msg));
-  e.ThrowAsJavaScriptException();
-  return env.Undefined();
-}
-
 Napi::Value ConnectUnix(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!ArgString(info, 0, "path")) return env.Undefined();
   std::string path = info[0].As<Napi::String>();
   const char* sys = "";
-  int fd = Open(path, SOCK_STREAM, false, &sys);
+  int fd = OpenUnix(path, SOCK_STREAM, false, &sys);
   if (fd < 0) {
     ThrowErrno(env, errno, sys, path);
     return env.Undefined();
@@ -145,7 +114,7 @@ Napi::Value ListenUnix(const Napi::CallbackInfo& info) {
   if (!ArgString(info, 0, "path")) return env.Undefined();
   std::string path = info[0].As<Napi::String>();
   const char* sys = "";
-  int fd = Open(path, SOCK_STREAM, true, &sys);
+  int fd = OpenUnix(path, SOCK_STREAM, true, &sys);
   if (fd < 0) {
     ThrowErrno(env, errno, sys, path);
     return env.Undefined();

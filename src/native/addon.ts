@@ -1,39 +1,71 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+/** How a waited-for process ended: exactly one of the two is a number. */
 export interface WaitStatus {
+  /** exit status when it exited */
   code: number | null;
+  /** signal number when a signal killed it */
   signal: number | null;
 }
 
-/** The N-API addon (addon/src/*.cc). Errors carry errno, code, syscall and path. */
+/**
+ * The N-API addon (addon/src/*.cc, built as dist/native/berth.node). Failed calls throw an
+ * Error with message `<syscall> <path>: <strerror>` and properties errno, code (e.g. 'ENOENT'),
+ * syscall and path (see ./errors.ts). Every fd it returns is close-on-exec.
+ */
 export interface Native {
+  /**
+   * Start berth-init from a sealed memfd copy of initPath (CVE-2019-5736) with argv
+   * ["berth-init", SYNC_FD, PLAN_FD], an empty environment, fds 0..2 and 3..3+preserveFds-1
+   * inherited (close-on-exec cleared), the plan in a memfd (docs/PLAN-FORMAT.md "Processes").
+   * Returns the init's pid and the runtime's end of the SOCK_SEQPACKET sync socket. If the exec
+   * itself fails, the child reports `error\t-1\texecveat\t<errno>\t` on the sync socket.
+   */
   spawnInit(initPath: string, plan: Buffer, preserveFds: number): { pid: number; syncFd: number };
+  /** One datagram (up to 64 KiB); null at EOF. Throws code 'ETIMEDOUT'; timeoutMs < 0: no limit. */
   syncRecv(fd: number, timeoutMs: number): string | null;
+  /** One datagram. */
   syncSend(fd: number, msg: string): void;
   closeFd(fd: number): void;
+  /** A connected SOCK_SEQPACKET pair (tests). */
   socketPair(): [number, number];
+  /** Blocking waitpid (EINTR retried); throws code 'ECHILD' for a process that is not our child. */
   waitPid(pid: number): WaitStatus;
+  /** waitPid on a worker thread, so the event loop (signal forwarding) keeps running. */
   waitPidAsync(pid: number): Promise<WaitStatus>;
+  /** pidfd_open + pidfd_send_signal; throws code 'ESRCH' when the process is gone. */
   signalPid(pid: number, signal: number): void;
+  /** prctl(PR_SET_CHILD_SUBREAPER, 1). */
   setSubreaper(): void;
+  /** open(O_RDWR|O_CREAT, 0600) + flock(LOCK_EX, LOCK_NB unless wait): the fd holds the lock
+   * until closeFd or exit. A held lock without wait throws code 'EAGAIN' (EWOULDBLOCK). */
   lockFile(path: string, wait: boolean): number;
+  /**
+   * Release a created container: connect to its start socket (SOCK_SEQPACKET), send "start",
+   * wait for EOF (it exec'd). An `error\t...` report from the init is thrown as an Error whose
+   * message and `initError` are the report; 'ECONNREFUSED'/'ENOENT': nobody is waiting.
+   */
   startContainer(path: string, timeoutMs: number): void;
+  /** SOCK_STREAM connect; paths longer than sun_path go through /proc/self/fd/<dir>/<name>. */
   connectUnix(path: string): number;
+  /** SOCK_STREAM bound and listening at path (a console-socket server). */
   listenUnix(path: string): number;
+  /** accept one connection on a listening fd, waiting up to timeoutMs ('ETIMEDOUT'). */
   acceptFd(fd: number, timeoutMs: number): number;
-  recvFd(fd: number, timeoutMs: number): number;
+  /** Receive one fd sent with SCM_RIGHTS (the pty master), waiting up to timeoutMs. */
+  recvFd(sockFd: number, timeoutMs: number): number;
 }
 
 let loaded: Native | undefined;
 
-/** The addon, loaded on first use (dist/native/berth.node beside this file). */
+/** The addon, loaded on first use (berth.node beside this module: dist/native/). */
 export function native(): Native {
   loaded ??= createRequire(import.meta.url)('./berth.node') as Native;
   return loaded;
 }
 
-/** Absolute path of the berth-init executable built beside the addon. */
+/** Absolute path of the berth-init executable built beside the addon (dist/native/berth-init). */
 export function initPath(): string {
   return fileURLToPath(new URL('./berth-init', import.meta.url));
 }
