@@ -1,36 +1,34 @@
-import { validateConfigSchema, validateProcessSchema } from '../generated/validators.js';
-import { renderSchemaError } from './render.js';
-import { semanticChecks, type Findings, type SemanticOptions } from './semantic.js';
+import { configRules } from './config-rules.js';
+import type { Findings } from './findings.js';
+import { schemaAccepts, schemaErrors } from './schema.js';
 
-export type { Findings } from './semantic.js';
+export type { Findings } from './findings.js';
+export { validateProcess } from './process.js';
 
-export interface ConfigOptions extends Partial<SemanticOptions> {}
+export interface ConfigOptions {
+  /** The name errors start with; "config.json" by default. */
+  file?: string;
+  /** The bundle directory: root.path is resolved against it and must be a directory. */
+  bundleDir?: string;
+  /** Capability names the kernel knows; others are warnings (config.md). */
+  knownCaps?: ReadonlySet<string>;
+  /** A config without process is an error (create/run: start needs one). Default true. */
+  requireProcess?: boolean;
+}
 
 /**
- * config.json: the schema first (compiled at build time from schemas/), then the semantic
- * checks of semantic.ts. Errors and warnings are one line each, naming file and JSON path.
+ * config.json: the schema (compiled at build time from schemas/) first, then, if it passes, the
+ * semantic rules of config-rules.ts. Each error and warning is one line naming file and JSON
+ * pointer: `config.json: /linux/namespaces/2/type: must be one of pid, network, …`.
  */
 export function validateConfig(doc: unknown, opts: ConfigOptions = {}): Findings {
   const file = opts.file ?? 'config.json';
-  if (!validateConfigSchema(doc)) {
-    return { errors: (validateConfigSchema.errors ?? []).map((e) => renderSchemaError(file, e)), warnings: [] };
-  }
-  return semanticChecks(doc, { ...opts, file });
+  const errors = schemaErrors('config', doc, file);
+  if (errors.length > 0) return { errors, warnings: [] };
+  return configRules(doc, { file, bundleDir: opts.bundleDir, knownCaps: opts.knownCaps, requireProcess: opts.requireProcess ?? true });
 }
 
 /** Only the schema's verdict (for comparisons with the official schema). */
 export function configSchemaAccepts(doc: unknown): boolean {
-  return validateConfigSchema(doc);
-}
-
-/** The OCI process object `exec --process FILE` reads. */
-export function validateProcess(doc: unknown, opts: { file?: string } = {}): Findings {
-  const file = opts.file ?? 'process.json';
-  if (!validateProcessSchema(doc)) {
-    return { errors: (validateProcessSchema.errors ?? []).map((e) => renderSchemaError(file, e)), warnings: [] };
-  }
-  const wrapped = semanticChecks({ ociVersion: '1.0.0', process: doc }, { file, requireProcess: true });
-  // Checked as /process of a config; paths are reported relative to the process document.
-  const rebase = (line: string) => line.replace(`${file}: /process/`, `${file}: /`);
-  return { errors: wrapped.errors.map(rebase), warnings: wrapped.warnings.map(rebase) };
+  return schemaAccepts('config', doc);
 }

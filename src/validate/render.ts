@@ -1,47 +1,64 @@
 import type { ErrorObject } from 'ajv';
+import { under } from './pointer.js';
 
-/** One line naming the file and JSON pointer: `config.json: /linux/namespaces/2/type: must be one of …`. */
-export function renderSchemaError(file: string, e: ErrorObject): string {
+const list = (values: unknown): string => (Array.isArray(values) ? values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ') : String(values));
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The message for one ajv error, without file or path. */
+function message(e: ErrorObject): string {
   const p = e.params as Record<string, any>;
-  let path = e.instancePath || '';
-  let msg: string;
   switch (e.keyword) {
     case 'enum':
-      msg = `must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}`;
-      break;
+      return `must be one of ${list(p.allowedValues)}`;
+    case 'const':
+      return `must be ${JSON.stringify(p.allowedValue)}`;
     case 'required':
-      path = `${path}/${p.missingProperty}`;
-      msg = 'is required';
-      break;
+      return 'is required';
     case 'type':
-      msg = `must be ${Array.isArray(p.type) ? p.type.join(' or ') : p.type}`;
-      break;
+      return `must be ${Array.isArray(p.type) ? p.type.join(' or ') : p.type}`;
     case 'additionalProperties':
-      path = `${path}/${p.additionalProperty}`;
-      msg = 'is not allowed here';
-      break;
-    case 'propertyNames':
-      msg = `has an unknown key ${JSON.stringify(p.propertyName)}`;
-      break;
+      return 'is not allowed here';
     case 'pattern':
-      msg = `must match ${p.pattern}`;
-      break;
+      return `must match ${p.pattern}`;
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      msg = `must be ${p.comparison} ${p.limit}`;
-      break;
+      return `must be ${p.comparison} ${p.limit}`;
     case 'minItems':
-      msg = `must have at least ${p.limit} item${p.limit === 1 ? '' : 's'}`;
-      break;
+      return `must have at least ${plural(p.limit, 'item')}`;
+    case 'maxItems':
+      return `must have at most ${plural(p.limit, 'item')}`;
+    case 'minLength':
+      return `must be at least ${plural(p.limit, 'character')} long`;
+    case 'maxLength':
+      return `must be at most ${plural(p.limit, 'character')} long`;
+    case 'uniqueItems':
+      return `must not repeat items (items ${p.j} and ${p.i} are equal)`;
+    case 'anyOf':
+    case 'oneOf':
+      return 'does not match any allowed form';
+    case 'false schema':
+      return 'is not allowed here';
     default:
-      msg = e.message ?? e.keyword;
+      return e.message ?? `fails ${e.keyword}`;
   }
-  return `${file}: ${path || '/'}: ${msg}`;
 }
 
-/** "/a/b" from path segments, escaped as RFC 6901 says. */
-export function pointer(...segments: (string | number)[]): string {
-  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+/**
+ * One ajv error as one line naming the file and JSON pointer:
+ * `config.json: /linux/namespaces/2/type: must be one of pid, network, …`. A missing or unexpected
+ * property is named in the path (`/process/cwd: is required`); a bad key of a map too.
+ */
+export function renderSchemaError(file: string, e: ErrorObject): string {
+  let path = e.instancePath;
+  let msg = message(e);
+  if (e.keyword === 'required') path = under(path, String((e.params as any).missingProperty));
+  else if (e.keyword === 'additionalProperties') path = under(path, String((e.params as any).additionalProperty));
+  else if (e.propertyName !== undefined) {
+    // An error inside propertyNames: about a key, not a value.
+    path = under(path, e.propertyName);
+    msg = `key ${msg}`;
+  }
+  return `${file}: ${path || '/'}: ${msg}`;
 }

@@ -1,0 +1,31 @@
+import type { Report } from './findings.js';
+import { pointer } from './pointer.js';
+
+/** The actions that take an errno (config-linux.md: others MUST fail with one). */
+const ERRNO_ACTIONS = new Set(['SCMP_ACT_ERRNO', 'SCMP_ACT_TRACE']);
+const NOTIFY = 'SCMP_ACT_NOTIFY';
+
+/**
+ * config-linux.md "Seccomp": errnoRet only with actions that take an errno; listenerMetadata
+ * MUST NOT be set without listenerPath; SCMP_ACT_NOTIFY needs listenerPath to send its fd to;
+ * syscall argument indexes are 0-5.
+ */
+export function checkSeccomp(linux: any, r: Report): void {
+  const s = linux.seccomp;
+  if (!s) return;
+  const at = (...p: (string | number)[]) => pointer('linux', 'seccomp', ...p);
+  if (s.defaultErrnoRet !== undefined && !ERRNO_ACTIONS.has(s.defaultAction)) {
+    r.error(at('defaultErrnoRet'), `is not allowed with defaultAction ${s.defaultAction} (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno)`);
+  }
+  if (s.listenerMetadata !== undefined && !s.listenerPath) r.error(at('listenerMetadata'), 'must not be set without listenerPath');
+  if (s.defaultAction === NOTIFY && !s.listenerPath) r.error(at('defaultAction'), `${NOTIFY} needs listenerPath`);
+  (s.syscalls ?? []).forEach((sc: any, i: number) => {
+    if (sc.errnoRet !== undefined && !ERRNO_ACTIONS.has(sc.action)) {
+      r.error(at('syscalls', i, 'errnoRet'), `is not allowed with action ${sc.action} (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno)`);
+    }
+    if (sc.action === NOTIFY && !s.listenerPath) r.error(at('syscalls', i, 'action'), `${NOTIFY} needs /linux/seccomp/listenerPath`);
+    (sc.args ?? []).forEach((a: any, j: number) => {
+      if (a.index > 5) r.error(at('syscalls', i, 'args', j, 'index'), 'must be between 0 and 5 (a syscall has six arguments)');
+    });
+  });
+}
