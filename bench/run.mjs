@@ -35,8 +35,9 @@ function timeIt(fn) {
   return median(xs);
 }
 
+// No pipes: a container left in `created` keeps the runtime's stdio, and spawnSync would wait on it.
 const run = (bin, args, okCodes = [0]) => {
-  const r = spawnSync(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(bin, args, { stdio: 'ignore' });
   return okCodes.includes(r.status);
 };
 
@@ -62,7 +63,7 @@ if (process.getuid() === 0 && existsSync('/bin/busybox') && existsSync(berth)) {
   execFileSync(process.execPath, [join(repo, 'scripts/make-bundle.mjs'), bundle, 'true'], { stdio: 'ignore' });
   const cfgPath = join(bundle, 'config.json');
   const cfg = JSON.parse(readFileSync(cfgPath, 'utf8'));
-  cfg.linux.cgroupsPath = `berth-bench/${process.pid}`;
+  // No cgroupsPath: each runtime's default (the container id) gives every container its own cgroup.
   const { writeFileSync } = await import('node:fs');
   const sleeping = structuredClone(cfg);
   sleeping.process.args = ['sleep', '1000'];
@@ -88,7 +89,7 @@ if (process.getuid() === 0 && existsSync('/bin/busybox') && existsSync(berth)) {
       if (c === undefined) { ok = false; break; }
       per.create.push(c);
       try {
-        const st = JSON.parse(execFileSync(p, ['--root', root, 'state', id], { encoding: 'utf8' }));
+        const st = JSON.parse(spawnSync(p, ['--root', root, 'state', id], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).stdout);
         const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${st.pid}/status`, 'utf8'));
         if (m) rss.push(Number(m[1]) / 1024);
       } catch { /* no rss */ }
@@ -96,13 +97,16 @@ if (process.getuid() === 0 && existsSync('/bin/busybox') && existsSync(berth)) {
       per.state.push(t(['state', id]));
       per.kill.push(t(['kill', id, 'KILL']));
       for (let w = 0; w < 200; w++) {
-        const st = spawnSync(p, ['--root', root, 'state', id], { encoding: 'utf8' });
+        const st = spawnSync(p, ['--root', root, 'state', id], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
         if (st.status !== 0 || JSON.parse(st.stdout).status === 'stopped') break;
       }
       per.delete.push(t(['delete', '--force', id]));
     }
     for (const k of Object.keys(per)) phases[k][n] = ok && per[k].length && per[k].every((x) => x !== undefined) ? median(per[k]) : undefined;
     phases.rss[n] = rss.length ? median(rss) : undefined;
+    // Whatever a failed step left: remove it through the runtime itself, then its state root.
+    const left = spawnSync(p, ['--root', root, 'list', '-q'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).stdout ?? '';
+    for (const id of left.split('\n').filter(Boolean)) run(p, ['--root', root, 'delete', '--force', id], [0, 1]);
     rmSync(root, { recursive: true, force: true });
   }
   row('run /bin/true', 'ms', phases.run);
