@@ -3,7 +3,7 @@
 // rootfs), driven through the addon exactly as src/runtime/init-session.ts drives it.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, readlinkSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import type { Native } from '../../src/native/addon.js';
 import { isInitReport } from '../../src/native/errors.js';
 import { encodePlan } from '../../src/plan/encode.js';
 import type { OpName, PlanOp } from '../../src/plan/ops.js';
+import { settledFds, writeRefused } from '../helpers/procfs.js';
 
 const REPO = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const ADDON = join(REPO, 'dist/native/berth.node');
@@ -39,35 +40,6 @@ function thrown(f: () => unknown): any {
     return e;
   }
   throw new Error('expected an exception');
-}
-
-/** Why writing to path fails: at open (ETXTBSY while it runs) or at write (sealed: EPERM). */
-function writeRefused(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r+');
-  } catch (e: any) {
-    return e.code;
-  }
-  try {
-    writeSync(fd, 'x');
-    return 'written';
-  } catch (e: any) {
-    return e.code;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The fds of pid once the dynamic loader is done (it holds one open for a moment at start). */
-function settledFds(pid: number, want: number[]): number[] {
-  let fds: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    fds = readdirSync(`/proc/${pid}/fd`).map(Number).sort((a, b) => a - b);
-    if (JSON.stringify(fds) === JSON.stringify(want)) break;
-    spawnSync('sleep', ['0.01']);
-  }
-  return fds;
 }
 
 describe.skipIf(!built)('berth-init started by spawnInit', () => {

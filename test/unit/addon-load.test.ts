@@ -5,12 +5,13 @@
 // runs the real one).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync, writeSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Native } from '../../src/native/addon.js';
 import { isErrno, isInitReport } from '../../src/native/errors.js';
+import { settledFds, writeRefused } from '../helpers/procfs.js';
 
 const REPO = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const ADDON = join(REPO, 'build/cmake/berth.node');
@@ -46,35 +47,6 @@ function inChild(script: string, input?: string, stdio: any[] = ['pipe', 'pipe',
 /** open flags of one of this process's fds (fdinfo shows them in octal). */
 function fdFlags(fd: number): number {
   return parseInt(/^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))![1]!, 8);
-}
-
-/** Why writing to path fails: at open (ETXTBSY while it runs) or at write (sealed: EPERM). */
-function writeRefused(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r+');
-  } catch (e: any) {
-    return e.code;
-  }
-  try {
-    writeSync(fd, 'x');
-    return 'written';
-  } catch (e: any) {
-    return e.code;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The fds of pid once the dynamic loader is done (it holds one open for a moment at start). */
-function settledFds(pid: number, want: number[]): number[] {
-  let fds: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    fds = readdirSync(`/proc/${pid}/fd`).map(Number).sort((a, b) => a - b);
-    if (JSON.stringify(fds) === JSON.stringify(want)) break;
-    spawnSync('sleep', ['0.01']);
-  }
-  return fds;
 }
 
 let n: Native;
