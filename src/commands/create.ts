@@ -12,6 +12,8 @@ import { runHooks } from '../hooks/run.js';
 import { openCgroup, type Cgroup } from '../cgroups/index.js';
 import { native } from '../native/addon.js';
 import { SPEC_VERSION } from '../version.js';
+import { buildSeccomp } from '../seccomp/build.js';
+import { handOffListener } from '../seccomp/notify.js';
 import { userInfo } from 'node:os';
 
 export interface CreateOptions {
@@ -66,6 +68,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       consoleSocket: o.consoleSocket,
       noPivot: o.noPivot,
       preserveFds: o.preserveFds,
+      seccomp: buildSeccomp(config.linux?.seccomp, 'config.json'),
     });
     const created = new Date().toISOString();
     const rec: ContainerRecord = {
@@ -90,6 +93,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
         runHooks(config.hooks?.createRuntime, 'createRuntime', state);
         return JSON.stringify({ ...state, status: 'created' });
       },
+      onSeccomp: (fd, pid) => handOffListener(config.linux.seccomp, fd, pid, ociState({ ...rec, pid }, 'creating')),
     });
     rec.pid = session.pid;
     rec.initStartTime = readStat(session.pid)?.startTime ?? 0;

@@ -9,6 +9,9 @@ import { waitForwardingSignals } from '../runtime/wait.js';
 import { reopenCgroup } from '../cgroups/index.js';
 import { validateProcess } from '../validate/config.js';
 import { CAPABILITIES } from '../plan/capabilities.js';
+import { buildSeccomp } from '../seccomp/build.js';
+import { handOffListener } from '../seccomp/notify.js';
+import { ociState } from '../state/record.js';
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -73,10 +76,14 @@ export default async function exec(g: Globals, a: Record<string, any>): Promise<
     linux: rec.config.linux,
     consoleSocket: a['console-socket'],
     preserveFds: a['preserve-fds'] ?? 0,
+    seccomp: buildSeccomp(rec.config.linux?.seccomp, 'config.json'),
   });
   let session;
   try {
-    session = runInit(ops, a['preserve-fds'] ?? 0);
+    session = runInit(ops, a['preserve-fds'] ?? 0, {
+      // As runc: every exec process gets its own filter and listener, handed to the agent too.
+      onSeccomp: (fd, pid) => handOffListener(rec.config.linux.seccomp, fd, pid, ociState(rec, status)),
+    });
   } catch (e) {
     throw e instanceof BerthError ? new BerthError(`exec ${id}: ${e.message}`) : e;
   }

@@ -1,7 +1,7 @@
 import { BerthError } from '../errors.js';
 import { namespacePlan, rootMapped } from './namespaces.js';
 import { afterPivotOps, rootfsOps, switchRootOps } from './rootfs.js';
-import { credentialOps, execOps, privilegedProcessOps } from './process.js';
+import { credentialOps, execOps, privilegedProcessOps, seccompBeforeCredentials } from './process.js';
 import { hookOps, runHookOps } from './hooks.js';
 import type { PlanOp } from './ops.js';
 
@@ -19,7 +19,7 @@ export interface ContainerPlanInput {
   consoleSocket?: string;
   noPivot: boolean;
   preserveFds: number;
-  /** A prebuilt SECCOMP op (seccomp issue); none means no filter. */
+  /** The SECCOMP op (src/seccomp/build.ts); none means no filter. */
   seccomp?: PlanOp;
 }
 
@@ -65,6 +65,7 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
     const size = proc.consoleSize ?? {};
     b.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0)], what: 'set up the console' });
   }
+  b.push(...seccompBeforeCredentials(procIn, inp.seccomp));
   b.push(...credentialOps(procIn));
   const beforeExec: PlanOp[] = [
     { op: 'READY', args: [], what: 'report ready' },

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { JOIN_ORDER, NAMESPACES } from './linux.js';
-import { credentialOps, execOps, privilegedProcessOps } from './process.js';
+import { credentialOps, execOps, privilegedProcessOps, seccompBeforeCredentials } from './process.js';
 import type { PlanOp } from './ops.js';
 
 export interface ExecPlanInput {
@@ -12,6 +12,7 @@ export interface ExecPlanInput {
   linux: any;
   consoleSocket?: string;
   preserveFds: number;
+  /** The container's filter (src/seccomp/build.ts), applied to the exec process too. */
   seccomp?: PlanOp;
 }
 
@@ -48,6 +49,7 @@ export function execPlan(inp: ExecPlanInput): PlanOp[] {
     const size = p.consoleSize ?? {};
     ops.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0)], what: 'set up the console' });
   }
+  ops.push(...seccompBeforeCredentials(procIn, inp.seccomp));
   ops.push(...credentialOps(procIn));
   ops.push(...execOps(procIn, [], inp.seccomp));
   return ops;

@@ -88,6 +88,17 @@ export function credentialOps(inp: ProcessInput): PlanOp[] {
   return ops;
 }
 
+/**
+ * Where the seccomp filter loads (as runc). Loading a filter needs no_new_privs or
+ * CAP_SYS_ADMIN: with noNewPrivileges it is the last step before execve (execOps), so the
+ * filter sees only the exec; without it, it loads before the user switch and the capability
+ * drop (here), while the init still has CAP_SYS_ADMIN, and the profile then also filters the
+ * init's last steps (setresuid, capset, the start handshake, execve).
+ */
+export function seccompBeforeCredentials(inp: ProcessInput, seccomp?: PlanOp): PlanOp[] {
+  return seccomp && !inp.process.noNewPrivileges ? [seccomp] : [];
+}
+
 /** cwd, fds, the final hardening and the exec itself. `beforeExec` goes between (start sync, hooks). */
 export function execOps(inp: ProcessInput, beforeExec: PlanOp[], seccomp?: PlanOp): PlanOp[] {
   const p = inp.process;
@@ -98,7 +109,7 @@ export function execOps(inp: ProcessInput, beforeExec: PlanOp[], seccomp?: PlanO
     ...beforeExec,
   ];
   if (p.noNewPrivileges) ops.push({ op: 'NO_NEW_PRIVS', args: [], what: 'set no_new_privs' });
-  if (seccomp) ops.push(seccomp);
+  if (seccomp && p.noNewPrivileges) ops.push(seccomp);
   const args: string[] = p.args ?? [];
   if (args.length === 0) throw new BerthError(`${inp.jsonPath}: /process/args: must name the program to run`);
   const env = processEnv(p);
