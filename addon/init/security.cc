@@ -11,6 +11,7 @@
 
 #include "handlers.h"
 #include "report.h"
+#include "util.h"
 
 void op_no_new_privs(const Op&) {
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("prctl", errno, "PR_SET_NO_NEW_PRIVS");
@@ -26,28 +27,11 @@ namespace {
 // `abort` when that failed (it reports the error itself).
 void hand_off_listener(int listener) {
   int chan = (g.ready && g.start_conn >= 0) ? g.start_conn : g.sync_fd;
-  char data[] = "seccomp";
-  struct iovec iov = {data, sizeof data - 1};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  memset(&u, 0, sizeof u);
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = u.buf;
-  msg.msg_controllen = sizeof u.buf;
-  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &listener, sizeof listener);
-  ssize_t n;
-  do n = sendmsg(chan, &msg, MSG_NOSIGNAL); while (n < 0 && errno == EINTR);
-  if (n < 0) fail("sendmsg", errno, "seccomp listener");
+  int r = send_fd(chan, listener, "seccomp", 7);
+  if (r < 0) fail("sendmsg", -r, "seccomp listener");
   close(listener);
   char reply[16];
+  ssize_t n;
   do n = recv(chan, reply, sizeof reply, 0); while (n < 0 && errno == EINTR);
   if (n < 0) fail("recv", errno, "seccomp listener");
   if (n == 5 && memcmp(reply, "abort", 5) == 0) _exit(1);

@@ -93,32 +93,11 @@ Napi::Value RecvFdMessage(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   std::vector<char> data(1 << 16);
-  struct iovec iov = {data.data(), data.size()};
-  union {
-    char buf[CMSG_SPACE(sizeof(int) * 8)];
-    struct cmsghdr align;
-  } u;
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = u.buf;
-  msg.msg_controllen = sizeof u.buf;
-  ssize_t n;
-  do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); while (n < 0 && errno == EINTR);
+  int got;
+  long n = RecvDatagram(sock, data.data(), data.size(), &got);
   if (n < 0) {
     ThrowErrno(env, errno, "recvmsg");
     return env.Undefined();
-  }
-  int got = -1;
-  for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (size_t i = 0; i < count; i++) {
-      int fd;
-      memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-      if (got < 0) got = fd;
-      else close(fd);
-    }
   }
   Napi::Object out = Napi::Object::New(env);
   out.Set("fd", Napi::Number::New(env, got));
