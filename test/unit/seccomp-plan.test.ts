@@ -8,6 +8,7 @@ import { containerPlan } from '../../src/plan/container.js';
 import { execPlan } from '../../src/plan/exec.js';
 import { defaultConfig } from '../../src/spec/default-config.js';
 import { validateConfig } from '../../src/validate/config.js';
+import { keepExactSeccompValues, recordUnsafeIntegers } from '../../src/seccomp/exact-values.js';
 
 const REPO = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const PROFILE = JSON.parse(readFileSync(`${REPO}/src/seccomp/profiles/default.json`, 'utf8'));
@@ -104,6 +105,21 @@ describe('seccomp filter plan', () => {
     expect(() => seccompFilterPlan({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['x'], action: 'SCMP_ACT_LOG', args: [{ index: 0, value: -1, op: 'SCMP_CMP_EQ' }] }] })).toThrow(
       '/linux/seccomp/syscalls/0/args/0/value: must be an unsigned 64-bit integer',
     );
+  });
+
+  it('config.json integers above 2^53 reach the filter exact (JSON.parse alone rounds them)', () => {
+    const text = '{"linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ioctl"],"action":"SCMP_ACT_ERRNO",' +
+      '"args":[{"index":1,"value":18446744073709551615,"valueTwo":9007199254740993,"op":"SCMP_CMP_MASKED_EQ"},{"index":2,"value":7,"op":"SCMP_CMP_EQ"}]}]}}}';
+    expect(BigInt(JSON.parse(text).linux.seccomp.syscalls[0].args[0].value)).not.toBe(2n ** 64n - 1n);
+    const c = JSON.parse(text, recordUnsafeIntegers);
+    keepExactSeccompValues(c);
+    const p = seccompFilterPlan(c.linux.seccomp);
+    expect(p.input.rules[0]!.args).toEqual([
+      { index: 1, op: 7, value: 2n ** 64n - 1n, valueTwo: 2n ** 53n + 1n },
+      { index: 2, op: 4, value: 7n, valueTwo: 0n },
+    ]);
+    // What state.json keeps for exec survives a round trip.
+    expect(seccompFilterPlan(JSON.parse(JSON.stringify(c)).linux.seccomp).input.rules[0]!.args[0]!.value).toBe(2n ** 64n - 1n);
   });
 
   it('the default profile: about 300 rules, all allowlisted but clone3 (ENOSYS), EPERM otherwise', () => {
