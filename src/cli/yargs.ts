@@ -41,7 +41,7 @@ export function buildCli(argv: string[]): Argv {
   return yargs(argv)
     .scriptName('berth')
     .usage('berth [global options] <command> [command options] <container-id> ...\n\nAn OCI runtime (runc-compatible command line).')
-    .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false, 'halt-at-non-option': false })
+    .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false, 'halt-at-non-option': false, 'boolean-negation': false })
     .option('root', { type: 'string', default: DEFAULT_ROOT, describe: 'root directory for container state', global: true })
     .option('log', { type: 'string', describe: 'log file (default: stderr)', global: true })
     .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'log format', global: true })
