@@ -6,12 +6,27 @@ import { runCommand, type CommandModule } from './dispatch.js';
 type Args = Record<string, any>;
 
 let pending: Promise<number> | undefined;
+/** Set by parseOnly: the parsed arguments are kept instead of running the command. */
+let capture: ((a: Args) => void) | undefined;
 
 /** Defer to the command module (imported only now). */
 function run(load: () => Promise<CommandModule>) {
   return (a: Args) => {
-    pending = runCommand(load, a);
+    if (capture) capture(a);
+    else pending = runCommand(load, a);
   };
+}
+
+/** The arguments yargs gives the command's handler, without running it (for tests). */
+export async function parseOnly(argv: string[]): Promise<Args | undefined> {
+  let got: Args | undefined;
+  capture = (a) => (got = a);
+  try {
+    await buildCli(argv).exitProcess(false).parseAsync();
+  } finally {
+    capture = undefined;
+  }
+  return got;
 }
 
 const createFlags = (y: Argv) =>
