@@ -78,6 +78,13 @@ run('failures leave nothing behind', () => {
     }, /uid_map/);
   });
 
+  it('a namespace path of the wrong type is named', () => {
+    expectCleanFailure((c) => {
+      const net = c.linux.namespaces.find((n: any) => n.type === 'network');
+      net.path = '/proc/self/ns/uts';
+    }, /^create bt-.*: join network namespace .*: setns \/proc\/self\/ns\/uts is a uts namespace: invalid argument$/m);
+  });
+
   it('invalid config names the JSON path', () => {
     expectCleanFailure((c) => (c.linux.namespaces[1].type = 'nope'), /config\.json: \/linux\/namespaces\/1\/type/);
   });
