@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "handlers.h"
+#include "path_search.h"
 #include "report.h"
 
 namespace {
@@ -23,6 +24,16 @@ int executable(const char* path) {
   return 0;
 }
 
+struct FindTry {
+  int seen;  // EACCES once a candidate existed but was not executable
+};
+
+bool try_find(const char* full, void* ctx) {
+  int err = executable(full);
+  if (err == EACCES) ((FindTry*)ctx)->seen = EACCES;
+  return err == 0;
+}
+
 }  // namespace
 
 void op_find_exec(const Op& op) {
@@ -34,25 +45,7 @@ void op_find_exec(const Op& op) {
     if (err) fail("stat", err, path);
     return;
   }
-  if (!search[0]) search = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  size_t plen = strlen(path);
-  int seen = ENOENT;
-  for (const char* p = search;;) {
-    const char* end = strchr(p, ':');
-    size_t dlen = end ? (size_t)(end - p) : strlen(p);
-    char full[4096];
-    if (dlen + 1 + plen + 1 <= sizeof full) {
-      size_t o = 0;
-      if (dlen == 0) full[o++] = '.';
-      else { memcpy(full, p, dlen); o = dlen; }
-      full[o++] = '/';
-      memcpy(full + o, path, plen + 1);
-      int err = executable(full);
-      if (err == 0) return;
-      if (err == EACCES) seen = EACCES;
-    }
-    if (!end) break;
-    p = end + 1;
-  }
-  fail("search $PATH", seen, path);
+  FindTry t{ENOENT};
+  if (path_search(path, search[0] ? search : kDefaultPath, try_find, &t)) return;
+  fail("search $PATH", t.seen, path);
 }

@@ -1,5 +1,6 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { readPty } from '../helpers/pty.js';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -204,18 +205,7 @@ run('process and root setup, asserted from inside and from the host', () => {
       const conn = n.acceptFd(listen, 5000);
       const master = n.recvFd(conn, 5000);
       n.closeFd(conn);
-      let out = '';
-      const buf = Buffer.alloc(4096);
-      for (let i = 0; i < 50 && !out.includes('exec-done'); i++) {
-        try {
-          const k = readSync(master, buf);
-          if (k === 0) break;
-          out += buf.subarray(0, k).toString();
-        } catch {
-          break;
-        }
-      }
-      closeSync(master);
+      const out = readPty(master, 'exec-done');
       expect(out).toMatch(/^\/dev\/pts\/\d+\r\nexec-done\r\n/);
     } finally {
       n.closeFd(listen);
