@@ -15,6 +15,8 @@ import { SPEC_VERSION } from '../version.js';
 import { buildSeccomp } from '../seccomp/build.js';
 import { handOffListener } from '../seccomp/notify.js';
 import { userInfo } from 'node:os';
+import { listenFds, withListenEnv } from '../runtime/listen-fds.js';
+import { checkLsm, probeLsm } from '../host/lsm.js';
 
 export interface CreateOptions {
   id: string;
@@ -22,6 +24,7 @@ export interface CreateOptions {
   pidFile?: string;
   consoleSocket?: string;
   noPivot: boolean;
+  noNewKeyring?: boolean;
   preserveFds: number;
 }
 
@@ -50,7 +53,11 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
   const id = checkId(o.id);
   const bundle = loadBundle(o.bundle);
   const store = new Store(g.root);
-  const config = bundle.config;
+  // Socket activation fds (3..) go first, then --preserve-fds, as runc passes them.
+  const activation = listenFds(process.env, process.pid);
+  const config = { ...bundle.config, process: withListenEnv(bundle.config.process, activation) };
+  const preserveFds = activation.count + o.preserveFds;
+  checkLsm(config.process, 'config.json', probeLsm());
   const cgroup: Cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
   store.claim(id);
   let cgroupMade = false;
@@ -67,7 +74,8 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       cgroup: cgroup.record,
       consoleSocket: o.consoleSocket,
       noPivot: o.noPivot,
-      preserveFds: o.preserveFds,
+      noNewKeyring: o.noNewKeyring,
+      preserveFds,
       seccomp: buildSeccomp(config.linux?.seccomp, 'config.json'),
     });
     const created = new Date().toISOString();
@@ -84,9 +92,10 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       config,
       cgroup: cgroup.record,
       namespaces: config.linux?.namespaces ?? [],
+      ...(o.noNewKeyring ? { noNewKeyring: true } : {}),
       steps: ops.map((op) => op.what),
     };
-    const session = runInit(ops, o.preserveFds, {
+    const session = runInit(ops, preserveFds, {
       onHooks: (_name, pid) => {
         const state = ociState({ ...rec, pid }, 'creating');
         runHooks(config.hooks?.prestart, 'prestart', state);
@@ -130,6 +139,7 @@ export default async function create(g: Globals, a: Record<string, any>): Promis
     pidFile: a['pid-file'],
     consoleSocket: a['console-socket'],
     noPivot: a['no-pivot'],
+    noNewKeyring: a['no-new-keyring'],
     preserveFds: a['preserve-fds'] ?? 0,
   });
   return 0;

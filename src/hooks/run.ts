@@ -35,7 +35,8 @@ export function runHooks(hooks: Hook[] | undefined, name: string, state: object)
       maxBuffer: 1 << 20,
     });
     const where = `${name} hook ${i} (${h.path})`;
-    if (r.error) {
+    // A hook may exit without reading the state (EPIPE on its stdin): its exit status decides.
+    if (r.error && (r.error as NodeJS.ErrnoException).code !== 'EPIPE') {
       const code = (r.error as NodeJS.ErrnoException).code;
       if (code === 'ETIMEDOUT') throw new BerthError(`${where}: timed out after ${h.timeout}s`);
       throw new BerthError(`${where}: ${code === 'ENOENT' ? 'no such file or directory' : r.error.message}`);

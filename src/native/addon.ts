@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { distFile } from '../dist-path.js';
 
 /** How a waited-for process ended: exactly one of the two is a number. */
 export interface WaitStatus {
@@ -103,13 +103,13 @@ export interface SeccompRule {
 
 let loaded: Native | undefined;
 
-/** The addon, loaded on first use (berth.node beside this module: dist/native/). */
+/** The addon, loaded on first use (dist/native/berth.node). */
 export function native(): Native {
-  loaded ??= createRequire(import.meta.url)('./berth.node') as Native;
+  loaded ??= createRequire(import.meta.url)(distFile('native/berth.node')) as Native;
   return loaded;
 }
 
 /** Absolute path of the berth-init executable built beside the addon (dist/native/berth-init). */
 export function initPath(): string {
-  return fileURLToPath(new URL('./berth-init', import.meta.url));
+  return distFile('native/berth-init');
 }

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { JOIN_ORDER, NAMESPACES } from './linux.js';
-import { credentialOps, execOps, privilegedProcessOps, seccompBeforeCredentials } from './process.js';
+import { credentialOps, execOps, keyringOp, privilegedProcessOps, seccompBeforeCredentials } from './process.js';
 import type { PlanOp } from './ops.js';
 
 export interface ExecPlanInput {
@@ -12,6 +12,8 @@ export interface ExecPlanInput {
   linux: any;
   consoleSocket?: string;
   preserveFds: number;
+  /** Join the session keyring of this container id (absent: created with --no-new-keyring). */
+  keyringOf?: string;
   /** The container's filter (src/seccomp/build.ts), applied to the exec process too. */
   seccomp?: PlanOp;
 }
@@ -43,6 +45,7 @@ export function execPlan(inp: ExecPlanInput): PlanOp[] {
   ops.push({ op: 'CLONE', args: ['0'], what: 'start the exec process' });
   const p = inp.process;
   if (p.terminal) ops.push({ op: 'SETSID', args: [], what: 'start a new session' });
+  if (inp.keyringOf) ops.push(keyringOp(inp.keyringOf));
   const procIn = { process: p, linux: inp.linux, preserveFds: inp.preserveFds, setgroupsAllowed: true, jsonPath: 'process.json' };
   ops.push(...privilegedProcessOps(procIn));
   if (p.terminal) {

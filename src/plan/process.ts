@@ -99,6 +99,21 @@ export function seccompBeforeCredentials(inp: ProcessInput, seccomp?: PlanOp): P
   return seccomp && !inp.process.noNewPrivileges ? [seccomp] : [];
 }
 
+/** The container's own session keyring (runc's name for it); exec joins the same one. */
+export function keyringOp(id: string): PlanOp {
+  return { op: 'KEYRING', args: [`_ses.${id}`], what: `join session keyring _ses.${id}` };
+}
+
+/**
+ * At create: the program must exist and be executable in the container (runc fails `create`
+ * there too), looked up as EXEC will, in the process's PATH.
+ */
+export function findExecOp(p: any): PlanOp {
+  const prog: string = p.args?.[0] ?? '';
+  const path = processEnv(p).filter((e) => e.startsWith('PATH=')).pop()?.slice(5) ?? '';
+  return { op: 'FIND_EXEC', args: [prog, path], what: `find executable ${prog}` };
+}
+
 /** cwd, fds, the final hardening and the exec itself. `beforeExec` goes between (start sync, hooks). */
 export function execOps(inp: ProcessInput, beforeExec: PlanOp[], seccomp?: PlanOp): PlanOp[] {
   const p = inp.process;
