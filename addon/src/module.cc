@@ -18,6 +18,8 @@ Napi::Value ConnectUnix(const Napi::CallbackInfo&);
 Napi::Value ListenUnix(const Napi::CallbackInfo&);
 Napi::Value AcceptFd(const Napi::CallbackInfo&);
 Napi::Value RecvFd(const Napi::CallbackInfo&);
+Napi::Value AttachDeviceProgram(const Napi::CallbackInfo&);
+Napi::Value AttachedDevicePrograms(const Napi::CallbackInfo&);
 }  // namespace berth
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -37,6 +39,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("listenUnix", Napi::Function::New(env, ListenUnix));
   exports.Set("acceptFd", Napi::Function::New(env, AcceptFd));
   exports.Set("recvFd", Napi::Function::New(env, RecvFd));
+  exports.Set("attachDeviceProgram", Napi::Function::New(env, AttachDeviceProgram));
+  exports.Set("attachedDevicePrograms", Napi::Function::New(env, AttachedDevicePrograms));
   return exports;
 }
 

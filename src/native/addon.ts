@@ -55,13 +55,30 @@ export interface Native {
   acceptFd(fd: number, timeoutMs: number): number;
   /** Receive one fd sent with SCM_RIGHTS (the pty master), waiting up to timeoutMs. */
   recvFd(sockFd: number, timeoutMs: number): number;
+  /**
+   * cgroup v2 devices: load `insns` (struct bpf_insn, 8 bytes each) as a
+   * BPF_PROG_TYPE_CGROUP_DEVICE program, attach it to the cgroup dir (BPF_F_ALLOW_MULTI), then
+   * detach every program that was attached to that dir before. A verifier refusal carries
+   * `verifierLog`.
+   */
+  attachDeviceProgram(dir: string, insns: Buffer): void;
+  /** Ids of the device programs attached to the cgroup dir itself. */
+  attachedDevicePrograms(dir: string): number[];
 }
 
 let loaded: Native | undefined;
 
 /** The addon, loaded on first use (berth.node beside this module: dist/native/). */
 export function native(): Native {
-  loaded ??= createRequire(import.meta.url)('./berth.node') as Native;
+  if (loaded) return loaded;
+  const req = createRequire(import.meta.url);
+  try {
+    loaded = req('./berth.node') as Native;
+  } catch (e) {
+    // Run from the sources (tests importing src/): the built addon is in dist/native/.
+    if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND' || !import.meta.url.includes('/src/native/')) throw e;
+    loaded = req('../../dist/native/berth.node') as Native;
+  }
   return loaded;
 }
 

@@ -20,7 +20,7 @@ const NODE = process.execPath;
 /** Every export of the addon, as typed by `Native`. */
 const EXPORTS: (keyof Native)[] = [
   'spawnInit', 'syncRecv', 'syncSend', 'closeFd', 'socketPair', 'waitPid', 'waitPidAsync', 'signalPid',
-  'setSubreaper', 'lockFile', 'startContainer', 'connectUnix', 'listenUnix', 'acceptFd', 'recvFd',
+  'setSubreaper', 'lockFile', 'startContainer', 'connectUnix', 'listenUnix', 'acceptFd', 'recvFd', 'attachDeviceProgram', 'attachedDevicePrograms',
 ];
 
 function load(): Native {
