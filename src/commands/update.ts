@@ -12,10 +12,19 @@ function num(v: string | undefined, flag: string): number | undefined {
   return n;
 }
 
+/** A memory size as runc's update takes it: bytes, or a number with k/m/g/t (binary, optional b). */
+export function size(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(-?\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(v.trim());
+  if (!m) throw new BerthError(`update --${flag}: ${JSON.stringify(v)} is not a size (bytes, or e.g. 512m, 1g)`);
+  const unit = m[2] ? 1024 ** ('kmgtp'.indexOf(m[2].toLowerCase()) + 1) : 1;
+  return Math.trunc(Number(m[1]) * unit);
+}
+
 /** runc's update flags → a linux.resources object. */
 export function resourcesFromFlags(a: Record<string, any>): any {
   const r: any = {};
-  const mem = { limit: num(a.memory, 'memory'), reservation: num(a['memory-reservation'], 'memory-reservation'), swap: num(a['memory-swap'], 'memory-swap') };
+  const mem = { limit: size(a.memory, 'memory'), reservation: size(a['memory-reservation'], 'memory-reservation'), swap: size(a['memory-swap'], 'memory-swap') };
   if (Object.values(mem).some((v) => v !== undefined)) r.memory = mem;
   const cpu = {
     shares: num(a['cpu-shares'], 'cpu-shares'),
