@@ -10,7 +10,8 @@
 # missing), apt-get download for linux-image-6.1.0-*-amd64 (cached under .cache/vm/).
 # Env: BERTH_VM_MEM (MiB, default 3072), BERTH_VM_CPUS (default: nproc, at most 4),
 # BERTH_VM_TIMEOUT (seconds for the whole VM run, default 900), BERTH_VM_ACCEL (default tcg),
-# BERTH_VM_CMD (a shell command to run inside instead of the tests).
+# BERTH_VM_CMD (a shell command to run inside instead of the tests), BERTH_VM_REPORT (copy the
+# vitest JSON report there).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO=$PWD
@@ -86,12 +87,20 @@ if [ ! -f "$initrd" ] || [ scripts/cgroup2-vm/init.sh -nt "$initrd" ] || [ scrip
 fi
 
 # --- run ---
+# Under emulation every berth command (a Node start) takes seconds: long per-test limits, one
+# file at a time (vitest's worker RPC times out when the emulated CPUs are saturated), Node's
+# compile cache on.
 out=$(mktemp -d "$CACHE/out.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 FILES=(test/integration/cgroups.test.ts test/integration/cgroups-lifecycle.test.ts)
+# Arguments: test files (a subset) first, then vitest options.
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+  FILES=()
+  while [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; do FILES+=("$1"); shift; done
+fi
 node_bin=$REPO/node_modules/.bin
 # The command the VM's init runs in the chroot (the same paths as here).
-cmd="cd '$REPO' && export PATH='$node_bin':/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root CI=1 BERTH_CGROUP2_VM=1 && vitest run --project integration ${FILES[*]} $* --reporter=default --reporter=json --outputFile.json=/out/report.json"
+cmd="cd '$REPO' && export PATH='$node_bin':/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root CI=1 BERTH_CGROUP2_VM=1 NODE_COMPILE_CACHE=/tmp/node-compile-cache && vitest run --project integration ${FILES[*]} --no-file-parallelism --testTimeout=300000 --hookTimeout=300000 $* --reporter=verbose --reporter=json --outputFile.json=/out/report.json"
 # BERTH_VM_CMD: run that shell command in the VM instead (debugging the lane).
 [ -n "${BERTH_VM_CMD:-}" ] && cmd="cd '$REPO' && export PATH='$node_bin':/usr/sbin:/usr/bin:/sbin:/bin HOME=/root && $BERTH_VM_CMD"
 printf '%s\n' "$cmd" >"$out/cmd"
@@ -122,6 +131,7 @@ if [ ! -f "$out/rc" ]; then
 fi
 rc=$(cat "$out/rc")
 if [ -f "$out/report.json" ]; then
+  [ -n "${BERTH_VM_REPORT:-}" ] && cp "$out/report.json" "$BERTH_VM_REPORT"
   "$node_bin/node" -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(`cgroup2-vm: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests+j.numTodoTests} skipped`)' "$out/report.json" || true
 fi
 echo "cgroup2-vm: tests exited $rc after $((end - start)) s (boot + tests)"
