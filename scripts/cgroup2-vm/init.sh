@@ -33,7 +33,7 @@ echo "vm-init: cgroup2 controllers: $(cat $R/sys/fs/cgroup/cgroup.subtree_contro
 ip link set lo up 2>/dev/null
 hostname berth-cgroup2-vm
 CMD=$(cat /out/cmd)
-echo "vm-init: running: $CMD"
+echo "vm-init: kernel up for $(cut -d" " -f1 /proc/uptime) s; running: $CMD"
 chroot $R /bin/sh -c "$CMD"
 echo $? > /out/rc
 sync
