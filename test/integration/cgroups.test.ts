@@ -49,6 +49,18 @@ function exited(c: ChildProcess): Promise<void> {
   });
 }
 
+/** Whether a process in the cgroup may open /dev/net/tun read-write. */
+async function probeTun(cg: Cgroup): Promise<string> {
+  const c = spawn('sh', ['-c', 'read _; (exec 3<>/dev/net/tun) 2>/dev/null && echo tun-ok || echo tun-denied'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  children.push(c);
+  let out = '';
+  c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  join_(cg, c.pid!);
+  c.stdin!.end('go\n');
+  await exited(c);
+  return out.trim();
+}
+
 afterEach(async () => {
   for (const c of children.splice(0)) {
     if (c.exitCode === null && c.signalCode === null) {
@@ -56,7 +68,7 @@ afterEach(async () => {
       await exited(c);
     }
   }
-  for (const cg of made.splice(0)) {
+  for (const cg of made.splice(0).reverse()) {
     try {
       cg.thaw();
     } catch {
@@ -167,26 +179,28 @@ describe.skipIf(!isRoot)(`cgroups (root, ${layout} layout)`, () => {
   it.skipIf(!haveTun)('an update replaces the device rules (v1 files, v2 the attached program)', async () => {
     const cg = open('devupd');
     cg.create({ devices: [{ allow: false, access: 'rwm' }] });
-    const probe = async (): Promise<string> => {
-      const c = spawn('sh', ['-c', 'read _; (exec 3<>/dev/net/tun) 2>/dev/null && echo tun-ok || echo tun-denied'], { stdio: ['pipe', 'pipe', 'ignore'] });
-      children.push(c);
-      let out = '';
-      c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      join_(cg, c.pid!);
-      c.stdin!.end('go\n');
-      await exited(c);
-      return out.trim();
-    };
-    expect(await probe()).toBe('tun-denied');
+    expect(await probeTun(cg)).toBe('tun-denied');
     cg.update({ devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 200, access: 'rwm' }] });
-    expect(await probe()).toBe('tun-ok');
+    expect(await probeTun(cg)).toBe('tun-ok');
     cg.update({ devices: [{ allow: false, access: 'rwm' }] });
-    expect(await probe()).toBe('tun-denied');
+    expect(await probeTun(cg)).toBe('tun-denied');
     // v2: the update replaced the program, it did not stack a second one
     if (unified) expect(native().attachedDevicePrograms(cg.record.paths['']!)).toHaveLength(1);
     // an update without devices leaves the rules alone
     cg.update({ pids: { limit: 100 } });
-    expect(await probe()).toBe('tun-denied');
+    expect(await probeTun(cg)).toBe('tun-denied');
+  });
+
+  it.skipIf(!haveTun)('device rules can be updated while the cgroup has a child cgroup', async () => {
+    const cg = open('devchild');
+    cg.create({ devices: [{ allow: false, access: 'rwm' }] });
+    const child = open('devchild', `${mainDir(cg.record).split('/').pop()}/child`);
+    child.create();
+    expect(child.record.created.every((d) => d.endsWith('/child'))).toBe(true);
+    cg.update({ devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 200, access: 'rwm' }] });
+    expect(await probeTun(cg)).toBe('tun-ok');
+    cg.update({ devices: [{ allow: false, access: 'rwm' }] });
+    expect(await probeTun(cg)).toBe('tun-denied');
   });
 
   it('a new cgroup can be joined without cpu values (v1: cpuset inherited)', async () => {

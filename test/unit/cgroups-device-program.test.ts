@@ -3,7 +3,7 @@
 // (test/integration/cgroups.test.ts under scripts/cgroup2-vm/run.sh).
 import { describe, expect, it } from 'vitest';
 import { effectiveRules, normaliseRule, type DeviceRule } from '../../src/cgroups/devices.js';
-import { deviceAllowed, emulateDeviceRules } from '../../src/cgroups/v2/device-emulator.js';
+import { deviceAllowed, deviceTransition, emulateDeviceRules, parseDevicesList } from '../../src/cgroups/device-emulator.js';
 import { DEV_BLOCK, DEV_CHAR, OP, accessBits, deviceProgram, encodeProgram, runDeviceProgram } from '../../src/cgroups/v2/device-program.js';
 import { buildDeviceProgram } from '../../src/cgroups/v2/devices.js';
 
@@ -36,6 +36,26 @@ describe('device emulator (v1 semantics)', () => {
     expect(deviceAllowed(st, 'b', 8n, 1n, 'rw')).toBe(false);
     expect(deviceAllowed(st, 'b', 8n, 1n, 'r')).toBe(true);
     expect(deviceAllowed(st, 'c', 4n, 1n, 'rwm')).toBe(true);
+  });
+});
+
+describe('v1 devices.list and transitions', () => {
+  it('parses a default-deny list; allow-all hides its exceptions', () => {
+    expect(parseDevicesList('c 1:3 rwm\nb *:* m\nc 136:* rw\n')).toEqual({
+      defaultAllow: false,
+      exceptions: [{ type: 'c', major: 1n, minor: 3n, access: 'rwm' }, { type: 'b', major: undefined, minor: undefined, access: 'm' }, { type: 'c', major: 136n, minor: undefined, access: 'rw' }],
+    });
+    expect(parseDevicesList('')).toEqual({ defaultAllow: false, exceptions: [] });
+    expect(parseDevicesList('a *:* rwm')).toBeUndefined();
+  });
+  it('applying the transition to the old state gives the new one', () => {
+    const from = emulateDeviceRules(effectiveRules([{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 229, access: 'rwm' }]));
+    const to = emulateDeviceRules(effectiveRules([{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 229, access: 'r' }, { allow: true, type: 'b', major: 8, access: 'rw' }]));
+    const steps = deviceTransition(from, to);
+    const after = emulateDeviceRules([R(false, 'a', undefined, undefined, 'rwm'), ...from.exceptions.map((e) => ({ allow: true, ...e })), ...steps]);
+    const sort = (s: typeof to) => [...s.exceptions].sort((a, b) => `${a.type}${a.major}${a.minor}`.localeCompare(`${b.type}${b.major}${b.minor}`));
+    expect(sort(after)).toEqual(sort(to));
+    expect(steps.every((r) => r.type !== 'a')).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * The cgroup v2 device program: the emulated v1 state (device-emulator.ts) compiled to a
+ * The cgroup v2 device program: the emulated v1 state (../device-emulator.ts) compiled to a
  * BPF_PROG_TYPE_CGROUP_DEVICE program, as raw `struct bpf_insn`s (8 bytes each, little endian)
  * that the addon loads and attaches (attachDeviceProgram). Pure: unit-tested by running the
  * instructions through a small interpreter (test/unit/cgroups-device-program.test.ts) and in the
@@ -15,7 +15,7 @@
  *     default allow: if (r3 & denied) != 0 return 0
  *   return default
  */
-import type { DeviceState } from './device-emulator.js';
+import type { DeviceState } from '../device-emulator.js';
 
 export const DEV_BLOCK = 1;
 export const DEV_CHAR = 2;

@@ -3,14 +3,14 @@
  * BPF_PROG_TYPE_CGROUP_DEVICE program attached to the container's dir. Planning checks the rules
  * and builds the program (pure); the manager attaches it (attachDevicesV2) at create, and on
  * update when `devices` is given. The rules are the spec's then runc's defaults, on a deny-all
- * baseline, with v1's semantics (device-emulator.ts).
+ * baseline, with v1's semantics (../device-emulator.ts).
  */
 import { effectiveRules, ruleString } from '../devices.js';
 import { native } from '../../native/addon.js';
 import { CgroupError, errnoText } from '../errors.js';
 import { planError } from '../plan.js';
 import type { CgroupWrite, LinuxResources, PlanContext } from '../types.js';
-import { emulateDeviceRules } from './device-emulator.js';
+import { emulateDeviceRules } from '../device-emulator.js';
 import { deviceProgram, encodeProgram } from './device-program.js';
 
 const F = 'linux.resources.devices';

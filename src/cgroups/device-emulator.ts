@@ -14,7 +14,7 @@
  * every requested access; under default allow, any matching exception sharing one requested
  * access denies.
  */
-import type { DeviceRule } from '../devices.js';
+import type { DeviceRule } from './devices.js';
 
 export interface DeviceException {
   type: 'b' | 'c';
@@ -77,4 +77,49 @@ export function deviceAllowed(st: DeviceState, type: 'b' | 'c', major: bigint, m
     return !st.exceptions.some((e) => matches(e, type, major, minor) && [...want].some((c) => e.access.includes(c)));
   }
   return st.exceptions.some((e) => matches(e, type, major, minor) && [...want].every((c) => e.access.includes(c)));
+}
+
+/**
+ * The state a v1 `devices.list` shows. Under default deny it lists the exceptions ("c 1:3 rwm",
+ * "*" for any); under default allow it shows only "a *:* rwm" and hides its exceptions, so that
+ * state is unknown (undefined).
+ */
+export function parseDevicesList(text: string): DeviceState | undefined {
+  const exceptions: DeviceException[] = [];
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (!t) continue;
+    const m = /^([abc]) (\*|\d+):(\*|\d+) ([rwm]+)$/.exec(t);
+    if (!m) return undefined;
+    if (m[1] === 'a') return undefined;
+    const num = (s: string) => (s === '*' ? undefined : BigInt(s));
+    exceptions.push({ type: m[1] as 'b' | 'c', major: num(m[2]!), minor: num(m[3]!), access: canon(accessSet(m[4]!)) });
+  }
+  return { defaultAllow: false, exceptions };
+}
+
+/**
+ * The rules that take a default-deny state `from` to `to` (also default deny) without a reset:
+ * first the access going away (denies, each on the exact exception as v1 wants), then the access
+ * coming in (allows). Nothing that stays allowed is ever denied on the way (runc avoids the
+ * transient deny the same way), and no `a` is written (the kernel refuses it on a cgroup with
+ * children).
+ */
+export function deviceTransition(from: DeviceState, to: DeviceState): DeviceRule[] {
+  if (from.defaultAllow || to.defaultAllow) throw new Error('deviceTransition: default-deny states only');
+  const key = (e: DeviceException) => `${e.type} ${e.major ?? '*'}:${e.minor ?? '*'}`;
+  const target = new Map(to.exceptions.map((e) => [key(e), e]));
+  const current = new Map(from.exceptions.map((e) => [key(e), e]));
+  const out: DeviceRule[] = [];
+  for (const [k, e] of current) {
+    const keep = accessSet(target.get(k)?.access ?? '');
+    const drop = [...accessSet(e.access)].filter((c) => !keep.has(c));
+    if (drop.length) out.push({ allow: false, type: e.type, major: e.major, minor: e.minor, access: canon(new Set(drop)) });
+  }
+  for (const [k, e] of target) {
+    const have = accessSet(current.get(k)?.access ?? '');
+    const add = [...accessSet(e.access)].filter((c) => !have.has(c));
+    if (add.length) out.push({ allow: true, type: e.type, major: e.major, minor: e.minor, access: canon(new Set(add)) });
+  }
+  return out;
 }
