@@ -45,6 +45,15 @@ export function resourcesFromFlags(a: Record<string, any>): any {
   return JSON.parse(JSON.stringify(r));
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The stored resources after an update: per section (memory, cpu, ...) the given fields replace the old ones. */
+export function mergeResources(old: Record<string, unknown>, update: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...old };
+  for (const [k, v] of Object.entries(update ?? {})) out[k] = isObject(v) && isObject(old[k]) ? { ...old[k], ...v } : v;
+  return out;
+}
+
 /** update: change the resources of a live container (-r FILE|- takes containerd's JSON). */
 export default async function update(g: Globals, a: Record<string, any>): Promise<number> {
   const store = new Store(g.root);
@@ -62,7 +71,7 @@ export default async function update(g: Globals, a: Record<string, any>): Promis
     const rec = store.load(a.id);
     if (!rec.cgroup) throw new BerthError(`update ${a.id}: the container has no cgroup`);
     reopenCgroup(rec.cgroup).update(resources);
-    rec.config.linux = { ...(rec.config.linux ?? {}), resources: { ...(rec.config.linux?.resources ?? {}), ...resources } };
+    rec.config.linux = { ...(rec.config.linux ?? {}), resources: mergeResources(rec.config.linux?.resources ?? {}, resources) };
     store.save(rec);
   });
   return 0;

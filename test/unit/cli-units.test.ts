@@ -1,7 +1,7 @@
 // Small CLI value parsers: Go durations (events --interval) and memory sizes (update --memory).
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/cli/duration.js';
-import { size } from '../../src/commands/update.js';
+import { mergeResources, size } from '../../src/commands/update.js';
 
 describe('parseDuration', () => {
   it('reads Go durations in milliseconds', () => {
@@ -28,5 +28,12 @@ describe('update sizes', () => {
   it('refuses words, naming the flag', () => {
     expect(() => size('lots', 'memory')).toThrow(/^update --memory: "lots" is not a size/);
     expect(() => size('1x', 'memory-swap')).toThrow(/^update --memory-swap: /);
+  });
+});
+
+describe('update: stored resources', () => {
+  it('merges per section; lists and scalars are replaced', () => {
+    const old = { memory: { limit: 1, swap: 2 }, pids: { limit: 5 }, devices: [{ allow: false, access: 'rwm' }] };
+    expect(mergeResources(old, { memory: { limit: 3 }, devices: [] })).toEqual({ memory: { limit: 3, swap: 2 }, pids: { limit: 5 }, devices: [] });
   });
 });
