@@ -10,6 +10,7 @@
 # missing), apt-get download for linux-image-6.1.0-*-amd64 (cached under .cache/vm/).
 # Env: BERTH_VM_MEM (MiB, default 3072), BERTH_VM_CPUS (default: nproc, at most 4),
 # BERTH_VM_TIMEOUT (seconds for the whole VM run, default 900), BERTH_VM_ACCEL (default tcg),
+# BERTH_VM_CPU_MODEL (default max),
 # BERTH_VM_CMD (a shell command to run inside instead of the tests), BERTH_VM_REPORT (copy the
 # vitest JSON report there).
 set -euo pipefail
@@ -111,12 +112,13 @@ mem=${BERTH_VM_MEM:-3072}
 accel=${BERTH_VM_ACCEL:-tcg}
 timeout_s=${BERTH_VM_TIMEOUT:-900}
 accel_opt=$accel
+cpu_model=${BERTH_VM_CPU_MODEL:-max}
 [ "$accel" = tcg ] && [ "$cpus" -gt 1 ] && accel_opt="tcg,thread=multi"
 start=$(date +%s)
 echo "cgroup2-vm: booting $(basename "$vmlinuz") (accel $accel, $cpus cpus, ${mem} MiB)"
 set +e
 timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
-  -accel "$accel_opt" -cpu max -smp "$cpus" -m "$mem" \
+  -accel "$accel_opt" -cpu "$cpu_model" -smp "$cpus" -m "$mem" \
   -nographic -no-reboot -nodefaults -serial stdio -monitor none \
   -kernel "$vmlinuz" -initrd "$initrd" \
   -append "console=ttyS0 panic=-1 quiet loglevel=3 cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1 edd=off" \
