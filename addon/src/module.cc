@@ -24,6 +24,8 @@ Napi::Value SendFdMessage(const Napi::CallbackInfo&);
 Napi::Value RecvFdMessage(const Napi::CallbackInfo&);
 Napi::Value SeccompNotifyRecv(const Napi::CallbackInfo&);
 Napi::Value SeccompNotifyRespond(const Napi::CallbackInfo&);
+Napi::Value AttachDeviceProgram(const Napi::CallbackInfo&);
+Napi::Value AttachedDevicePrograms(const Napi::CallbackInfo&);
 }  // namespace berth
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -49,6 +51,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("recvFdMessage", Napi::Function::New(env, RecvFdMessage));
   exports.Set("seccompNotifyRecv", Napi::Function::New(env, SeccompNotifyRecv));
   exports.Set("seccompNotifyRespond", Napi::Function::New(env, SeccompNotifyRespond));
+  exports.Set("attachDeviceProgram", Napi::Function::New(env, AttachDeviceProgram));
+  exports.Set("attachedDevicePrograms", Napi::Function::New(env, AttachedDevicePrograms));
   return exports;
 }
 

@@ -18,6 +18,7 @@ import { freezeV1, freezerState, thawV1 } from './v1/freezer.js';
 import { planV1 } from './v1/index.js';
 import { freezeV2, isFrozenV2, thawV2 } from './v2/freezer.js';
 import { planV2 } from './v2/index.js';
+import { attachDevicesV2 } from './v2/devices.js';
 import { enableControllers } from './v2/subtree.js';
 
 const SIGKILL = 9;
@@ -97,6 +98,7 @@ export class FsCgroup implements Cgroup {
       for (const dir of preexisting) this.checkUsable(dir);
       const ctx = realContext(this.record, false);
       applyWrites(paths, this.unified ? planV2(r, ctx) : planV1(r, ctx));
+      if (this.unified) attachDevicesV2(paths['']!, r, false);
     } catch (e) {
       try {
         this.destroy();
@@ -247,6 +249,7 @@ export class FsCgroup implements Cgroup {
     const r = parseResources(resources);
     const ctx = realContext(this.record, true);
     applyWrites(this.record.paths, this.unified ? planV2(r, ctx) : planV1(r, ctx));
+    if (this.unified) attachDevicesV2(this.record.paths['']!, r, true);
   }
 
   stats(): unknown {
@@ -256,6 +259,14 @@ export class FsCgroup implements Cgroup {
     return this.unified
       ? statsV2(read, ctx.controllers, hugePageSizes())
       : statsV1(read, ctx.controllers, hugePageSizes());
+  }
+
+  oomKills(): number | undefined {
+    const dir = this.unified ? this.record.paths[''] : this.record.paths.memory;
+    if (!dir) return undefined;
+    const text = readControl(join(dir, this.unified ? 'memory.events' : 'memory.oom_control'));
+    const m = text === undefined ? null : /^oom_kill (\d+)$/m.exec(text);
+    return m ? Number(m[1]) : undefined;
   }
 
   destroy(): void {

@@ -26,6 +26,9 @@ export interface Cgroup {
   killAll(signal: number): void;
   update(resources: unknown): void;
   stats(): unknown;
+  /** The kernel's count of OOM kills in the cgroup (v1 memory.oom_control, v2 memory.events
+   * `oom_kill`); undefined without a memory controller or an old kernel. */
+  oomKills(): number | undefined;
   destroy(): void;
 }
 

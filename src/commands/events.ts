@@ -1,15 +1,61 @@
 import { BerthError } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
 import { Store } from '../state/store.js';
+import { statusOf } from '../state/status.js';
 import { reopenCgroup } from '../cgroups/index.js';
+import { parseDuration } from '../cli/duration.js';
 
-/** events --stats: one runc-format stats object. The streaming form comes with the cgroups issue. */
+/** How often the stream looks for OOM kills and for the container's end. */
+const POLL_MS = 100;
+
+function emit(e: object): Promise<void> {
+  return new Promise((res) => {
+    if (process.stdout.write(JSON.stringify(e) + '\n')) res();
+    else process.stdout.once('drain', () => res());
+  });
+}
+
+/**
+ * events --stats: one runc-format stats object. events [--interval D]: a stream, one JSON object
+ * a line: {"type":"stats","id",...,"data":...} every interval (the first at once) and
+ * {"type":"oom","id":...} whenever the kernel's OOM-kill count of the cgroup grows (polled every
+ * 100 ms: v1 memory.oom_control, v2 memory.events). Ends, status 0, once the container has
+ * stopped (after a last OOM check).
+ */
 export default async function events(g: Globals, a: Record<string, any>): Promise<number> {
   const store = new Store(g.root);
   const rec = store.load(a.id);
-  if (!a.stats) throw new BerthError('events: streaming events are not supported yet (use --stats)');
   if (!rec.cgroup) throw new BerthError(`events ${a.id}: the container has no cgroup`);
-  const data = reopenCgroup(rec.cgroup).stats();
-  process.stdout.write(JSON.stringify({ type: 'stats', id: rec.id, data }) + '\n');
-  return 0;
+  const cg = reopenCgroup(rec.cgroup);
+  if (a.stats) {
+    await emit({ type: 'stats', id: rec.id, data: cg.stats() });
+    return 0;
+  }
+  const intervalMs = parseDuration(String(a.interval ?? '5s'), 'events --interval');
+  if (intervalMs <= 0) throw new BerthError(`events --interval: must be positive, got ${JSON.stringify(a.interval)}`);
+  let ooms = cg.oomKills() ?? 0;
+  const checkOom = async () => {
+    const n = cg.oomKills();
+    if (n !== undefined && n > ooms) {
+      ooms = n;
+      await emit({ type: 'oom', id: rec.id });
+    }
+  };
+  let nextStats = 0;
+  for (;;) {
+    await checkOom();
+    if ((await statusOf(store, rec)) === 'stopped') {
+      await checkOom();
+      return 0;
+    }
+    if (Date.now() >= nextStats) {
+      nextStats = Date.now() + intervalMs;
+      try {
+        await emit({ type: 'stats', id: rec.id, data: cg.stats() });
+      } catch (e) {
+        process.stderr.write(`events: stats: ${(e as Error).message}\n`);
+      }
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
 }

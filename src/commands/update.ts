@@ -12,10 +12,19 @@ function num(v: string | undefined, flag: string): number | undefined {
   return n;
 }
 
+/** A memory size as runc's update takes it: bytes, or a number with k/m/g/t (binary, optional b). */
+export function size(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(-?\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(v.trim());
+  if (!m) throw new BerthError(`update --${flag}: ${JSON.stringify(v)} is not a size (bytes, or e.g. 512m, 1g)`);
+  const unit = m[2] ? 1024 ** ('kmgtp'.indexOf(m[2].toLowerCase()) + 1) : 1;
+  return Math.trunc(Number(m[1]) * unit);
+}
+
 /** runc's update flags → a linux.resources object. */
 export function resourcesFromFlags(a: Record<string, any>): any {
   const r: any = {};
-  const mem = { limit: num(a.memory, 'memory'), reservation: num(a['memory-reservation'], 'memory-reservation'), swap: num(a['memory-swap'], 'memory-swap') };
+  const mem = { limit: size(a.memory, 'memory'), reservation: size(a['memory-reservation'], 'memory-reservation'), swap: size(a['memory-swap'], 'memory-swap') };
   if (Object.values(mem).some((v) => v !== undefined)) r.memory = mem;
   const cpu = {
     shares: num(a['cpu-shares'], 'cpu-shares'),
@@ -36,6 +45,15 @@ export function resourcesFromFlags(a: Record<string, any>): any {
   return JSON.parse(JSON.stringify(r));
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The stored resources after an update: per section (memory, cpu, ...) the given fields replace the old ones. */
+export function mergeResources(old: Record<string, unknown>, update: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...old };
+  for (const [k, v] of Object.entries(update ?? {})) out[k] = isObject(v) && isObject(old[k]) ? { ...old[k], ...v } : v;
+  return out;
+}
+
 /** update: change the resources of a live container (-r FILE|- takes containerd's JSON). */
 export default async function update(g: Globals, a: Record<string, any>): Promise<number> {
   const store = new Store(g.root);
@@ -53,7 +71,7 @@ export default async function update(g: Globals, a: Record<string, any>): Promis
     const rec = store.load(a.id);
     if (!rec.cgroup) throw new BerthError(`update ${a.id}: the container has no cgroup`);
     reopenCgroup(rec.cgroup).update(resources);
-    rec.config.linux = { ...(rec.config.linux ?? {}), resources: { ...(rec.config.linux?.resources ?? {}), ...resources } };
+    rec.config.linux = { ...(rec.config.linux ?? {}), resources: mergeResources(rec.config.linux?.resources ?? {}, resources) };
     store.save(rec);
   });
   return 0;

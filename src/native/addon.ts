@@ -80,6 +80,15 @@ export interface Native {
   /** SECCOMP_IOCTL_NOTIF_SEND: the notified syscall returns val, or fails when error is a negative errno;
    * flags 1 (SECCOMP_USER_NOTIF_FLAG_CONTINUE) lets the kernel run it. */
   seccompNotifyRespond(listenerFd: number, id: bigint, val: bigint | number, error: number, flags: number): void;
+  /**
+   * cgroup v2 devices: load `insns` (struct bpf_insn, 8 bytes each) as a
+   * BPF_PROG_TYPE_CGROUP_DEVICE program, attach it to the cgroup dir (BPF_F_ALLOW_MULTI), then
+   * detach every program that was attached to that dir before. A verifier refusal carries
+   * `verifierLog`.
+   */
+  attachDeviceProgram(dir: string, insns: Buffer): void;
+  /** Ids of the device programs attached to the cgroup dir itself. */
+  attachedDevicePrograms(dir: string): number[];
 }
 
 /** seccompCompile's input: src/seccomp/plan.ts builds it from linux.seccomp. */

@@ -75,6 +75,21 @@ describe('v1 planning', () => {
     // BFQ-only kernels: blkio.bfq.weight
     expect(brief(noDevices(planV1({ blockIO: { weight: 300 } }, ctx({ 'blkio/blkio.bfq.weight': '100' }))))).toEqual(['blkio:blkio.bfq.weight=300']);
   });
+  it('devices on update: only the difference when both sides are default-deny; a reset otherwise', () => {
+    const list = ['c *:* m', 'b *:* m', 'c 1:3 rwm', 'c 1:8 rwm', 'c 1:7 rwm', 'c 5:0 rwm', 'c 1:5 rwm', 'c 1:9 rwm', 'c 136:* rwm', 'c 5:2 rwm', 'c 10:229 rw'].join('\n');
+    const up = (devices: unknown[], l = list) => brief(planV1({ devices }, ctx({ 'devices/devices.list': l }, { update: true })));
+    // same rules: nothing to write
+    expect(up([{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 229, access: 'rw' }])).toEqual([]);
+    // 10:229 loses w, 10:200 comes: denies first, then allows
+    expect(up([{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 200, access: 'rw' }, { allow: true, type: 'c', major: 10, minor: 229, access: 'r' }])).toEqual([
+      'devices:devices.deny=c 10:229 w', 'devices:devices.allow=c 10:200 rw',
+    ]);
+    // a spec deny of a default device is undone by the defaults that follow it (runc's order)
+    expect(up([{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 229, access: 'rw' }, { allow: false, type: 'c', major: 1, minor: 5, access: 'w' }])).toEqual([]);
+    // current allow-all (its exceptions are hidden) or a wanted allow-all: the full reset
+    expect(up([{ allow: false, access: 'rwm' }], 'a *:* rwm')[0]).toBe('devices:devices.deny=a');
+    expect(up([{ allow: true, access: 'rwm' }])[0]).toBe('devices:devices.deny=a');
+  });
   it('devices: deny all, the spec rules in order, then the defaults', () => {
     const ws = planV1({ devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 229, access: 'rw' }, { allow: false, type: 'b', major: 8 }] }, ctx());
     expect(brief(ws).slice(0, 5)).toEqual([
@@ -144,11 +159,11 @@ describe('v2 planning', () => {
       'linux.resources.pids.limit: the pids controller is not enabled in this cgroup (enabled: memory)',
     );
   });
-  it('devices: the default policy is accepted (not enforced yet), anything else refused', () => {
-    const defaults = [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' }, { allow: true, type: 'c', major: 136, access: 'rwm' }];
-    expect(planV2({ devices: defaults }, ctx2())).toEqual([]);
-    expect(() => planV2({ devices: [...defaults, { allow: true, type: 'c', major: 10, minor: 200, access: 'rwm' }] }, ctx2())).toThrow(
-      /^linux\.resources\.devices\[3\]: device rule "c 10:200 rwm" on cgroup v2 needs an eBPF device program, not supported yet/,
+  it('devices: no file writes on v2 (an eBPF program instead); out-of-range numbers are refused', () => {
+    const rules = [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 200, access: 'rwm' }];
+    expect(planV2({ devices: rules }, ctx2())).toEqual([]);
+    expect(() => planV2({ devices: [{ allow: true, type: 'c', major: 2 ** 32, minor: 1, access: 'r' }] }, ctx2())).toThrow(
+      /^linux\.resources\.devices\[0\]\.major: /,
     );
   });
   it('network is refused on v2', () => {

@@ -1,0 +1,41 @@
+#!/bin/busybox sh
+# /init of the cgroup v2 test VM's initramfs (scripts/cgroup2-vm/run.sh builds it). Loads the
+# virtio/9p/overlay modules, mounts the host's / (read-only, 9p) under a tmpfs overlay, mounts a
+# pure cgroup2 hierarchy with every controller enabled, chroots there and runs the command the
+# host put on the kernel command line; its exit status goes to the "out" share, then power off.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+for m in $(cat /modules.order); do insmod "/modules/$m" || echo "vm-init: insmod $m failed"; done
+mkdir -p /lower /upper /newroot /out
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose hostroot /lower || { echo "vm-init: 9p mount failed"; poweroff -f; }
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /out || { echo "vm-init: out share failed"; poweroff -f; }
+mount -t tmpfs -o size=75% tmpfs /upper
+mkdir -p /upper/u /upper/w
+mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w /newroot || { echo "vm-init: overlay failed"; poweroff -f; }
+R=/newroot
+mount -t proc proc $R/proc
+mount -t sysfs sys $R/sys
+mount -t devtmpfs dev $R/dev
+mkdir -p $R/dev/pts $R/dev/shm $R/run $R/tmp $R/out
+mount -t devpts -o newinstance,ptmxmode=0666 devpts $R/dev/pts
+mount -t tmpfs tmpfs $R/dev/shm
+mount -t tmpfs tmpfs $R/run
+mount -t tmpfs tmpfs $R/tmp
+chmod 1777 $R/tmp
+mount --bind /out $R/out
+mount -t cgroup2 -o nsdelegate cgroup2 $R/sys/fs/cgroup
+# Every available controller for the children of the root (the tests run in the root cgroup).
+for c in $(cat $R/sys/fs/cgroup/cgroup.controllers); do echo "+$c" > $R/sys/fs/cgroup/cgroup.subtree_control; done
+echo "vm-init: cgroup2 controllers: $(cat $R/sys/fs/cgroup/cgroup.subtree_control)"
+ip link set lo up 2>/dev/null
+hostname berth-cgroup2-vm
+CMD=$(cat /out/cmd)
+echo "vm-init: kernel up for $(cut -d" " -f1 /proc/uptime) s; running: $CMD"
+chroot $R /bin/sh -c "$CMD"
+echo $? > /out/rc
+sync
+echo "vm-init: done, rc=$(cat /out/rc)"
+poweroff -f

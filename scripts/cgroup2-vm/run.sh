@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The cgroup v2 lane (docs/CGROUPS.md, "The cgroup v2 VM lane"): boot Debian's 6.1 kernel under
+# qemu (software emulation, no KVM needed) with a pure cgroup2 hierarchy and every controller
+# enabled, share this machine's / read-only (9p, tmpfs overlay on top) and run the cgroup test
+# files inside as the VM's root. The exit status is the tests' exit status.
+#
+#   bash scripts/cgroup2-vm/run.sh [vitest args...]   (npm run test:cgroup2)
+#
+# Needs: qemu-system-x86 and busybox-static (Debian packages; installed here when root and
+# missing), apt-get download for linux-image-6.1.0-*-amd64 (cached under .cache/vm/).
+# Env: BERTH_VM_MEM (MiB, default 3072), BERTH_VM_CPUS (default: nproc, at most 4),
+# BERTH_VM_TIMEOUT (seconds for the whole VM run, default 900), BERTH_VM_ACCEL (default tcg),
+# BERTH_VM_CPU_MODEL (default max),
+# BERTH_VM_CMD (a shell command to run inside instead of the tests), BERTH_VM_REPORT (copy the
+# vitest JSON report there).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+REPO=$PWD
+CACHE=$REPO/.cache/vm
+mkdir -p "$CACHE"
+
+need_pkgs=()
+command -v qemu-system-x86_64 >/dev/null 2>&1 || need_pkgs+=(qemu-system-x86)
+[ -x /bin/busybox ] || need_pkgs+=(busybox-static)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "cgroup2-vm: installing ${need_pkgs[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+  else
+    echo "cgroup2-vm: missing ${need_pkgs[*]} (install as root: apt-get install ${need_pkgs[*]})" >&2
+    exit 2
+  fi
+fi
+
+# --- the kernel: the newest linux-image-6.1.0-N-amd64 apt knows, cached ---
+deb=$(ls "$CACHE"/linux-image-6.1.0-*-amd64_*.deb 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$deb" ]; then
+  pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' | awk '{print $1}' | sort -V | tail -n 1)
+  if [ -z "$pkg" ]; then
+    [ "$(id -u)" = 0 ] && apt-get update -qq
+    pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' | awk '{print $1}' | sort -V | tail -n 1)
+  fi
+  [ -n "$pkg" ] || { echo "cgroup2-vm: apt knows no linux-image-6.1.0-*-amd64 package" >&2; exit 2; }
+  echo "cgroup2-vm: downloading $pkg"
+  (cd "$CACHE" && apt-get download "$pkg" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+  deb=$(ls "$CACHE"/linux-image-6.1.0-*-amd64_*.deb 2>/dev/null | sort -V | tail -n 1 || true)
+  [ -n "$deb" ] || { echo "cgroup2-vm: apt-get download $pkg failed" >&2; exit 2; }
+fi
+kdir=$CACHE/kernel-$(basename "$deb" .deb)
+if [ ! -d "$kdir/boot" ]; then
+  rm -rf "$kdir.tmp"
+  dpkg -x "$deb" "$kdir.tmp"
+  mv "$kdir.tmp" "$kdir"
+fi
+vmlinuz=$(ls "$kdir"/boot/vmlinuz-*)
+moddir=$(ls -d "$kdir"/lib/modules/*)
+
+# --- the initramfs: busybox, /init, the modules in dependency order ---
+initrd=$CACHE/initrd-$(basename "$kdir").cpio
+if [ ! -f "$initrd" ] || [ scripts/cgroup2-vm/init.sh -nt "$initrd" ] || [ scripts/cgroup2-vm/run.sh -nt "$initrd" ] || [ /bin/busybox -nt "$initrd" ]; then
+  ird=$(mktemp -d)
+  mkdir -p "$ird"/{bin,proc,sys,dev,modules}
+  cp /bin/busybox "$ird/bin/busybox"
+  ln -s busybox "$ird/bin/sh"
+  cp scripts/cgroup2-vm/init.sh "$ird/init"
+  chmod 755 "$ird/init"
+  declare -A done_mod=()
+  order=()
+  # depends= from the .ko's modinfo section (no kmod needed): dependencies first.
+  add_mod() {
+    local name=$1 f deps d
+    [ -n "${done_mod[$name]:-}" ] && return 0
+    done_mod[$name]=1
+    f=$(find "$moddir" -name "$name.ko" -o -name "$name.ko.xz" | head -n 1)
+    [ -n "$f" ] || { echo "cgroup2-vm: module $name not found (built in?)"; return 0; }
+    deps=$(tr '\0' '\n' <"$f" | sed -n 's/^depends=//p' | head -n 1)
+    for d in ${deps//,/ }; do add_mod "$d"; done
+    cp "$f" "$ird/modules/"
+    order+=("$(basename "$f")")
+  }
+  for m in virtio_pci 9pnet_virtio 9p overlay tun; do add_mod "$m"; done
+  printf '%s\n' "${order[@]}" >"$ird/modules.order"
+  (cd "$ird" && find . | busybox cpio -o -H newc 2>/dev/null) >"$initrd.tmp"
+  mv "$initrd.tmp" "$initrd"
+  rm -rf "$ird"
+  echo "cgroup2-vm: initramfs with modules: ${order[*]}"
+fi
+
+# --- run ---
+# Under emulation every berth command (a Node start) takes seconds: long per-test limits, one
+# file at a time (vitest's worker RPC times out when the emulated CPUs are saturated), Node's
+# compile cache on.
+out=$(mktemp -d "$CACHE/out.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+FILES=(test/integration/cgroups.test.ts test/integration/cgroups-lifecycle.test.ts)
+# Arguments: test files (a subset) first, then vitest options.
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+  FILES=()
+  while [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; do FILES+=("$1"); shift; done
+fi
+node_bin=$REPO/node_modules/.bin
+# The command the VM's init runs in the chroot (the same paths as here).
+cmd="cd '$REPO' && export PATH='$node_bin':/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root CI=1 BERTH_CGROUP2_VM=1 NODE_COMPILE_CACHE=/tmp/node-compile-cache && vitest run --project integration ${FILES[*]} --no-file-parallelism --testTimeout=300000 --hookTimeout=300000 $* --reporter=verbose --reporter=json --outputFile.json=/out/report.json"
+# BERTH_VM_CMD: run that shell command in the VM instead (debugging the lane).
+[ -n "${BERTH_VM_CMD:-}" ] && cmd="cd '$REPO' && export PATH='$node_bin':/usr/sbin:/usr/bin:/sbin:/bin HOME=/root && $BERTH_VM_CMD"
+printf '%s\n' "$cmd" >"$out/cmd"
+
+cpus=${BERTH_VM_CPUS:-$(nproc)}
+[ "$cpus" -gt 4 ] && cpus=4
+mem=${BERTH_VM_MEM:-3072}
+accel=${BERTH_VM_ACCEL:-tcg}
+timeout_s=${BERTH_VM_TIMEOUT:-900}
+accel_opt=$accel
+cpu_model=${BERTH_VM_CPU_MODEL:-max}
+[ "$accel" = tcg ] && [ "$cpus" -gt 1 ] && accel_opt="tcg,thread=multi"
+start=$(date +%s)
+echo "cgroup2-vm: booting $(basename "$vmlinuz") (accel $accel, $cpus cpus, ${mem} MiB)"
+set +e
+timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
+  -accel "$accel_opt" -cpu "$cpu_model" -smp "$cpus" -m "$mem" \
+  -nographic -no-reboot -nodefaults -serial stdio -monitor none \
+  -kernel "$vmlinuz" -initrd "$initrd" \
+  -append "console=ttyS0 panic=-1 quiet loglevel=3 cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1 edd=off" \
+  -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+  -virtfs "local,path=$out,mount_tag=out,security_model=none,multidevs=remap"
+qrc=$?
+set -e
+end=$(date +%s)
+if [ ! -f "$out/rc" ]; then
+  echo "cgroup2-vm: FAILED: the VM ended without a result (qemu status $qrc, $((end - start)) s)" >&2
+  exit 1
+fi
+rc=$(cat "$out/rc")
+if [ -f "$out/report.json" ]; then
+  [ -n "${BERTH_VM_REPORT:-}" ] && cp "$out/report.json" "$BERTH_VM_REPORT"
+  "$node_bin/node" -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(`cgroup2-vm: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests+j.numTodoTests} skipped`)' "$out/report.json" || true
+fi
+echo "cgroup2-vm: tests exited $rc after $((end - start)) s (boot + tests)"
+exit "$rc"
