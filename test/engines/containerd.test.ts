@@ -74,12 +74,12 @@ describe.skipIf(!!why)(`containerd${why ? ` (skipped: ${why})` : ''}`, () => {
         expect(state.id).toBe(id);
 
         // exec: output and exit code of the exec'd process reach ctr
-        const e = ctd.ctr(['task', 'exec', '--exec-id', 'e1', id, '/bin/sh', '-c', 'echo in-exec $$; exit 3']);
+        const e = ctd.ctr(['task', 'exec', ...ctd.execFlags(), '--exec-id', 'e1', id, '/bin/sh', '-c', 'echo in-exec $$; exit 3']);
         expect(e.status).toBe(3);
         expect(e.stdout).toMatch(/^in-exec \d+\n$/);
 
         // a detached exec keeps running: task ps lists it beside the init
-        const bg = ctd.ctr(['task', 'exec', '-d', '--exec-id', 'bg', id, '/bin/sleep', '900']);
+        const bg = ctd.ctr(['task', 'exec', ...ctd.execFlags(), '-d', '--exec-id', 'bg', id, '/bin/sleep', '900']);
         expect(bg.status, bg.stderr).toBe(0);
         await waitFor('two processes in task ps', () => ctd.ctr(['task', 'ps', id]).stdout.trim().split('\n').length === 3);
         const pids = ctd.ctr(['task', 'ps', id]).stdout.trim().split('\n').slice(1).map((l) => Number(l.split(/\s+/)[0]));
@@ -89,7 +89,7 @@ describe.skipIf(!!why)(`containerd${why ? ` (skipped: ${why})` : ''}`, () => {
         expect(ctd.ctr(['task', 'pause', id]).status).toBe(0);
         expect(taskStatus(id)).toBe('PAUSED');
         expect(JSON.parse(rtState(id).stdout).status).toBe('paused');
-        const ex = ctd.ctr(['task', 'exec', '--exec-id', 'e2', id, '/bin/true']);
+        const ex = ctd.ctr(['task', 'exec', ...ctd.execFlags(), '--exec-id', 'e2', id, '/bin/true']);
         expect(ex.status, 'exec into a paused container fails').not.toBe(0);
         expect(ctd.ctr(['task', 'resume', id]).status).toBe(0);
         expect(taskStatus(id)).toBe('RUNNING');

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, openSync, closeSync, readFileSync, writeFileSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alive, run, stopPid, unmountAndRemove, waitFor, type Result, type Runtime } from './env.js';
+import { alive, removeEmptyDirs, run, stopPid, unmountAndRemove, waitFor, type Result, type Runtime } from './env.js';
 
 /** Debian's programs for this lane, with the package that has each. */
 export const CONTAINERD_PROGRAMS = { containerd: 'containerd', ctr: 'containerd', 'containerd-shim-runc-v2': 'containerd' };
@@ -82,6 +82,11 @@ export class PrivateContainerd {
     return ['--runc-binary', rt.path, '--runc-root', runcRoot, '--fifo-dir', fifo, '--cgroup', `/${this.cgroupParent}/${id}`];
   }
 
+  /** `ctr task exec` flags: its fifos here too, not in /run/containerd/fifo. */
+  execFlags(): string[] {
+    return ['--fifo-dir', join(this.dir, 'fifo')];
+  }
+
   /** The runtime's own state root: the shim passes `--root <runc-root>/<namespace>`. */
   runtimeRoot(rt: Runtime): string {
     return join(this.dir, 'runc-root', rt.name, this.namespace);
@@ -99,16 +104,7 @@ export class PrivateContainerd {
       await stopPid(this.pid);
     }
     unmountAndRemove(this.dir);
-    // The shim puts its socket under /run/containerd/s (fixed in 1.6); remove the dirs only if
-    // this run made them and they are empty.
-    if (!this.runDirExisted) {
-      for (const d of ['/run/containerd/s', '/run/containerd/fifo', '/run/containerd/runc', '/run/containerd']) {
-        try {
-          if (existsSync(d) && readdirSync(d).length === 0) rmdirSync(d);
-        } catch {
-          /* not empty or gone */
-        }
-      }
-    }
+    // The shim puts its socket under /run/containerd/s (fixed in 1.6).
+    if (!this.runDirExisted) removeEmptyDirs('/run/containerd');
   }
 }

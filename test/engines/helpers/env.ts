@@ -143,3 +143,36 @@ export function removeCgroupTree(name: string): void {
     rm(top);
   }
 }
+
+/**
+ * Host paths an engine makes on its own outside the dirs we give it (podman's image blob cache
+ * in /var/lib/containers/cache, a runtime's default state root): remembered before the lane
+ * starts; `remove()` deletes those that did not exist then: `trees` with what is in them,
+ * `emptyDirs` only when they hold nothing but empty dirs (another user of the machine may have
+ * started using one: containerd's shims all put their sockets in /run/containerd/s).
+ */
+export function hostPathsMadeBy(trees: string[], emptyDirs: string[] = []): { remove(): void } {
+  const before = new Set([...trees, ...emptyDirs].filter((p) => existsSync(p)));
+  return {
+    remove() {
+      for (const p of trees) if (!before.has(p)) rmSync(p, { recursive: true, force: true });
+      for (const p of emptyDirs) if (!before.has(p)) removeEmptyDirs(p);
+    },
+  };
+}
+
+/** rmdir `dir` and the dirs under it, deepest first, as far as they are empty. */
+export function removeEmptyDirs(dir: string): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) if (e.isDirectory()) removeEmptyDirs(join(dir, e.name));
+  try {
+    rmdirSync(dir);
+  } catch {
+    /* not empty */
+  }
+}
