@@ -34,6 +34,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // One test per MUST/SHOULD of runtime.md and runtime-linux.md (conformance/spec/).
+        test: {
+          name: 'conformance',
+          include: ['conformance/spec/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          maxWorkers: 2,
+          minWorkers: 1,
+        },
+      },
     ],
   },
 });

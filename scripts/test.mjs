@@ -1,24 +1,45 @@
-// npm test: the unit lane always; the integration lane (real containers) when running as root.
+// npm test: the unit lane always; as root, the integration lane (real containers), then the
+// engines lane (private containerd/Podman/Docker; it skips and says why where they are missing)
+// and the spec checklist (conformance/spec). The root lanes after integration run in vitest runs
+// of their own: their daemons and containers must not meet the integration lane's leak checks.
+// The runtime-tools runner (conformance/runtime-tools.mjs) runs when RUNTIME_TOOLS_SRC names a
+// built checkout, and says how to get one otherwise.
 // Ends with one plain "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const lanes = ['unit'];
-if (process.getuid?.() === 0) lanes.push('integration');
-else console.log('test: not root, skipping the integration lane');
+const root = process.getuid?.() === 0;
+const runs = [root ? ['unit', 'integration'] : ['unit']];
+if (root) runs.push(['engines'], ['conformance']);
+else console.log('test: not root, skipping the integration, engines and conformance lanes');
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-vitest-'));
-const report = join(dir, 'report.json');
-const args = ['vitest', 'run', ...lanes.flatMap((l) => ['--project', l]), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)];
-const r = spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}` } });
-try {
-  const j = JSON.parse(readFileSync(report, 'utf8'));
-  const skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
-  console.log(`\ntests: ${j.numPassedTests} passed, ${j.numFailedTests} failed, ${skipped} skipped`);
-} catch {
-  console.log('\ntests: no report (vitest did not finish)');
+const env = { ...process.env, PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}` };
+const total = { passed: 0, failed: 0, skipped: 0 };
+let status = 0;
+let complete = true;
+runs.forEach((lanes, i) => {
+  const report = join(dir, `report-${i}.json`);
+  // Extra arguments (a file filter) go to every run; a run they leave empty is not a failure.
+  const extra = process.argv.slice(2);
+  const args = ['vitest', 'run', ...lanes.flatMap((l) => ['--project', l]), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...(extra.length ? ['--passWithNoTests', ...extra] : [])];
+  const r = spawnSync('npx', args, { stdio: 'inherit', env });
+  if (r.status !== 0) status = r.status ?? 1;
+  try {
+    const j = JSON.parse(readFileSync(report, 'utf8'));
+    total.passed += j.numPassedTests;
+    total.failed += j.numFailedTests;
+    total.skipped += (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
+  } catch {
+    complete = false;
+  }
+});
+if (root) {
+  const r = spawnSync(process.execPath, ['conformance/runtime-tools.mjs'], { stdio: 'inherit', env });
+  if (r.status !== 0) status = r.status ?? 1;
 }
+console.log(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped${complete ? '' : ' (a vitest run gave no report)'}`);
 rmSync(dir, { recursive: true, force: true });
-process.exit(r.status ?? 1);
+process.exit(status);
