@@ -40,6 +40,14 @@ describe('container plan', () => {
     expect(n.at(-1)).toBe('EXEC');
   });
 
+  it('makes / unbindable only after the root switch (the rootfs bind needs a bindable source)', () => {
+    const ops = plan((c) => (c.linux.rootfsPropagation = 'runbindable'));
+    const first = ops.find((o) => o.op === 'MOUNT' && o.args[1] === '/')!;
+    expect(Number(first.args[3])).toBe(MS.PRIVATE | MS.REC);
+    const unbind = ops.findIndex((o) => o.op === 'MOUNT' && Number(o.args[3]) === (MS.UNBINDABLE | MS.REC));
+    expect(unbind).toBeGreaterThan(names(ops).indexOf('PIVOT_ROOT'));
+  });
+
   it('uses MS_MOVE + chroot with --no-pivot', () => {
     const n = names(plan(undefined, { noPivot: true }));
     expect(n).toContain('MOVE_ROOT');
