@@ -86,11 +86,14 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
     };
     const session = runInit(ops, o.preserveFds, {
       onHooks: (_name, pid) => {
-        const state = ociState({ ...rec, pid }, 'creating');
+        // "created: the runtime has finished the create operation (after step 2 in the
+        // lifecycle)": the hooks are steps 3-5, so all three kinds see `created` (as
+        // runtime-tools' hooks_stdin expects; runc 1.1 shows `creating` to the first two).
+        const state = ociState({ ...rec, pid }, 'created');
         hookState = state;
         runHooks(config.hooks?.prestart, 'prestart', state);
         runHooks(config.hooks?.createRuntime, 'createRuntime', state);
-        return JSON.stringify({ ...state, status: 'created' });
+        return JSON.stringify(state);
       },
     });
     rec.pid = session.pid;
@@ -120,7 +123,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
     // Past the hooks the container existed: a failure now (a failing prestart, createRuntime or
     // createContainer hook among them) stopped it and "continue[s] the lifecycle at step 12":
     // it is destroyed (above), then the poststop hooks run (runtime.md lifecycle 3-5, 13; as runc).
-    if (hookState) runHooksWarnOnly(config.hooks?.poststop, 'poststop', { ...hookState, status: 'stopped' });
+    if (hookState) runHooksWarnOnly(config.hooks?.poststop, 'poststop', { ...hookState, status: 'stopped', pid: 0 });
     throw e instanceof BerthError ? new BerthError(`create ${id}: ${e.message}`, e.exitCode) : e;
   }
 }

@@ -188,7 +188,7 @@ run('container features, asserted from inside and from the host', () => {
     b.write();
     const r = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
     expect(r.status, r.stderr).toBe(0);
-    expect(readFileSync(log, 'utf8')).toBe('prestart creating\ncreateRuntime creating\npoststart running\npoststop stopped\n');
+    expect(readFileSync(log, 'utf8')).toBe('prestart created\ncreateRuntime created\npoststart running\npoststop stopped\n');
   });
 
   it('createContainer and startContainer hooks run inside the container namespaces', () => {
