@@ -93,7 +93,10 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
         hookState = state;
         runHooks(config.hooks?.prestart, 'prestart', state);
         runHooks(config.hooks?.createRuntime, 'createRuntime', state);
-        return JSON.stringify(state);
+        // The init keeps the state only for the hooks it runs itself; one SEQPACKET datagram
+        // holds it, so a state with huge annotations is sent only when such hooks need it.
+        const inContainer = (config.hooks?.createContainer?.length ?? 0) + (config.hooks?.startContainer?.length ?? 0);
+        return inContainer > 0 ? JSON.stringify(state) : '{}';
       },
     });
     rec.pid = session.pid;

@@ -39,8 +39,10 @@ export function runHook(h: Hook, i: number, name: string, state: object): void {
     maxBuffer: 1 << 20,
   });
   const where = `${name} hook ${i} (${h.path})`;
-  if (r.error) {
-    const code = (r.error as NodeJS.ErrnoException).code;
+  // A hook that exits without reading the state on stdin makes the write fail with EPIPE: not a
+  // failure of the hook, whose exit status still says how it went (runc ignores it too).
+  const code = r.error && (r.error as NodeJS.ErrnoException).code;
+  if (r.error && !(code === 'EPIPE' && (r.status !== null || r.signal !== null))) {
     if (code === 'ETIMEDOUT') throw new BerthError(`${where}: timed out after ${h.timeout}s`);
     throw new BerthError(`${where}: ${code === 'ENOENT' ? 'no such file or directory' : r.error.message}`);
   }
