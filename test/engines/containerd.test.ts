@@ -3,10 +3,12 @@
 // for one and fails for the other. A private containerd on a temp dir; ENGINES.md has the
 // command lines the shim issues.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeBusyboxRootfs } from '../helpers/rootfs.js';
+import { BERTH } from '../helpers/bundle.js';
+import { readmeSnippet } from './helpers/readme.js';
 import { CONTAINERD_PROGRAMS, PrivateContainerd } from './helpers/containerd.js';
 import { updateTask } from './helpers/containerd-update.js';
 import { announceSkip, removeCgroupTree, run, runtimes, waitFor, whyNot, type Runtime } from './helpers/env.js';
@@ -152,6 +154,16 @@ describe.skipIf(!!why)(`containerd${why ? ` (skipped: ${why})` : ''}`, () => {
       ctd.ctr(['task', 'rm', '-f', id]);
       ctd.ctr(['container', 'rm', id]);
     });
+  });
+
+  it("README.md's config.toml runtime is what containerd reads: runc v2 shim, BinaryName berth", () => {
+    const cfg = join(ctd.dir, 'readme-config.toml');
+    writeFileSync(cfg, readmeSnippet('toml', 'BinaryName'));
+    const r = run('containerd', ['--config', cfg, 'config', 'dump']);
+    expect(r.status, r.stderr).toBe(0);
+    const section = r.stdout.slice(r.stdout.indexOf('[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.berth]'));
+    expect(section).toMatch(/^\s*runtime_type = "io\.containerd\.runc\.v2"$/m);
+    expect(section).toContain(`BinaryName = "${BERTH}"`);
   });
 
   it('no container processes or state are left behind', () => {

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { alive, run, stopPid, unmountAndRemove, waitFor, which, type Result, type Runtime } from './env.js';
+import { readmeSnippet } from './readme.js';
 
 export const DOCKER_PROGRAMS = { dockerd: 'docker.io', containerd: 'containerd' };
 
@@ -18,8 +19,8 @@ export function dockerClient(): string {
 /**
  * A private dockerd 20.10: data-root, exec-root (where it starts its own containerd), socket,
  * pidfile and daemon.json in a temp dir; no bridge, iptables or masquerading; vfs storage; a
- * cgroup parent made for this run. The runtimes are registered in that daemon.json the way
- * README.md shows. Started as our child and stopped by its PID.
+ * cgroup parent made for this run. berth is registered with README.md's daemon.json snippet.
+ * Started as our child and stopped by its PID.
  */
 export class PrivateDockerd {
   readonly dir: string;
@@ -44,7 +45,11 @@ export class PrivateDockerd {
       cfg,
       JSON.stringify(
         {
-          runtimes: Object.fromEntries(runtimes.map((rt) => [PrivateDockerd.runtimeName(rt), { path: rt.path }])),
+          // README.md's daemon.json for berth, the others beside it
+          runtimes: {
+            ...JSON.parse(readmeSnippet('json', '"runtimes"')).runtimes,
+            ...Object.fromEntries(runtimes.filter((rt) => rt.name !== 'berth').map((rt) => [PrivateDockerd.runtimeName(rt), { path: rt.path }])),
+          },
           'default-ulimits': { nofile: { Name: 'nofile', Soft: 20000, Hard: 20000 }, nproc: { Name: 'nproc', Soft: 4096, Hard: 4096 } },
         },
         null,

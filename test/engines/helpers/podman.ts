@@ -3,6 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, unmountAndRemove, type Result, type Runtime } from './env.js';
+import { readmeSnippet } from './readme.js';
 
 export const PODMAN_PROGRAMS = { podman: 'podman', conmon: 'conmon' };
 
@@ -27,7 +28,7 @@ export class PrivatePodman {
     this.dir = mkdtempSync(join(tmpdir(), 'berth-podman-'));
     this.cgroupParent = `berth-engines-podman-${process.pid}-${Date.now().toString(36)}`;
     mkdirSync(join(this.dir, 'tmp'));
-    // The containers.conf README.md shows, plus what keeps this instance private and runnable
+    // README.md's containers.conf runtimes, plus what keeps this instance private and runnable
     // here (root lacks CAP_SYS_RESOURCE: podman's default nofile 1048576 cannot be set).
     writeFileSync(
       join(this.dir, 'containers.conf'),
@@ -41,8 +42,9 @@ export class PrivatePodman {
         'lock_type = "file"',
         `tmp_dir = "${this.dir}/tmp"`,
         `volume_path = "${this.dir}/volumes"`,
-        '[engine.runtimes]',
-        ...runtimes.map((rt) => `${rt.name} = ["${rt.path}"]`),
+        // README.md's snippet for berth, then the others beside it
+        readmeSnippet('toml', '[engine.runtimes]').trimEnd(),
+        ...runtimes.filter((rt) => rt.name !== 'berth').map((rt) => `${rt.name} = ["${rt.path}"]`),
         '',
       ].join('\n'),
     );
