@@ -14,10 +14,11 @@
 // (CI has no network, so it cannot fetch one).
 //
 // Each runtime gets a wrapper that adds `--root <temp dir>`: the suite calls the runtime without
-// --root, and neither runtime's default state dir is touched. Runtimes run one after the other,
+// --root, and neither runtime's default state dir is touched. The test programs get a TMPDIR of
+// their own, emptied (and unmounted) after each file: they leave bundles there. Runtimes run one after the other,
 // never at once: the cgroup tests of both use the same absolute cgroup path (/cgrouptest).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, chmodSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -133,7 +134,7 @@ function runOne(test, rt) {
   return new Promise((resolveP) => {
     const child = spawn(join(src, 'validation', test, `${test}.t`), [], {
       cwd: src,
-      env: { ...process.env, RUNTIME: rt.wrapper },
+      env: { ...process.env, RUNTIME: rt.wrapper, TMPDIR: rt.tmp },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -154,6 +155,21 @@ function runOne(test, rt) {
   });
 }
 
+/**
+ * What a test program left in its TMPDIR (its bundles, ocitest*): mounts first (deepest first;
+ * a config without a mount namespace makes runc mount the rootfs, /proc and /dev in ours),
+ * then the files.
+ */
+function cleanupTmp(rt) {
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean)
+    .map((l) => l.split(' ')[4]).filter((m) => m.startsWith(`${rt.tmp}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const m of mounts) spawnSync('umount', ['-l', m], { stdio: 'ignore' });
+  rmSync(rt.tmp, { recursive: true, force: true });
+  mkdirSync(rt.tmp);
+  return mounts.length;
+}
+
 /** Containers a test left behind in the wrapper's state root: force-delete them. */
 function cleanupRoot(rt) {
   let ids = [];
@@ -171,6 +187,8 @@ const work = mkdtempSync(join(tmpdir(), 'berth-rtools-'));
 for (const rt of opts.runtimes) {
   rt.root = join(work, `${rt.name}-root`);
   mkdirSync(rt.root, { mode: 0o700 });
+  rt.tmp = join(work, `${rt.name}-tmp`);
+  mkdirSync(rt.tmp);
   rt.wrapper = join(work, `${rt.name}-wrapper`);
   writeFileSync(rt.wrapper, `#!/bin/sh\nexec '${rt.path}' --root '${rt.root}' "$@"\n`);
   chmodSync(rt.wrapper, 0o755);
@@ -192,6 +210,7 @@ for (const test of tests) {
     const tap = parseTap(r.out);
     const v = verdict(tap, r.code, r.timedOut);
     const leftovers = cleanupRoot(rt);
+    cleanupTmp(rt);
     results[test][rt.name] = { verdict: v, ok: tap.ok, notOk: tap.notOk, skip: tap.skip, exit: r.code, timedOut: r.timedOut, ms: r.ms, failures: tap.failures, leftovers };
     if (opts.log) writeFileSync(join(opts.log, rt.name, `${test}.tap`), `${r.out}\n# --- stderr (exit ${r.code}${r.timedOut ? ', timed out' : ''}) ---\n${r.err}`);
     cells.push(`${v} (${tap.ok}/${tap.ok + tap.notOk}${tap.skip ? ` s${tap.skip}` : ''})`.padEnd(col));
