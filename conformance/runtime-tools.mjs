@@ -130,6 +130,9 @@ export function verdict(tap, code, timedOut) {
   return 'ok';
 }
 
+/** The test program running now, to stop on an interrupt. */
+let current = null;
+
 function runOne(test, rt) {
   return new Promise((resolveP) => {
     const child = spawn(join(src, 'validation', test, `${test}.t`), [], {
@@ -142,6 +145,7 @@ function runOne(test, rt) {
     let err = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { err += d; });
+    current = child;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -193,6 +197,16 @@ for (const rt of opts.runtimes) {
   writeFileSync(rt.wrapper, `#!/bin/sh\nexec '${rt.path}' --root '${rt.root}' "$@"\n`);
   chmodSync(rt.wrapper, 0o755);
   if (opts.log) mkdirSync(join(opts.log, rt.name), { recursive: true });
+}
+
+// Interrupted: stop the running test program, remove what it and the runtimes left, then exit.
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (current) try { process.kill(-current.pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const rt of opts.runtimes) { cleanupRoot(rt); cleanupTmp(rt); }
+    rmSync(work, { recursive: true, force: true });
+    process.exit(130);
+  });
 }
 
 const rev = spawnSync('git', ['-C', src, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout?.trim() || '?';
