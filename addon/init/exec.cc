@@ -1,10 +1,9 @@
-// CLOSE_FDS, FIND_EXEC, EXEC.
+// CLOSE_FDS, EXEC.
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -105,44 +104,4 @@ void op_exec(const Op& op) {
   }
   if (eacces) saved = EACCES;
   fail("execve", saved, path);
-}
-
-// The program EXEC will run must exist and be executable, checked before READY so that `create`
-// fails on a missing program as runc's does (it looks the program up before it reports ready).
-// The same search as EXEC's: a path with "/" as it is, else each element of PATH (the default
-// when the environment has none); faccessat(X_OK, AT_EACCESS) with the credentials already set.
-void op_find_exec(const Op& op) {
-  const char* path = arg_str(op, 0);
-  // "PATH=..." from the process's environment, or "" when it has none
-  const char* var = arg_str(op, 1);
-  const char* search = strncmp(var, "PATH=", 5) == 0 ? var + 5 : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  struct stat st;
-  if (strchr(path, '/') || !path[0]) {
-    if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0) fail("faccessat", errno, path);
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) fail("execve", EACCES, path);
-    return;
-  }
-  size_t plen = strlen(path);
-  bool eacces = false;
-  for (const char* p = search;;) {
-    const char* end = strchr(p, ':');
-    size_t dlen = end ? (size_t)(end - p) : strlen(p);
-    char full[4096];
-    if (dlen + 1 + plen + 1 <= sizeof full) {
-      size_t o = 0;
-      if (dlen == 0) full[o++] = '.';
-      else { memcpy(full, p, dlen); o = dlen; }
-      full[o++] = '/';
-      memcpy(full + o, path, plen + 1);
-      if (faccessat(AT_FDCWD, full, X_OK, AT_EACCESS) == 0) {
-        if (stat(full, &st) == 0 && !S_ISDIR(st.st_mode)) return;
-        eacces = true;
-      } else if (errno == EACCES) {
-        eacces = true;
-      }
-    }
-    if (!end) break;
-    p = end + 1;
-  }
-  fail("execve", eacces ? EACCES : ENOENT, path);
 }

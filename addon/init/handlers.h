@@ -58,6 +58,5 @@ void op_start_listen(const Op& op);
 void op_ready(const Op& op);
 void op_wait_start(const Op& op);
 // exec.cc
-void op_find_exec(const Op& op);
 void op_close_fds(const Op& op);
 void op_exec(const Op& op);

@@ -48,7 +48,6 @@ enum OpCode {
   WAIT_START = 43,
   EXEC = 44,
   OOM_SCORE_ADJ = 45,
-  FIND_EXEC = 46,
 };
 
-#define BERTH_OP_MAX 46
+#define BERTH_OP_MAX 45

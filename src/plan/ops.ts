@@ -48,7 +48,6 @@ export const Op = {
   WAIT_START: 43,
   EXEC: 44,
   OOM_SCORE_ADJ: 45,
-  FIND_EXEC: 46,
 } as const;
 
 export type OpName = keyof typeof Op;

@@ -92,19 +92,16 @@ export function credentialOps(inp: ProcessInput): PlanOp[] {
 export function execOps(inp: ProcessInput, beforeExec: PlanOp[], seccomp?: PlanOp): PlanOp[] {
   const p = inp.process;
   const cwd = posix.normalize(p.cwd ?? '/');
-  const args: string[] = p.args ?? [];
-  if (args.length === 0) throw new BerthError(`${inp.jsonPath}: /process/args: must name the program to run`);
-  const env = processEnv(p);
-  const pathVar = env.find((e) => e.startsWith('PATH=')) ?? '';
   const ops: PlanOp[] = [
     { op: 'CHDIR', args: [cwd], what: `chdir to ${cwd}` },
     { op: 'CLOSE_FDS', args: [String(3 + inp.preserveFds)], what: 'close inherited fds' },
-    // a missing program fails create (as runc's), not the later start
-    { op: 'FIND_EXEC', args: [args[0]!, pathVar], what: `exec ${args[0]}` },
     ...beforeExec,
   ];
   if (p.noNewPrivileges) ops.push({ op: 'NO_NEW_PRIVS', args: [], what: 'set no_new_privs' });
   if (seccomp) ops.push(seccomp);
+  const args: string[] = p.args ?? [];
+  if (args.length === 0) throw new BerthError(`${inp.jsonPath}: /process/args: must name the program to run`);
+  const env = processEnv(p);
   ops.push({ op: 'EXEC', args: [args[0]!, String(args.length), ...args, ...env], what: `exec ${args[0]}` });
   return ops;
 }

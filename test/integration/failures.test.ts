@@ -36,12 +36,8 @@ run('failures leave nothing behind', () => {
     expectCleanFailure((c) => c.mounts.push({ destination: '/data', source: '/nonexistent/berth-src', type: 'bind', options: ['bind'] }), /^create bt-.*: mount \/nonexistent\/berth-src on \/data: .*no such file or directory$/m);
   });
 
-  it('missing executable: create fails (as runc)', () => {
-    expectCleanFailure((c) => (c.process.args = ['/bin/no-such-binary']), /create .*: exec \/bin\/no-such-binary: .*no such file or directory/);
-  });
-
-  it('missing executable searched in PATH, through run', () => {
-    expectCleanFailure((c) => (c.process.args = ['no-such-binary']), /exec no-such-binary: .*no such file or directory/, 'run');
+  it('missing executable (at start, through run)', () => {
+    expectCleanFailure((c) => (c.process.args = ['/bin/no-such-binary']), /exec \/bin\/no-such-binary.*no such file or directory/, 'run');
   });
 
   it('failing createRuntime hook', () => {

@@ -48,18 +48,6 @@ describe('container plan', () => {
     expect(unbind).toBeGreaterThan(names(ops).indexOf('PIVOT_ROOT'));
   });
 
-  it('looks the program up before READY (a missing one fails create, as with runc), with the PATH of its env', () => {
-    const ops = plan((c) => {
-      c.process.args = ['sh', '-c', 'true'];
-      c.process.env = ['PATH=/opt/bin:/bin'];
-    });
-    const find = ops.findIndex((o) => o.op === 'FIND_EXEC');
-    expect(ops[find]!.args).toEqual(['sh', 'PATH=/opt/bin:/bin']);
-    expect(find).toBeGreaterThan(names(ops).indexOf('SETRESUID'));
-    expect(find).toBeLessThan(names(ops).indexOf('READY'));
-    expect(plan((c) => (c.process.env = [])).find((o) => o.op === 'FIND_EXEC')!.args[1]).toBe('');
-  });
-
   it('uses MS_MOVE + chroot with --no-pivot', () => {
     const n = names(plan(undefined, { noPivot: true }));
     expect(n).toContain('MOVE_ROOT');
