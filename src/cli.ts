@@ -14,6 +14,9 @@ import { parseFast, type FastCommand } from './cli/fast-path.js';
 import { runCommand, type CommandModule } from './cli/dispatch.js';
 
 const FAST: Record<FastCommand['command'], () => Promise<CommandModule>> = {
+  create: () => import('./commands/create.js'),
+  run: () => import('./commands/run.js'),
+  exec: () => import('./commands/exec.js'),
   state: () => import('./commands/state.js'),
   start: () => import('./commands/start.js'),
   kill: () => import('./commands/kill.js'),

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { distFile } from './dist-path.js';
 
 /** The runtime-spec version berth implements and reports in state and features. */
 export const SPEC_VERSION = '1.3.0';
 export const BERTH_VERSION = '0.1.0';
 
-/** Build facts written by scripts/build.mjs next to the compiled code (commit id). */
+/** Build facts written by scripts/build.mjs into dist/ (commit id). */
 export function buildInfo(): { commit: string } {
   try {
-    return JSON.parse(readFileSync(new URL('./build-info.json', import.meta.url), 'utf8'));
+    return JSON.parse(readFileSync(distFile('build-info.json'), 'utf8'));
   } catch {
     return { commit: 'unknown' };
   }

@@ -52,25 +52,8 @@ void op_console(const Op& op) {
   char name[64];
   if (ioctl(master, TIOCGPTN, &ptn) < 0) fail("ioctl", errno, "TIOCGPTN");
   int nlen = snprintf(name, sizeof name, "/dev/pts/%u", ptn);
-  struct iovec iov = {name, (size_t)nlen};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } ctl;
-  memset(&ctl, 0, sizeof ctl);
-  struct msghdr msg;
-  memset(&msg, 0, sizeof msg);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = ctl.buf;
-  msg.msg_controllen = sizeof ctl.buf;
-  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &master, sizeof(int));
-  while (sendmsg(g.console_fd, &msg, MSG_NOSIGNAL) < 0)
-    if (errno != EINTR) fail("sendmsg", errno, "console socket");
+  int r = send_fd(g.console_fd, master, name, (size_t)nlen);
+  if (r < 0) fail("sendmsg", -r, "console socket");
   close(master);
   close(g.console_fd);
   g.console_fd = -1;

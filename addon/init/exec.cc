@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "handlers.h"
+#include "path_search.h"
 #include "report.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -45,6 +46,24 @@ void cloexec_from_proc(int from) {
   close(dir);
 }
 
+struct ExecTry {
+  char** argv;
+  char** envp;
+  bool eacces;  // some candidate existed but could not be executed
+};
+
+// execve returns only on failure: a missing candidate moves on, a denied one is remembered (as
+// execvpe does), anything else is the answer.
+bool try_exec(const char* full, void* ctx) {
+  ExecTry* t = (ExecTry*)ctx;
+  execve(full, t->argv, t->envp);
+  switch (errno) {
+    case ENOENT: case ENOTDIR: case ESTALE: case ENODEV: case ETIMEDOUT: return false;
+    case EACCES: t->eacces = true; return false;
+    default: fail("execve", errno, full);
+  }
+}
+
 }  // namespace
 
 void op_close_fds(const Op& op) {
@@ -76,32 +95,8 @@ void op_exec(const Op& op) {
     execve(path, argv, envp);
     fail("execve", errno, path);
   }
-  // PATH search in the process's environment (execvpe semantics; the default when the
-  // environment has no PATH is the usual one).
-  if (!search) search = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  size_t plen = strlen(path);
-  int saved = ENOENT;
-  bool eacces = false;
-  for (const char* p = search;;) {
-    const char* end = strchr(p, ':');
-    size_t dlen = end ? (size_t)(end - p) : strlen(p);
-    char full[4096];
-    if (dlen + 1 + plen + 1 <= sizeof full) {
-      size_t o = 0;
-      if (dlen == 0) full[o++] = '.';  // empty element: the current directory
-      else { memcpy(full, p, dlen); o = dlen; }
-      full[o++] = '/';
-      memcpy(full + o, path, plen + 1);
-      execve(full, argv, envp);
-      switch (errno) {
-        case ENOENT: case ENOTDIR: case ESTALE: case ENODEV: case ETIMEDOUT: break;
-        case EACCES: eacces = true; break;
-        default: fail("execve", errno, full);
-      }
-    }
-    if (!end) break;
-    p = end + 1;
-  }
-  if (eacces) saved = EACCES;
-  fail("execve", saved, path);
+  // PATH search in the process's environment (execvpe semantics).
+  ExecTry t{argv, envp, false};
+  path_search(path, search ? search : kDefaultPath, try_exec, &t);
+  fail("execve", t.eacces ? EACCES : ENOENT, path);
 }

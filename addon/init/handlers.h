@@ -60,3 +60,7 @@ void op_wait_start(const Op& op);
 // exec.cc
 void op_close_fds(const Op& op);
 void op_exec(const Op& op);
+// keyring.cc
+void op_keyring(const Op& op);
+// find_exec.cc
+void op_find_exec(const Op& op);

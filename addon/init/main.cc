@@ -67,6 +67,8 @@ const OpDef kOps[BERTH_OP_MAX + 1] = {
     {"WAIT_START", 0, false, op_wait_start},
     {"EXEC", 2, true, op_exec},
     {"OOM_SCORE_ADJ", 1, false, op_oom_score_adj},
+    {"KEYRING", 1, false, op_keyring},
+    {"FIND_EXEC", 2, false, op_find_exec},
 };
 
 bool parse_fd(const char* s, int* fd) {

@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,11 +14,35 @@
 #include "report.h"
 #include "util.h"
 
+namespace {
+
+const char* ns_name(int type) {
+  switch (type) {
+    case CLONE_NEWNS: return "mount";
+    case CLONE_NEWUTS: return "uts";
+    case CLONE_NEWIPC: return "ipc";
+    case CLONE_NEWNET: return "network";
+    case CLONE_NEWPID: return "pid";
+    case CLONE_NEWUSER: return "user";
+    case CLONE_NEWCGROUP: return "cgroup";
+#ifdef CLONE_NEWTIME
+    case CLONE_NEWTIME: return "time";
+#endif
+    default: return "different";
+  }
+}
+
+}  // namespace
+
 void op_setns(const Op& op) {
   const char* path = arg_str(op, 0);
   int nstype = (int)arg_num(op, 1);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail("open", errno, path);
+  // The kernel refuses a namespace of another type with a bare EINVAL; say what it is.
+  int actual = ioctl(fd, NS_GET_NSTYPE);
+  if (actual < 0) fail("ioctl NS_GET_NSTYPE", errno == ENOTTY ? EINVAL : errno, path);
+  if (nstype != 0 && actual != nstype) failf("setns", EINVAL, "%s is a %s namespace", path, ns_name(actual));
   if (setns(fd, nstype) < 0) fail("setns", errno, path);
   close(fd);
 }

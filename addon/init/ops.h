@@ -48,6 +48,8 @@ enum OpCode {
   WAIT_START = 43,
   EXEC = 44,
   OOM_SCORE_ADJ = 45,
+  KEYRING = 46,
+  FIND_EXEC = 47,
 };
 
-#define BERTH_OP_MAX 45
+#define BERTH_OP_MAX 47

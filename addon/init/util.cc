@@ -72,3 +72,26 @@ int unix_addr(const char* path, struct sockaddr_un* addr, socklen_t* len, int* d
   *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen + 1);
   return 0;
 }
+
+int send_fd(int sock, int fd, const char* data, size_t len) {
+  struct iovec iov = {(void*)data, len};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } ctl;
+  memset(&ctl, 0, sizeof ctl);
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = ctl.buf;
+  msg.msg_controllen = sizeof ctl.buf;
+  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &fd, sizeof(int));
+  while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+    if (errno != EINTR) return -errno;
+  return 0;
+}

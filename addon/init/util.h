@@ -7,6 +7,8 @@
 
 // "/proc/self/fd/<fd>" into buf (at least 32 bytes).
 const char* fd_path(char* buf, int fd);
+// One sendmsg of data (len > 0) with fd attached (SCM_RIGHTS), EINTR retried; 0 or -errno.
+int send_fd(int sock, int fd, const char* data, size_t len);
 // write() until done or error; returns 0 or -errno.
 int write_all(int fd, const char* buf, size_t len);
 // open(path, O_WRONLY|O_CLOEXEC) and write content in one write; fails the op on error.

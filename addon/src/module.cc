@@ -18,6 +18,12 @@ Napi::Value ConnectUnix(const Napi::CallbackInfo&);
 Napi::Value ListenUnix(const Napi::CallbackInfo&);
 Napi::Value AcceptFd(const Napi::CallbackInfo&);
 Napi::Value RecvFd(const Napi::CallbackInfo&);
+Napi::Value SeccompCompile(const Napi::CallbackInfo&);
+Napi::Value SeccompProbe(const Napi::CallbackInfo&);
+Napi::Value SendFdMessage(const Napi::CallbackInfo&);
+Napi::Value RecvFdMessage(const Napi::CallbackInfo&);
+Napi::Value SeccompNotifyRecv(const Napi::CallbackInfo&);
+Napi::Value SeccompNotifyRespond(const Napi::CallbackInfo&);
 }  // namespace berth
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -37,6 +43,12 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("listenUnix", Napi::Function::New(env, ListenUnix));
   exports.Set("acceptFd", Napi::Function::New(env, AcceptFd));
   exports.Set("recvFd", Napi::Function::New(env, RecvFd));
+  exports.Set("seccompCompile", Napi::Function::New(env, SeccompCompile));
+  exports.Set("seccompProbe", Napi::Function::New(env, SeccompProbe));
+  exports.Set("sendFdMessage", Napi::Function::New(env, SendFdMessage));
+  exports.Set("recvFdMessage", Napi::Function::New(env, RecvFdMessage));
+  exports.Set("seccompNotifyRecv", Napi::Function::New(env, SeccompNotifyRecv));
+  exports.Set("seccompNotifyRespond", Napi::Function::New(env, SeccompNotifyRespond));
   return exports;
 }
 

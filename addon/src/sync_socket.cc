@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+#include <string>
 #include <vector>
 
 #include "args.h"
@@ -36,6 +38,39 @@ bool WaitReadable(int fd, int timeoutMs) {
   }
 }
 
+// See io.h.
+long RecvDatagram(int fd, char* buf, unsigned long len, int* gotFd) {
+  *gotFd = -1;
+  struct iovec iov = {buf, len};
+  union {
+    char b[CMSG_SPACE(sizeof(int) * 4)];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = u.b;
+  msg.msg_controllen = sizeof u.b;
+  ssize_t n;
+  do {
+    n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return -1;
+  for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < count; i++) {
+      int got;
+      memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof got);
+      if (*gotFd < 0) *gotFd = got;
+      else close(got);
+    }
+  }
+  return n;
+}
+
+// A datagram that carries an fd (the init's `seccomp` message) gets the received fd's number
+// appended as a last tab-separated field: "seccomp\t<fd>".
 Napi::Value SyncRecv(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!ArgNumber(info, 0, "fd") || !ArgNumber(info, 1, "timeoutMs")) return env.Undefined();
@@ -46,17 +81,17 @@ Napi::Value SyncRecv(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   std::vector<char> buf(1 << 16);
-  ssize_t n;
-  do {
-    n = recv(fd, buf.data(), buf.size(), 0);
-  } while (n < 0 && errno == EINTR);
+  int gotFd;
+  long n = RecvDatagram(fd, buf.data(), buf.size(), &gotFd);
   if (n < 0) {
     if (errno == ECONNRESET) return env.Null();
-    ThrowErrno(env, errno, "recv", "sync socket");
+    ThrowErrno(env, errno, "recvmsg", "sync socket");
     return env.Undefined();
   }
+  std::string msg(buf.data(), static_cast<size_t>(n));
+  if (gotFd >= 0) return Napi::String::New(env, msg + "\t" + std::to_string(gotFd));
   if (n == 0) return env.Null();
-  return Napi::String::New(env, buf.data(), static_cast<size_t>(n));
+  return Napi::String::New(env, msg);
 }
 
 Napi::Value SyncSend(const Napi::CallbackInfo& info) {

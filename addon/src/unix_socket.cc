@@ -151,31 +151,15 @@ Napi::Value RecvFd(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   char data[256];
-  struct iovec iov = {data, sizeof data};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = u.buf;
-  msg.msg_controllen = sizeof u.buf;
-  ssize_t n;
-  do {
-    n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) {
+  int got;
+  if (RecvDatagram(fd, data, sizeof data, &got) < 0) {
     ThrowErrno(env, errno, "recvmsg");
     return env.Undefined();
   }
-  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
+  if (got < 0) {
     ThrowErrno(env, EBADF, "recvmsg", "no fd in message");
     return env.Undefined();
   }
-  int got;
-  memcpy(&got, CMSG_DATA(c), sizeof got);
   return Napi::Number::New(env, got);
 }
 

@@ -42,7 +42,7 @@ function commandIndex(argv: string[]): number {
  * (runc has both); yargs cannot hold two types under one name, so the spec flag is renamed.
  */
 function specRootless(argv: string[], i: number): string[] {
-  return argv.map((t, j) => (j > i && (t === '--rootless' || t === '--rootless=true') ? '--spec-rootless' : j > i && t === '--rootless=false' ? '--no-spec-rootless' : t));
+  return argv.map((t, j) => (j > i && (t === '--rootless' || t === '--rootless=true') ? '--spec-rootless' : j > i && t === '--rootless=false' ? '--spec-rootless=false' : t));
 }
 
 /**

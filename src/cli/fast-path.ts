@@ -1,63 +1,114 @@
 import { DEFAULT_ROOT } from './globals.js';
 
 /**
- * The command lines engines issue for every container (ENGINES.md) — state, start, kill,
- * delete, pause, resume, ps — in their exact, simple forms, parsed without loading yargs (it
- * costs more start-up than the command's own work). Anything else — help, unknown flags, other
- * commands, odd spellings — returns undefined and goes to the full yargs parser, which defines
- * the same commands and flags. Pure.
+ * The command lines engines issue for every container (ENGINES.md) — create, start, state,
+ * kill, delete, pause, resume, ps, run and `exec --process FILE` — in their exact, simple forms,
+ * parsed without loading yargs (it costs more start-up than the command's own work). Anything
+ * else — help, unknown flags, other commands, odd spellings — returns undefined and goes to the
+ * full yargs parser, which defines the same commands and flags with the same defaults
+ * (test/unit/cli-fast-path.test.ts compares the two). Pure.
  */
 export interface FastCommand {
-  command: 'state' | 'start' | 'kill' | 'delete' | 'pause' | 'resume' | 'ps';
+  command: 'create' | 'run' | 'exec' | 'state' | 'start' | 'kill' | 'delete' | 'pause' | 'resume' | 'ps';
   args: Record<string, any>;
 }
 
-const GLOBAL_VALUE: Record<string, string> = { '--root': 'root', '--log': 'log', '--log-format': 'log-format' };
-const GLOBAL_BOOL: Record<string, string> = { '--debug': 'debug', '--systemd-cgroup': 'systemd-cgroup' };
-const COMMAND_BOOL: Record<string, Record<string, string>> = {
-  state: {},
-  start: {},
-  pause: {},
-  resume: {},
-  kill: { '--all': 'all', '-a': 'all' },
-  delete: { '--force': 'force', '-f': 'force' },
-  ps: {},
+interface FlagTable {
+  /** Flag → argument name, for flags without a value. */
+  bool: Record<string, string>;
+  /** Flag → argument name, for flags with one value (`--f v` or `--f=v`). */
+  value: Record<string, string>;
+  /** Argument names whose value is a non-negative integer. */
+  numbers?: string[];
+  /** Defaults (as yargs sets them). */
+  defaults: Record<string, unknown>;
+  /** How many positionals after the command: [min, max]. */
+  positionals: [number, number];
+}
+
+const GLOBAL: FlagTable = {
+  bool: { '--debug': 'debug', '--systemd-cgroup': 'systemd-cgroup' },
+  value: { '--root': 'root', '--log': 'log', '--log-format': 'log-format' },
+  defaults: { root: DEFAULT_ROOT, 'log-format': 'text', debug: false, 'systemd-cgroup': false, rootless: 'auto' },
+  positionals: [0, 0],
 };
 
-export function parseFast(argv: readonly string[]): FastCommand | undefined {
-  const args: Record<string, any> = { root: DEFAULT_ROOT, 'log-format': 'text', debug: false, 'systemd-cgroup': false, rootless: 'auto' };
-  let i = 0;
+const CREATE_BOOL = { '--no-pivot': 'no-pivot', '--no-new-keyring': 'no-new-keyring' };
+const CREATE_VALUE = { '--bundle': 'bundle', '-b': 'bundle', '--console-socket': 'console-socket', '--pid-file': 'pid-file', '--preserve-fds': 'preserve-fds' };
+const CREATE_DEFAULTS = { bundle: '.', 'no-pivot': false, 'no-new-keyring': false, 'preserve-fds': 0 };
+const ID_ONLY: FlagTable = { bool: {}, value: {}, defaults: {}, positionals: [1, 1] };
+
+const COMMANDS: Record<FastCommand['command'], FlagTable> = {
+  create: { bool: CREATE_BOOL, value: CREATE_VALUE, numbers: ['preserve-fds'], defaults: CREATE_DEFAULTS, positionals: [1, 1] },
+  run: {
+    bool: { ...CREATE_BOOL, '--detach': 'detach', '-d': 'detach', '--keep': 'keep' },
+    value: CREATE_VALUE,
+    numbers: ['preserve-fds'],
+    defaults: { ...CREATE_DEFAULTS, detach: false, keep: false },
+    positionals: [1, 1],
+  },
+  // Only the shim's form: the process comes from --process, no command words.
+  exec: {
+    bool: { '--detach': 'detach', '-d': 'detach', '--tty': 'tty', '-t': 'tty', '--no-new-privs': 'no-new-privs', '--ignore-paused': 'ignore-paused' },
+    value: { '--process': 'process', '-p': 'process', '--console-socket': 'console-socket', '--pid-file': 'pid-file', '--preserve-fds': 'preserve-fds' },
+    numbers: ['preserve-fds'],
+    defaults: { detach: false, tty: false, 'no-new-privs': false, 'ignore-paused': false, 'preserve-fds': 0 },
+    positionals: [1, 1],
+  },
+  state: ID_ONLY,
+  start: ID_ONLY,
+  pause: ID_ONLY,
+  resume: ID_ONLY,
+  kill: { bool: { '--all': 'all', '-a': 'all' }, value: {}, defaults: { all: false }, positionals: [1, 2] },
+  delete: { bool: { '--force': 'force', '-f': 'force' }, value: {}, defaults: { force: false }, positionals: [1, 1] },
+  ps: { bool: {}, value: { '--format': 'format', '-f': 'format' }, defaults: { format: 'table' }, positionals: [1, 1] },
+};
+
+/**
+ * Reads flags of `table` from argv[i..] into args; stops at the first word that is not a flag
+ * when `stopAtWord`, else collects words as positionals. Returns the next index, or -1 for
+ * anything it does not know.
+ */
+function readFlags(argv: readonly string[], i: number, table: FlagTable, args: Record<string, any>, words: string[] | undefined): number {
   for (; i < argv.length; i++) {
     const t = argv[i]!;
-    if (!t.startsWith('-')) break;
-    const eq = t.indexOf('=');
+    if (!t.startsWith('-') || t === '-') {
+      if (!words) return i;
+      words.push(t);
+      continue;
+    }
+    const eq = t.startsWith('--') ? t.indexOf('=') : -1;
     const name = eq > 0 ? t.slice(0, eq) : t;
-    if (name in GLOBAL_VALUE) {
+    if (eq < 0 && name in table.bool) {
+      args[table.bool[name]!] = true;
+    } else if (name in table.value) {
       const v = eq > 0 ? t.slice(eq + 1) : argv[++i];
-      if (v === undefined) return undefined;
-      args[GLOBAL_VALUE[name]!] = v;
-    } else if (t in GLOBAL_BOOL) args[GLOBAL_BOOL[t]!] = true;
-    else return undefined;
+      if (v === undefined) return -1;
+      const key = table.value[name]!;
+      if (table.numbers?.includes(key)) {
+        if (!/^\d+$/.test(v)) return -1;
+        args[key] = Number(v);
+      } else args[key] = v;
+    } else return -1;
   }
+  return i;
+}
+
+export function parseFast(argv: readonly string[]): FastCommand | undefined {
+  const args: Record<string, any> = { ...GLOBAL.defaults };
+  let i = readFlags(argv, 0, GLOBAL, args, undefined);
+  if (i < 0 || i >= argv.length) return undefined;
   if (args['log-format'] !== 'text' && args['log-format'] !== 'json') return undefined;
   const command = argv[i++] as FastCommand['command'];
-  if (!(command in COMMAND_BOOL)) return undefined;
-  const flags = COMMAND_BOOL[command]!;
-  const positional: string[] = [];
-  for (; i < argv.length; i++) {
-    const t = argv[i]!;
-    if (t in flags) args[flags[t]!] = true;
-    else if (command === 'ps' && (t === '--format' || t === '-f') && (argv[i + 1] === 'json' || argv[i + 1] === 'table')) args.format = argv[++i];
-    else if (t.startsWith('-')) return undefined;
-    else positional.push(t);
-  }
-  if (command === 'kill') {
-    if (positional.length < 1 || positional.length > 2) return undefined;
-    args.signal = positional[1] ?? 'SIGTERM';
-    args.all ??= false;
-  } else if (positional.length !== 1) return undefined;
-  if (command === 'delete') args.force ??= false;
-  if (command === 'ps') args.format ??= 'table';
-  args.id = positional[0];
+  if (!Object.hasOwn(COMMANDS, command)) return undefined;
+  const table = COMMANDS[command];
+  Object.assign(args, table.defaults);
+  const words: string[] = [];
+  if (readFlags(argv, i, table, args, words) < 0) return undefined;
+  if (words.length < table.positionals[0] || words.length > table.positionals[1]) return undefined;
+  if (command === 'ps' && args.format !== 'table' && args.format !== 'json') return undefined;
+  if (command === 'exec' && args.process === undefined) return undefined;
+  if (command === 'kill') args.signal = words[1] ?? 'SIGTERM';
+  args.id = words[0];
   return { command, args };
 }

@@ -6,12 +6,27 @@ import { runCommand, type CommandModule } from './dispatch.js';
 type Args = Record<string, any>;
 
 let pending: Promise<number> | undefined;
+/** Set by parseOnly: the parsed arguments are kept instead of running the command. */
+let capture: ((a: Args) => void) | undefined;
 
 /** Defer to the command module (imported only now). */
 function run(load: () => Promise<CommandModule>) {
   return (a: Args) => {
-    pending = runCommand(load, a);
+    if (capture) capture(a);
+    else pending = runCommand(load, a);
   };
+}
+
+/** The arguments yargs gives the command's handler, without running it (for tests). */
+export async function parseOnly(argv: string[]): Promise<Args | undefined> {
+  let got: Args | undefined;
+  capture = (a) => (got = a);
+  try {
+    await buildCli(argv).exitProcess(false).parseAsync();
+  } finally {
+    capture = undefined;
+  }
+  return got;
 }
 
 const createFlags = (y: Argv) =>
@@ -41,7 +56,7 @@ export function buildCli(argv: string[]): Argv {
   return yargs(argv)
     .scriptName('berth')
     .usage('berth [global options] <command> [command options] <container-id> ...\n\nAn OCI runtime (runc-compatible command line).')
-    .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false, 'halt-at-non-option': false })
+    .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false, 'halt-at-non-option': false, 'boolean-negation': false })
     .option('root', { type: 'string', default: DEFAULT_ROOT, describe: 'root directory for container state', global: true })
     .option('log', { type: 'string', describe: 'log file (default: stderr)', global: true })
     .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'log format', global: true })

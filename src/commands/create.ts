@@ -12,7 +12,11 @@ import { runHooks, runHooksWarnOnly } from '../hooks/run.js';
 import { openCgroup, type Cgroup } from '../cgroups/index.js';
 import { native } from '../native/addon.js';
 import { SPEC_VERSION } from '../version.js';
+import { buildSeccomp } from '../seccomp/build.js';
+import { handOffListener } from '../seccomp/notify.js';
 import { userInfo } from 'node:os';
+import { listenFds, withListenEnv } from '../runtime/listen-fds.js';
+import { checkLsm, probeLsm } from '../host/lsm.js';
 
 export interface CreateOptions {
   id: string;
@@ -20,6 +24,7 @@ export interface CreateOptions {
   pidFile?: string;
   consoleSocket?: string;
   noPivot: boolean;
+  noNewKeyring?: boolean;
   preserveFds: number;
 }
 
@@ -48,7 +53,11 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
   const id = checkId(o.id);
   const bundle = loadBundle(o.bundle);
   const store = new Store(g.root);
-  const config = bundle.config;
+  // Socket activation fds (3..) go first, then --preserve-fds, as runc passes them.
+  const activation = listenFds(process.env, process.pid);
+  const config = { ...bundle.config, process: withListenEnv(bundle.config.process, activation) };
+  const preserveFds = activation.count + o.preserveFds;
+  checkLsm(config.process, 'config.json', probeLsm());
   const cgroup: Cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
   store.claim(id);
   let cgroupMade = false;
@@ -66,7 +75,9 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       cgroup: cgroup.record,
       consoleSocket: o.consoleSocket,
       noPivot: o.noPivot,
-      preserveFds: o.preserveFds,
+      noNewKeyring: o.noNewKeyring,
+      preserveFds,
+      seccomp: buildSeccomp(config.linux?.seccomp, 'config.json'),
     });
     const created = new Date().toISOString();
     const rec: ContainerRecord = {
@@ -82,9 +93,10 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       config,
       cgroup: cgroup.record,
       namespaces: config.linux?.namespaces ?? [],
+      ...(o.noNewKeyring ? { noNewKeyring: true } : {}),
       steps: ops.map((op) => op.what),
     };
-    const session = runInit(ops, o.preserveFds, {
+    const session = runInit(ops, preserveFds, {
       onHooks: (_name, pid) => {
         // "created: the runtime has finished the create operation (after step 2 in the
         // lifecycle)": the hooks are steps 3-5, so all three kinds see `created` (as
@@ -98,6 +110,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
         const inContainer = (config.hooks?.createContainer?.length ?? 0) + (config.hooks?.startContainer?.length ?? 0);
         return inContainer > 0 ? JSON.stringify(state) : '{}';
       },
+      onSeccomp: (fd, pid) => handOffListener(config.linux.seccomp, fd, pid, ociState({ ...rec, pid }, 'creating')),
     });
     rec.pid = session.pid;
     rec.initStartTime = readStat(session.pid)?.startTime ?? 0;
@@ -138,6 +151,7 @@ export default async function create(g: Globals, a: Record<string, any>): Promis
     pidFile: a['pid-file'],
     consoleSocket: a['console-socket'],
     noPivot: a['no-pivot'],
+    noNewKeyring: a['no-new-keyring'],
     preserveFds: a['preserve-fds'] ?? 0,
   });
   return 0;

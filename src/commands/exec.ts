@@ -8,7 +8,11 @@ import { runInit } from '../runtime/init-session.js';
 import { waitForwardingSignals } from '../runtime/wait.js';
 import { reopenCgroup } from '../cgroups/index.js';
 import { validateProcess } from '../validate/config.js';
+import { checkLsm, probeLsm } from '../host/lsm.js';
 import { CAPABILITIES } from '../plan/capabilities.js';
+import { buildSeccomp } from '../seccomp/build.js';
+import { handOffListener } from '../seccomp/notify.js';
+import { ociState } from '../state/record.js';
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -64,6 +68,7 @@ export default async function exec(g: Globals, a: Record<string, any>): Promise<
   if (status === 'stopped') throw new BerthError(`cannot exec in a stopped container`);
   if (status === 'paused' && !a['ignore-paused']) throw new BerthError(`cannot exec in a paused container (use --ignore-paused)`);
   const proc = execProcess(a, rec.config.process);
+  checkLsm(proc, 'process.json', probeLsm());
   if (proc.terminal && !a['console-socket']) throw new BerthError('exec: a terminal needs --console-socket');
   const ops = execPlan({
     initPid: rec.pid,
@@ -73,10 +78,15 @@ export default async function exec(g: Globals, a: Record<string, any>): Promise<
     linux: rec.config.linux,
     consoleSocket: a['console-socket'],
     preserveFds: a['preserve-fds'] ?? 0,
+    keyringOf: rec.noNewKeyring ? undefined : rec.id,
+    seccomp: buildSeccomp(rec.config.linux?.seccomp, 'config.json'),
   });
   let session;
   try {
-    session = runInit(ops, a['preserve-fds'] ?? 0);
+    session = runInit(ops, a['preserve-fds'] ?? 0, {
+      // As runc: every exec process gets its own filter and listener, handed to the agent too.
+      onSeccomp: (fd, pid) => handOffListener(rec.config.linux.seccomp, fd, pid, ociState(rec, status)),
+    });
   } catch (e) {
     throw e instanceof BerthError ? new BerthError(`exec ${id}: ${e.message}`) : e;
   }

@@ -24,6 +24,7 @@ export default async function run(g: Globals, a: Record<string, any>): Promise<n
       pidFile: a['pid-file'],
       consoleSocket: a['console-socket'] ?? proxy?.socketPath,
       noPivot: a['no-pivot'],
+      noNewKeyring: a['no-new-keyring'],
       preserveFds: a['preserve-fds'] ?? 0,
     }));
     proxy?.attach();

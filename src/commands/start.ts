@@ -9,6 +9,7 @@ import { native } from '../native/addon.js';
 import { runHooks } from '../hooks/run.js';
 import { killAndWait } from './delete.js';
 import { renderInitError } from '../runtime/init-errors.js';
+import { handOffListener } from '../seccomp/notify.js';
 
 /**
  * start (runtime.md "Start"): only a `created` container; release its init (which execs the
@@ -24,7 +25,9 @@ export async function startContainer(g: Globals, id: string): Promise<void> {
     if (status !== 'created') throw new BerthError(`cannot start a container that is ${status}`);
     const sock = store.startSocket(id);
     try {
-      native().startContainer(sock, 30_000);
+      // With no_new_privs an SCMP_ACT_NOTIFY filter loads now, just before execve: its listener
+      // comes here and goes on to the agent.
+      native().startContainer(sock, 30_000, (fd) => handOffListener(rec.config.linux?.seccomp, fd, rec.pid, ociState(rec, 'created')));
     } catch (e: any) {
       if (e?.initError) {
         const steps = (rec.steps ?? []).map((what) => ({ what }));

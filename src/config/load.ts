@@ -4,6 +4,7 @@ import { BerthError, describeErrno } from '../errors.js';
 import { log } from '../log/logger.js';
 import { validateConfig } from '../validate/config.js';
 import { kernelCapabilities } from '../plan/capabilities.js';
+import { keepExactSeccompValues, recordUnsafeIntegers } from '../seccomp/exact-values.js';
 
 export interface Bundle {
   dir: string;
@@ -26,7 +27,7 @@ export function loadBundle(bundleArg: string): Bundle {
   }
   let config: unknown;
   try {
-    config = JSON.parse(text);
+    config = JSON.parse(text, recordUnsafeIntegers);
   } catch (e) {
     throw new BerthError(`config.json: invalid JSON: ${(e as Error).message}`);
   }
@@ -34,6 +35,7 @@ export function loadBundle(bundleArg: string): Bundle {
   for (const w of warnings) log.warn(w);
   if (errors.length > 0) throw new BerthError(errors.length === 1 ? errors[0]! : `${errors[0]} (and ${errors.length - 1} more)`);
   const c = config as any;
+  keepExactSeccompValues(c);
   const rootfs = isAbsolute(c.root.path) ? c.root.path : join(dir, c.root.path);
   return { dir, rootfs, config: c };
 }

@@ -1,5 +1,6 @@
 import { CAPABILITIES } from '../plan/capabilities.js';
 import { SPEC_VERSION, BERTH_VERSION, buildInfo } from '../version.js';
+import { seccompFeatures, seccompSupport } from '../seccomp/probe.js';
 
 /** Mount options parseMountOptions understands (src/plan/mount-options.ts). */
 export const MOUNT_OPTIONS = [
@@ -17,6 +18,7 @@ export const MOUNT_OPTIONS = [
  * Keep in step with the code: a feature is listed only when it works and is tested.
  */
 export function features(): Record<string, unknown> {
+  const seccomp = seccompFeatures();
   return {
     ociVersionMin: '1.0.0',
     ociVersionMax: SPEC_VERSION,
@@ -27,7 +29,7 @@ export function features(): Record<string, unknown> {
       capabilities: [...CAPABILITIES],
       // v2 is planned and unit-tested but not yet run on a cgroup-v2 host (cgroups issue): not claimed.
       cgroup: { v1: true, v2: false, systemd: false, systemdUser: false, rdma: false },
-      seccomp: { enabled: false },
+      seccomp,
       apparmor: { enabled: false },
       selinux: { enabled: false },
       intelRdt: { enabled: false },
@@ -38,6 +40,7 @@ export function features(): Record<string, unknown> {
       'io.github.berth.version': BERTH_VERSION,
       'io.github.berth.commit': buildInfo().commit,
       'org.opencontainers.runtime-spec.version': SPEC_VERSION,
+      ...(seccomp.enabled ? { 'io.github.seccomp.libseccomp.version': seccompSupport().libseccompVersion } : {}),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { distFile } from '../dist-path.js';
 
 /** How a waited-for process ended: exactly one of the two is a number. */
 export interface WaitStatus {
@@ -45,8 +45,10 @@ export interface Native {
    * Release a created container: connect to its start socket (SOCK_SEQPACKET), send "start",
    * wait for EOF (it exec'd). An `error\t...` report from the init is thrown as an Error whose
    * message and `initError` are the report; 'ECONNREFUSED'/'ENOENT': nobody is waiting.
+   * When the init loads an SCMP_ACT_NOTIFY filter at start it sends its listener fd first:
+   * onSeccomp(fd) gets it (and owns it); the init goes on when it returns and exits when it throws.
    */
-  startContainer(path: string, timeoutMs: number): void;
+  startContainer(path: string, timeoutMs: number, onSeccomp?: (fd: number) => void): void;
   /** SOCK_STREAM connect; paths longer than sun_path go through /proc/self/fd/<dir>/<name>. */
   connectUnix(path: string): number;
   /** SOCK_STREAM bound and listening at path (a console-socket server). */
@@ -55,17 +57,59 @@ export interface Native {
   acceptFd(fd: number, timeoutMs: number): number;
   /** Receive one fd sent with SCM_RIGHTS (the pty master), waiting up to timeoutMs. */
   recvFd(sockFd: number, timeoutMs: number): number;
+  /**
+   * Compile a filter with libseccomp into a raw BPF program (struct sock_filter array) for the
+   * init's SECCOMP op. Rules whose syscall name libseccomp does not know, and architectures it
+   * does not know, are skipped and listed. Errors carry errno, the libseccomp call and the rule's `at`.
+   */
+  seccompCompile(input: SeccompCompileInput): { program: Buffer; skippedRules: number[]; skippedArchitectures: string[] };
+  /** Which SECCOMP_RET_* actions and filter flags this kernel accepts, which architecture names
+   * this libseccomp knows, and its version. Loads nothing. */
+  seccompProbe(input: { actions: number[]; flags: number[]; architectures: string[] }): {
+    actions: boolean[];
+    flags: boolean[];
+    architectures: boolean[];
+    version: string;
+  };
+  /** sendmsg of data with fd (SCM_RIGHTS) on a connected socket, the rest of data in plain sends. */
+  sendFdMessage(sockFd: number, fd: number, data: string): void;
+  /** One recvmsg (up to 64 KiB) and the first fd that came with it (-1 when none), waiting up to timeoutMs. */
+  recvFdMessage(sockFd: number, timeoutMs: number): { fd: number; data: Buffer };
+  /** SECCOMP_IOCTL_NOTIF_RECV on a listener fd, waiting up to timeoutMs (a seccomp agent's side). */
+  seccompNotifyRecv(listenerFd: number, timeoutMs: number): { id: bigint; pid: number; nr: number; arch: number; args: bigint[] };
+  /** SECCOMP_IOCTL_NOTIF_SEND: the notified syscall returns val, or fails when error is a negative errno;
+   * flags 1 (SECCOMP_USER_NOTIF_FLAG_CONTINUE) lets the kernel run it. */
+  seccompNotifyRespond(listenerFd: number, id: bigint, val: bigint | number, error: number, flags: number): void;
+}
+
+/** seccompCompile's input: src/seccomp/plan.ts builds it from linux.seccomp. */
+export interface SeccompCompileInput {
+  /** SECCOMP_RET_* value, data (errno) included. */
+  defaultAction: number;
+  /** libseccomp architecture names (x86_64, x32, …). */
+  architectures: string[];
+  rules: SeccompRule[];
+}
+
+export interface SeccompRule {
+  name: string;
+  /** SECCOMP_RET_* value, data included. */
+  action: number;
+  /** All must match (libseccomp allows one comparison per argument index in a rule). */
+  args: { index: number; op: number; value: bigint; valueTwo: bigint }[];
+  /** The JSON path of the syscalls entry it comes from, for errors and logs. */
+  at: string;
 }
 
 let loaded: Native | undefined;
 
-/** The addon, loaded on first use (berth.node beside this module: dist/native/). */
+/** The addon, loaded on first use (dist/native/berth.node). */
 export function native(): Native {
-  loaded ??= createRequire(import.meta.url)('./berth.node') as Native;
+  loaded ??= createRequire(import.meta.url)(distFile('native/berth.node')) as Native;
   return loaded;
 }
 
 /** Absolute path of the berth-init executable built beside the addon (dist/native/berth-init). */
 export function initPath(): string {
-  return fileURLToPath(new URL('./berth-init', import.meta.url));
+  return distFile('native/berth-init');
 }

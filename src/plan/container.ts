@@ -1,7 +1,7 @@
 import { BerthError } from '../errors.js';
 import { namespacePlan, rootMapped } from './namespaces.js';
 import { afterPivotOps, rootfsOps, switchRootOps } from './rootfs.js';
-import { credentialOps, execOps, privilegedProcessOps } from './process.js';
+import { credentialOps, execOps, findExecOp, keyringOp, privilegedProcessOps, seccompBeforeCredentials } from './process.js';
 import { hookOps, runHookOps } from './hooks.js';
 import type { PlanOp } from './ops.js';
 
@@ -19,7 +19,9 @@ export interface ContainerPlanInput {
   consoleSocket?: string;
   noPivot: boolean;
   preserveFds: number;
-  /** A prebuilt SECCOMP op (seccomp issue); none means no filter. */
+  /** --no-new-keyring: keep the caller's session keyring instead of a new `_ses.<id>` one. */
+  noNewKeyring?: boolean;
+  /** The SECCOMP op (src/seccomp/build.ts); none means no filter. */
   seccomp?: PlanOp;
 }
 
@@ -50,6 +52,7 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   const b: PlanOp[] = [];
   if (ns.newUserns && rootMapped(linux)) b.push({ op: 'BECOME_ROOT', args: [], what: 'become root in the user namespace' });
   b.push({ op: 'SETSID', args: [], what: 'start a new session' });
+  if (!inp.noNewKeyring) b.push(keyringOp(inp.id));
   const rootIn = { rootfs: inp.rootfs, bundle: inp.bundle, config, noPivot: inp.noPivot, newUserns: ns.newUserns, cgroup: inp.cgroup };
   b.push(...rootfsOps(rootIn));
   b.push(...hookOps(config.hooks));
@@ -69,8 +72,10 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
     const size = proc.consoleSize ?? {};
     b.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0)], what: 'set up the console' });
   }
+  b.push(...seccompBeforeCredentials(procIn, inp.seccomp));
   b.push(...credentialOps(procIn));
   const beforeExec: PlanOp[] = [
+    findExecOp(proc),
     { op: 'READY', args: [], what: 'report ready' },
     { op: 'WAIT_START', args: [], what: 'wait for start' },
     ...runHookOps(config.hooks?.startContainer, 'startContainer'),

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { JOIN_ORDER, NAMESPACES } from './linux.js';
-import { credentialOps, execOps, privilegedProcessOps } from './process.js';
+import { credentialOps, execOps, keyringOp, privilegedProcessOps, seccompBeforeCredentials } from './process.js';
 import type { PlanOp } from './ops.js';
 
 export interface ExecPlanInput {
@@ -12,6 +12,9 @@ export interface ExecPlanInput {
   linux: any;
   consoleSocket?: string;
   preserveFds: number;
+  /** Join the session keyring of this container id (absent: created with --no-new-keyring). */
+  keyringOf?: string;
+  /** The container's filter (src/seccomp/build.ts), applied to the exec process too. */
   seccomp?: PlanOp;
 }
 
@@ -42,12 +45,14 @@ export function execPlan(inp: ExecPlanInput): PlanOp[] {
   ops.push({ op: 'CLONE', args: ['0'], what: 'start the exec process' });
   const p = inp.process;
   if (p.terminal) ops.push({ op: 'SETSID', args: [], what: 'start a new session' });
+  if (inp.keyringOf) ops.push(keyringOp(inp.keyringOf));
   const procIn = { process: p, linux: inp.linux, preserveFds: inp.preserveFds, setgroupsAllowed: true, jsonPath: 'process.json' };
   ops.push(...privilegedProcessOps(procIn));
   if (p.terminal) {
     const size = p.consoleSize ?? {};
     ops.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0)], what: 'set up the console' });
   }
+  ops.push(...seccompBeforeCredentials(procIn, inp.seccomp));
   ops.push(...credentialOps(procIn));
   ops.push(...execOps(procIn, [], inp.seccomp));
   return ops;

@@ -48,6 +48,8 @@ export const Op = {
   WAIT_START: 43,
   EXEC: 44,
   OOM_SCORE_ADJ: 45,
+  KEYRING: 46,
+  FIND_EXEC: 47,
 } as const;
 
 export type OpName = keyof typeof Op;

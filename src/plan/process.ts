@@ -88,6 +88,32 @@ export function credentialOps(inp: ProcessInput): PlanOp[] {
   return ops;
 }
 
+/**
+ * Where the seccomp filter loads (as runc). Loading a filter needs no_new_privs or
+ * CAP_SYS_ADMIN: with noNewPrivileges it is the last step before execve (execOps), so the
+ * filter sees only the exec; without it, it loads before the user switch and the capability
+ * drop (here), while the init still has CAP_SYS_ADMIN, and the profile then also filters the
+ * init's last steps (setresuid, capset, the start handshake, execve).
+ */
+export function seccompBeforeCredentials(inp: ProcessInput, seccomp?: PlanOp): PlanOp[] {
+  return seccomp && !inp.process.noNewPrivileges ? [seccomp] : [];
+}
+
+/** The container's own session keyring (runc's name for it); exec joins the same one. */
+export function keyringOp(id: string): PlanOp {
+  return { op: 'KEYRING', args: [`_ses.${id}`], what: `join session keyring _ses.${id}` };
+}
+
+/**
+ * At create: the program must exist and be executable in the container (runc fails `create`
+ * there too), looked up as EXEC will, in the process's PATH.
+ */
+export function findExecOp(p: any): PlanOp {
+  const prog: string = p.args?.[0] ?? '';
+  const path = processEnv(p).filter((e) => e.startsWith('PATH=')).pop()?.slice(5) ?? '';
+  return { op: 'FIND_EXEC', args: [prog, path], what: `find executable ${prog}` };
+}
+
 /** cwd, fds, the final hardening and the exec itself. `beforeExec` goes between (start sync, hooks). */
 export function execOps(inp: ProcessInput, beforeExec: PlanOp[], seccomp?: PlanOp): PlanOp[] {
   const p = inp.process;
@@ -98,7 +124,7 @@ export function execOps(inp: ProcessInput, beforeExec: PlanOp[], seccomp?: PlanO
     ...beforeExec,
   ];
   if (p.noNewPrivileges) ops.push({ op: 'NO_NEW_PRIVS', args: [], what: 'set no_new_privs' });
-  if (seccomp) ops.push(seccomp);
+  if (seccomp && p.noNewPrivileges) ops.push(seccomp);
   const args: string[] = p.args ?? [];
   if (args.length === 0) throw new BerthError(`${inp.jsonPath}: /process/args: must name the program to run`);
   const env = processEnv(p);

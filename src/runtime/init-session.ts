@@ -9,6 +9,9 @@ const SYNC_TIMEOUT_MS = 120_000;
 export interface SessionEvents {
   /** The init asks for runtime-side hooks; return the state JSON to send back. */
   onHooks?: (name: string, pid: number) => string;
+  /** The init loaded an SCMP_ACT_NOTIFY filter and sent its listener fd: hand it to the agent
+   * (and close it). Throwing fails the session. */
+  onSeccomp?: (fd: number, pid: number) => void;
 }
 
 export interface Session {
@@ -56,6 +59,19 @@ export function runInit(ops: readonly PlanOp[], preserveFds: number, events: Ses
           throw e;
         }
         n.syncSend(syncFd, reply);
+      } else if (type === 'seccomp' && rest.length === 1) {
+        const fd = Number(rest[0]);
+        try {
+          if (!events.onSeccomp) {
+            n.closeFd(fd);
+            throw new BerthError('container init sent a seccomp listener nobody expected');
+          }
+          events.onSeccomp(fd, pid);
+        } catch (e) {
+          n.syncSend(syncFd, 'abort');
+          throw e;
+        }
+        n.syncSend(syncFd, 'seccomp-ok');
       } else if (type === 'ready') {
         return { pid, ready: true };
       } else if (type === 'error') {

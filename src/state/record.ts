@@ -19,6 +19,8 @@ export interface ContainerRecord {
   cgroup?: CgroupRecord;
   /** Set by `run` (not --detach) and `create`: the namespace paths of the init, for exec. */
   namespaces: { type: string; path?: string }[];
+  /** Created with --no-new-keyring: exec does not join a `_ses.<id>` keyring either. */
+  noNewKeyring?: boolean;
   /** What each plan step does, to describe an error the init reports at `start`. */
   steps?: string[];
 }

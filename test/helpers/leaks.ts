@@ -14,8 +14,12 @@ function mountTargets(): string[] {
     .map((l) => l.split(' ')[4]!);
 }
 
-/** Processes whose command line mentions berth-init or the test's marker. */
-function berthProcesses(marker: string): string[] {
+/**
+ * Processes of this test: a berth-init in the test container's cgroup (stage A joins it first
+ * thing, and a cgroup cannot be removed while it holds one), or any process whose command line
+ * mentions the test's marker. Other tests' containers, running at the same time, are not ours.
+ */
+function berthProcesses(marker: string, cgroupName: string): string[] {
   const out: string[] = [];
   for (const p of readdirSync('/proc')) {
     if (!/^\d+$/.test(p)) continue;
@@ -23,7 +27,8 @@ function berthProcesses(marker: string): string[] {
       const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ');
       const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
       if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
-      if (cmd.includes('berth-init') || (marker && cmd.includes(marker))) out.push(`${p} ${cmd}`);
+      const ours = cmd.includes('berth-init') && cgroupName !== '' && readFileSync(`/proc/${p}/cgroup`, 'utf8').includes(cgroupName);
+      if (ours || (marker && cmd.includes(marker))) out.push(`${p} ${cmd}`);
     } catch {
       // raced with exit
     }
@@ -54,7 +59,7 @@ export function cgroupDirsNamed(name: string): string[] {
 }
 
 export function snapshot(marker: string, cgroupName: string): HostSnapshot {
-  return { mounts: mountTargets(), processes: berthProcesses(marker), cgroupDirs: cgroupDirsNamed(cgroupName) };
+  return { mounts: mountTargets(), processes: berthProcesses(marker, cgroupName), cgroupDirs: cgroupDirsNamed(cgroupName) };
 }
 
 /** The runtime process's own open fds are gone with it; this counts ours, to catch leaks into tests. */

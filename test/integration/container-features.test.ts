@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { readFileSync, writeFileSync, chmodSync, existsSync, readlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, chmodSync, existsSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
@@ -189,6 +189,30 @@ run('container features, asserted from inside and from the host', () => {
     const r = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(log, 'utf8')).toBe('prestart created\ncreateRuntime created\npoststart running\npoststop stopped\n');
+  });
+
+  it('hook failures: poststart fails start and stops the container (runtime.md lifecycle 9), poststop warns and the lifecycle goes on; startContainer fails start and stops the container', () => {
+    const b = makeBundle(['sh', '-c', 'echo main']);
+    made.push(b);
+    const fail = (msg: string) => [{ path: '/bin/sh', args: ['sh', '-c', `echo ${msg} >&2; exit 7`] }];
+    b.config.hooks = { poststart: fail('post-start-no'), poststop: fail('post-stop-no') };
+    b.write();
+    const r = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/poststart hook 0 \(\/bin\/sh\): exit status 7: post-start-no \(the container was stopped\)/);
+    expect(r.stderr).toMatch(/level=warning msg="poststop hook 0 \(\/bin\/sh\): exit status 7: post-stop-no"/);
+    expect(readdirSync(b.root)).toEqual([]);
+
+    const b2 = makeBundle(['sleep', '60']);
+    made.push(b2);
+    b2.config.hooks = { startContainer: [{ path: '/bin/sh', args: ['sh', '-c', 'exit 9'] }] };
+    b2.write();
+    const id = uniqueId();
+    expect(berth(b2, ['create', '--bundle', b2.dir, id]).status).toBe(0);
+    const s = berth(b2, ['start', id]);
+    expect(s.status).toBe(1);
+    expect(s.stderr).toMatch(/startContainer hook 0.*exit status 9/);
+    expect(JSON.parse(berth(b2, ['state', id]).stdout).status).toBe('stopped');
   });
 
   it('createContainer and startContainer hooks run inside the container namespaces', () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { existsSync, readdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
 import { snapshot } from '../helpers/leaks.js';
@@ -36,8 +36,29 @@ run('failures leave nothing behind', () => {
     expectCleanFailure((c) => c.mounts.push({ destination: '/data', source: '/nonexistent/berth-src', type: 'bind', options: ['bind'] }), /^create bt-.*: mount \/nonexistent\/berth-src on \/data: .*no such file or directory$/m);
   });
 
-  it('missing executable (at start, through run)', () => {
-    expectCleanFailure((c) => (c.process.args = ['/bin/no-such-binary']), /exec \/bin\/no-such-binary.*no such file or directory/, 'run');
+  it('missing executable fails create (as runc), by path and by $PATH search, and through run', () => {
+    expectCleanFailure((c) => (c.process.args = ['/bin/no-such-binary']), /^create bt-.*: find executable \/bin\/no-such-binary: stat: no such file or directory$/m);
+    b.cleanup();
+    expectCleanFailure((c) => (c.process.args = ['no-such-binary']), /^create bt-.*: find executable no-such-binary: search \$PATH: no such file or directory$/m);
+    b.cleanup();
+    expectCleanFailure((c) => (c.process.args = ['/etc']), /find executable \/etc: stat: is a directory$/m, 'run');
+  });
+
+  it('a file without the execute bit for the container user is refused at create', () => {
+    expectCleanFailure((c, bb) => {
+      writeFileSync(join(bb.rootfs, 'not-exec'), '#!/bin/sh\n');
+      chmodSync(join(bb.rootfs, 'not-exec'), 0o644);
+      c.process.args = ['/not-exec'];
+    }, /find executable \/not-exec: stat: permission denied$/m);
+  });
+
+  it('apparmorProfile or selinuxLabel on a host without that LSM: a clear error naming the field', () => {
+    // This host runs neither (checked, so the test cannot pass by accident on one that does).
+    expect(existsSync('/sys/fs/selinux/enforce')).toBe(false);
+    expect(existsSync('/sys/module/apparmor/parameters/enabled') && readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').trim() === 'Y').toBe(false);
+    expectCleanFailure((c) => (c.process.apparmorProfile = 'berth-test'), /^config\.json: \/process\/apparmorProfile: AppArmor is not enabled on this host, cannot apply profile "berth-test"$/m);
+    b.cleanup();
+    expectCleanFailure((c) => (c.process.selinuxLabel = 'system_u:system_r:container_t:s0'), /^config\.json: \/process\/selinuxLabel: SELinux is not enabled on this host/m, 'run');
   });
 
   it('failing createRuntime hook', () => {
@@ -55,6 +76,13 @@ run('failures leave nothing behind', () => {
       c.linux.uidMappings = [{ containerID: 0, hostID: 100000, size: 4294967295 }];
       c.linux.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
     }, /uid_map/);
+  });
+
+  it('a namespace path of the wrong type is named', () => {
+    expectCleanFailure((c) => {
+      const net = c.linux.namespaces.find((n: any) => n.type === 'network');
+      net.path = '/proc/self/ns/uts';
+    }, /^create bt-.*: join network namespace .*: setns \/proc\/self\/ns\/uts is a uts namespace: invalid argument$/m);
   });
 
   it('invalid config names the JSON path', () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { readSync, closeSync } from 'node:fs';
+import { readPty } from '../helpers/pty.js';
 import { berth, haveBuild, isRoot, makeBundle, uniqueId, REPO, type TestBundle } from '../helpers/bundle.js';
 
 const run = isRoot() && haveBuild() ? describe : describe.skip;
@@ -33,18 +33,7 @@ run('terminals', () => {
       const master = native.recvFd(conn, 5000);
       native.closeFd(conn);
       expect(berth(b, ['start', id]).status).toBe(0);
-      let out = '';
-      const buf = Buffer.alloc(4096);
-      for (let i = 0; i < 50 && !out.includes('100'); i++) {
-        try {
-          const n = readSync(master, buf);
-          if (n === 0) break;
-          out += buf.subarray(0, n).toString();
-        } catch {
-          break; // EIO: the container side closed
-        }
-      }
-      closeSync(master);
+      const out = readPty(master, '100');
       expect(out).toBe('/dev/pts/0\r\n30 100\r\n');
     } finally {
       native.closeFd(listen);

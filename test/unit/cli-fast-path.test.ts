@@ -1,24 +1,69 @@
 import { describe, it, expect } from 'vitest';
 import { parseFast } from '../../src/cli/fast-path.js';
+import { parseOnly } from '../../src/cli/yargs.js';
+import { protectExecCommand } from '../../src/cli/argv.js';
+
+const g = ['--root', '/r', '--log', '/b/log.json', '--log-format', 'json'];
+
+/** The engine command lines (ENGINES.md) and a few spellings of them. */
+const FAST_FORMS: string[][] = [
+  [...g, 'create', '--bundle', '/b', '--pid-file', '/b/init.pid', 'c1'],
+  [...g, 'create', '--bundle', '/b', '--pid-file', '/b/init.pid', '--console-socket', '/s.sock', 'c1'],
+  [...g, 'create', '-b', '/b', '--no-pivot', '--no-new-keyring', '--preserve-fds', '2', 'c1'],
+  ['--systemd-cgroup', 'create', '--bundle=/b', '--preserve-fds=1', 'c1'],
+  ['create', 'c1'],
+  [...g, 'start', 'c1'],
+  [...g, 'exec', '--process', '/tmp/runc-process1', '--detach', '--pid-file', '/b/e.pid', 'c1'],
+  [...g, 'exec', '--process', '/tmp/p', '--detach', '--pid-file', '/b/e.pid', '--console-socket', '/s', 'c1'],
+  [...g, 'ps', '--format', 'json', 'c1'],
+  [...g, 'pause', 'c1'],
+  [...g, 'resume', 'c1'],
+  [...g, 'kill', 'c1', '9'],
+  [...g, 'kill', '--all', 'c1', 'KILL'],
+  [...g, 'kill', 'c1'],
+  [...g, 'delete', 'c1'],
+  [...g, 'delete', '--force', 'c1'],
+  ['--debug', 'state', 'c1'],
+  ['--root=/x', 'state', 'c1'],
+  ['run', '--bundle', '/b', '-d', 'c1'],
+  ['run', '--keep', '--pid-file', '/p', 'c1'],
+];
+
+/** yargs adds aliases, camelCase copies and its own keys; compare what the commands read. */
+function commandView(a: Record<string, any>, keys: string[]): Record<string, any> {
+  return Object.fromEntries(keys.filter((k) => a[k] !== undefined).map((k) => [k, a[k]]));
+}
 
 describe('fast path for the commands engines call per container', () => {
   it('parses the containerd shim forms (ENGINES.md)', () => {
-    const g = ['--root', '/r', '--log', '/b/log.json', '--log-format', 'json'];
     expect(parseFast([...g, 'start', 'c1'])).toEqual({ command: 'start', args: expect.objectContaining({ root: '/r', log: '/b/log.json', 'log-format': 'json', id: 'c1' }) });
     expect(parseFast([...g, 'kill', 'c1', '9'])?.args).toMatchObject({ id: 'c1', signal: '9', all: false });
-    expect(parseFast([...g, 'kill', '--all', 'c1', 'KILL'])?.args).toMatchObject({ id: 'c1', signal: 'KILL', all: true });
-    expect(parseFast([...g, 'kill', 'c1'])?.args).toMatchObject({ signal: 'SIGTERM' });
-    expect(parseFast([...g, 'delete', '--force', 'c1'])?.args).toMatchObject({ id: 'c1', force: true });
-    expect(parseFast([...g, 'delete', 'c1'])?.args).toMatchObject({ force: false });
-    expect(parseFast([...g, 'ps', '--format', 'json', 'c1'])?.args).toMatchObject({ id: 'c1', format: 'json' });
-    expect(parseFast(['--root=/x', 'state', 'c1'])?.args).toMatchObject({ root: '/x', id: 'c1' });
+    expect(parseFast([...g, 'create', '--bundle', '/b', '--pid-file', '/p', 'c1'])).toEqual({
+      command: 'create',
+      args: expect.objectContaining({ bundle: '/b', 'pid-file': '/p', 'no-pivot': false, 'no-new-keyring': false, 'preserve-fds': 0, id: 'c1' }),
+    });
+    expect(parseFast([...g, 'exec', '--process', '/p.json', '--detach', 'c1'])?.args).toMatchObject({ process: '/p.json', detach: true, id: 'c1' });
     expect(parseFast(['state', 'c1'])?.args).toMatchObject({ root: '/run/berth', 'log-format': 'text' });
+  });
+
+  it('gives each command the same arguments yargs does', async () => {
+    for (const argv of FAST_FORMS) {
+      const fast = parseFast(argv);
+      expect(fast, argv.join(' ')).toBeDefined();
+      const full = await parseOnly(protectExecCommand(argv));
+      expect(full, argv.join(' ')).toBeDefined();
+      const keys = Object.keys(fast!.args);
+      expect(commandView(full!, keys), argv.join(' ')).toEqual(fast!.args);
+      expect(full!._[0], argv.join(' ')).toBe(fast!.command);
+    }
   });
 
   it('leaves everything else to yargs', () => {
     for (const argv of [
-      ['state'], ['state', 'a', 'b'], ['state', '--help'], ['--help'], ['create', 'c1'], ['--bogus', 'state', 'c1'],
+      ['state'], ['state', 'a', 'b'], ['state', '--help'], ['--help'], ['--bogus', 'state', 'c1'],
       ['delete', '-x', 'c1'], ['--log-format', 'xml', 'state', 'c1'], ['kill', 'c1', '9', 'extra'], ['--root'],
+      ['create', '--bundle'], ['create', '--preserve-fds', 'x', 'c1'], ['create', '--help', 'c1'], ['exec', 'c1', 'sh'],
+      ['exec', '--user', '1', '--process', 'p', 'c1'], ['run', 'c1', 'extra'], ['ps', '-f', 'xml', 'c1'], ['create', '--no-pivot=1', 'c1'],
     ]) {
       expect(parseFast(argv), argv.join(' ')).toBeUndefined();
     }

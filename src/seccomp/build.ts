@@ -1,0 +1,41 @@
+import { BerthError } from '../errors.js';
+import { log } from '../log/logger.js';
+import { native } from '../native/addon.js';
+import type { PlanOp } from '../plan/ops.js';
+import { seccompFilterPlan, seccompOp } from './plan.js';
+import { seccompSupport } from './probe.js';
+
+/**
+ * linux.seccomp → the init's SECCOMP op (undefined when there is none): checked against what
+ * this kernel accepts, compiled with libseccomp in this process. Syscall names and architectures
+ * libseccomp does not know are skipped with a debug log, as runc does. `file` names the document
+ * in errors (config.json).
+ */
+export function buildSeccomp(seccomp: any, file: string): PlanOp | undefined {
+  if (!seccomp) return undefined;
+  const base = '/linux/seccomp';
+  let plan;
+  try {
+    plan = seccompFilterPlan(seccomp, base);
+  } catch (e) {
+    throw e instanceof BerthError ? new BerthError(`${file}: ${e.message}`) : e;
+  }
+  const support = seccompSupport();
+  for (const a of plan.actions) {
+    if (!support.actions.has(a.name)) throw new BerthError(`${file}: ${a.at}: ${a.name} is not supported by this kernel`);
+  }
+  for (const f of plan.flagsUsed) {
+    if (!support.flags.has(f.name)) throw new BerthError(`${file}: ${f.at}: ${f.name} is not supported by this kernel`);
+  }
+  for (const n of plan.notes) log.debug(`seccomp: ${file}: ${n}`);
+  let out;
+  try {
+    out = native().seccompCompile(plan.input);
+  } catch (e: any) {
+    throw new BerthError(`${file}: seccomp filter: ${e?.message ?? e}`);
+  }
+  const skipped = new Set(out.skippedRules.map((i) => `${plan.input.rules[i]!.at}: syscall ${plan.input.rules[i]!.name}`));
+  for (const s of skipped) log.debug(`seccomp: ${file}: ${s} is unknown to libseccomp ${support.libseccompVersion}: skipped`);
+  for (const a of out.skippedArchitectures) log.debug(`seccomp: ${file}: ${base}/architectures: ${a} is unknown to libseccomp ${support.libseccompVersion}: skipped`);
+  return seccompOp(out.program, plan.flags, plan.notify);
+}
