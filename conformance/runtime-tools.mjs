@@ -170,7 +170,7 @@ function cleanupTmp(rt) {
     .sort((a, b) => b.length - a.length);
   for (const m of mounts) spawnSync('umount', ['-l', m], { stdio: 'ignore' });
   rmSync(rt.tmp, { recursive: true, force: true });
-  mkdirSync(rt.tmp);
+  mkdirSync(rt.tmp, { mode: 0o755 });
   return mounts.length;
 }
 
@@ -188,11 +188,13 @@ function cleanupRoot(rt) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'berth-rtools-'));
+// Reachable by the mapped users of the user-namespace tests, like any dir a bundle lives in.
+chmodSync(work, 0o755);
 for (const rt of opts.runtimes) {
   rt.root = join(work, `${rt.name}-root`);
   mkdirSync(rt.root, { mode: 0o700 });
   rt.tmp = join(work, `${rt.name}-tmp`);
-  mkdirSync(rt.tmp);
+  mkdirSync(rt.tmp, { mode: 0o755 });
   rt.wrapper = join(work, `${rt.name}-wrapper`);
   writeFileSync(rt.wrapper, `#!/bin/sh\nexec '${rt.path}' --root '${rt.root}' "$@"\n`);
   chmodSync(rt.wrapper, 0o755);
