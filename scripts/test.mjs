@@ -1,35 +1,57 @@
-// npm test: the unit lane always; the integration lane (real containers) when running as root.
+// npm test: the unit lane always; as root, the integration lane (real containers), then the
+// engines lane (private containerd/Podman/Docker; it skips and says why where they are missing)
+// and the spec checklist (conformance/spec). The root lanes after integration run in vitest runs
+// of their own: their daemons and containers must not meet the integration lane's leak checks.
+// The runtime-tools runner (conformance/runtime-tools.mjs) runs when RUNTIME_TOOLS_SRC names a
+// built checkout, and says how to get one otherwise. Last, the cgroup v2 lane (docs/CGROUPS.md):
+// the cgroup test files again inside a pure-cgroup2 VM, as root, on a full run (no vitest
+// arguments), unless BERTH_SKIP_CGROUP2_VM=1.
 // Ends with one plain "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const lanes = ['unit'];
-if (process.getuid?.() === 0) lanes.push('integration');
-else console.log('test: not root, skipping the integration lane');
+const root = process.getuid?.() === 0;
+const runs = [root ? ['unit', 'integration'] : ['unit']];
+if (root) runs.push(['engines'], ['conformance']);
+else console.log('test: not root, skipping the integration, engines and conformance lanes');
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-vitest-'));
-const report = join(dir, 'report.json');
-const args = ['vitest', 'run', ...lanes.flatMap((l) => ['--project', l]), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)];
-const r = spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}` } });
-// The cgroup v2 lane (docs/CGROUPS.md): the cgroup test files again, inside a pure-cgroup2 VM;
-// as root, on a full run (no vitest arguments), unless BERTH_SKIP_CGROUP2_VM=1.
-const runVm = process.getuid?.() === 0 && process.env.BERTH_SKIP_CGROUP2_VM !== '1' && process.argv.length <= 2;
-const vmReport = join(dir, 'vm-report.json');
-const vm = runVm ? spawnSync('bash', ['scripts/cgroup2-vm/run.sh'], { stdio: 'inherit', env: { ...process.env, BERTH_VM_REPORT: vmReport } }) : { status: 0 };
-const counts = { passed: 0, failed: 0, skipped: 0 };
+const env = { ...process.env, PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}` };
+const total = { passed: 0, failed: 0, skipped: 0 };
+let status = 0;
 let complete = true;
-for (const file of runVm ? [report, vmReport] : [report]) {
+/** Adds a vitest JSON report's counts to the total. */
+function addReport(file) {
   try {
     const j = JSON.parse(readFileSync(file, 'utf8'));
-    counts.passed += j.numPassedTests;
-    counts.failed += j.numFailedTests;
-    counts.skipped += (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
+    total.passed += j.numPassedTests;
+    total.failed += j.numFailedTests;
+    total.skipped += (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
   } catch {
     complete = false;
   }
 }
-console.log(complete ? `\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped` : '\ntests: no report (vitest did not finish)');
+runs.forEach((lanes, i) => {
+  const report = join(dir, `report-${i}.json`);
+  // Extra arguments (a file filter) go to every run; a run they leave empty is not a failure.
+  const extra = process.argv.slice(2);
+  const args = ['vitest', 'run', ...lanes.flatMap((l) => ['--project', l]), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...(extra.length ? ['--passWithNoTests', ...extra] : [])];
+  const r = spawnSync('npx', args, { stdio: 'inherit', env });
+  if (r.status !== 0) status = r.status ?? 1;
+  addReport(report);
+});
+if (root) {
+  const r = spawnSync(process.execPath, ['conformance/runtime-tools.mjs'], { stdio: 'inherit', env });
+  if (r.status !== 0) status = r.status ?? 1;
+}
+if (root && process.env.BERTH_SKIP_CGROUP2_VM !== '1' && process.argv.length <= 2) {
+  const vmReport = join(dir, 'vm-report.json');
+  const vm = spawnSync('bash', ['scripts/cgroup2-vm/run.sh'], { stdio: 'inherit', env: { ...env, BERTH_VM_REPORT: vmReport } });
+  if (vm.status !== 0) status = vm.status ?? 1;
+  addReport(vmReport);
+}
+console.log(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped${complete ? '' : ' (a vitest run gave no report)'}`);
 rmSync(dir, { recursive: true, force: true });
-process.exit(r.status !== 0 ? (r.status ?? 1) : (vm.status ?? 1));
+process.exit(status);

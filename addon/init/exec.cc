@@ -70,7 +70,10 @@ void op_close_fds(const Op& op) {
   long long from = arg_num(op, 0);
   if (from < 0 || from > 0x7fffffff) fail("plan", EINVAL, arg_str(op, 0));
   if (syscall(SYS_close_range, (unsigned)from, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
-  if (errno != ENOSYS && errno != EINVAL) fail("close_range", errno, arg_str(op, 0));
+  // ENOSYS/EINVAL: an old kernel; EPERM (or any errno): a seccomp filter already loaded (it
+  // goes before the user switch when no_new_privs is off) that does not know close_range, as
+  // older profiles (runtime-tools' default among them) do not. Then walk /proc/self/fd.
+  if (errno != ENOSYS && errno != EINVAL && errno != EPERM && errno != EACCES) fail("close_range", errno, arg_str(op, 0));
   cloexec_from_proc((int)from);
 }
 

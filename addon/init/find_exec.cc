@@ -20,8 +20,13 @@ int executable(const char* path) {
   if (stat(path, &st) < 0) return errno;
   if (S_ISDIR(st.st_mode)) return EISDIR;
   if (!S_ISREG(st.st_mode)) return EACCES;
-  if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0) return errno;
-  return 0;
+  if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) == 0) return 0;
+  // glibc implements AT_EACCESS with faccessat2, which a seccomp filter already loaded (before
+  // the user switch when no_new_privs is off) may not know: older profiles, runtime-tools'
+  // default among them, answer EPERM. X_OK never fails with EPERM or ENOSYS on its own, so then
+  // decide from the mode bits, as runc (Go's LookPath) does.
+  if (errno != EPERM && errno != ENOSYS) return errno;
+  return (st.st_mode & 0111) ? 0 : EACCES;
 }
 
 struct FindTry {

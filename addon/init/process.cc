@@ -94,6 +94,14 @@ void op_chdir(const Op& op) {
   if (rootfd < 0) fail("open", -rootfd, "/");
   ResolveError e;
   int fd = resolve_in_root(rootfd, path, RESOLVE_NOCREATE, 0, &e);
+  if (fd < 0 && (e.err == EPERM || e.err == ENOSYS) && strcmp(e.sys, "openat2") == 0) {
+    // A seccomp filter loaded before this step (no no_new_privs) that predates openat2 (older
+    // profiles, runtime-tools' default among them). Here the root is already the container's,
+    // so a plain chdir cannot leave it either.
+    close(rootfd);
+    if (chdir(path) < 0) fail("chdir", errno, path);
+    return;
+  }
   if (fd < 0) fail(e.sys, e.err, path);
   if (fchdir(fd) < 0) fail("chdir", errno, path);
   close(fd);

@@ -13,6 +13,7 @@ const EXEC_VALUE = new Set([
 export function protectExecCommand(argv: string[]): string[] {
   const i = commandIndex(argv);
   if (argv[i] === 'spec') return specRootless(argv, i);
+  if (argv[i] === 'update') return stdinValue(argv, i);
   if (argv[i] !== 'exec') return argv;
   for (let j = i + 1; j < argv.length; j++) {
     const t = argv[j]!;
@@ -42,4 +43,21 @@ function commandIndex(argv: string[]): number {
  */
 function specRootless(argv: string[], i: number): string[] {
   return argv.map((t, j) => (j > i && (t === '--rootless' || t === '--rootless=true') ? '--spec-rootless' : j > i && t === '--rootless=false' ? '--spec-rootless=false' : t));
+}
+
+/**
+ * `update --resources - ID` (what containerd's shim issues, the JSON on stdin): yargs reads a
+ * lone `-` as a positional, not as the option's value, so it is joined as `--resources=-`.
+ */
+function stdinValue(argv: string[], i: number): string[] {
+  const out = argv.slice(0, i + 1);
+  for (let j = i + 1; j < argv.length; j++) {
+    const t = argv[j]!;
+    if (t === '--') return [...out, ...argv.slice(j)];
+    if ((t === '--resources' || t === '-r') && argv[j + 1] === '-') {
+      out.push(`${t}=-`);
+      j++;
+    } else out.push(t);
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import { readStat } from '../state/proc.js';
 import { ociState, type ContainerRecord } from '../state/record.js';
 import { containerPlan } from '../plan/container.js';
 import { runInit } from '../runtime/init-session.js';
-import { runHooks } from '../hooks/run.js';
+import { runHooks, runHooksWarnOnly } from '../hooks/run.js';
 import { openCgroup, type Cgroup } from '../cgroups/index.js';
 import { native } from '../native/addon.js';
 import { SPEC_VERSION } from '../version.js';
@@ -61,6 +61,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
   const cgroup: Cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
   store.claim(id);
   let cgroupMade = false;
+  let hookState: object | undefined = undefined as object | undefined;
   try {
     cgroup.create(config.linux?.resources);
     cgroupMade = true;
@@ -97,10 +98,17 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
     };
     const session = runInit(ops, preserveFds, {
       onHooks: (_name, pid) => {
-        const state = ociState({ ...rec, pid }, 'creating');
+        // "created: the runtime has finished the create operation (after step 2 in the
+        // lifecycle)": the hooks are steps 3-5, so all three kinds see `created` (as
+        // runtime-tools' hooks_stdin expects; runc 1.1 shows `creating` to the first two).
+        const state = ociState({ ...rec, pid }, 'created');
+        hookState = state;
         runHooks(config.hooks?.prestart, 'prestart', state);
         runHooks(config.hooks?.createRuntime, 'createRuntime', state);
-        return JSON.stringify({ ...state, status: 'created' });
+        // The init keeps the state only for the hooks it runs itself; one SEQPACKET datagram
+        // holds it, so a state with huge annotations is sent only when such hooks need it.
+        const inContainer = (config.hooks?.createContainer?.length ?? 0) + (config.hooks?.startContainer?.length ?? 0);
+        return inContainer > 0 ? JSON.stringify(state) : '{}';
       },
       onSeccomp: (fd, pid) => handOffListener(config.linux.seccomp, fd, pid, ociState({ ...rec, pid }, 'creating')),
     });
@@ -128,6 +136,10 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       }
     }
     store.remove(id);
+    // Past the hooks the container existed: a failure now (a failing prestart, createRuntime or
+    // createContainer hook among them) stopped it and "continue[s] the lifecycle at step 12":
+    // it is destroyed (above), then the poststop hooks run (runtime.md lifecycle 3-5, 13; as runc).
+    if (hookState) runHooksWarnOnly(config.hooks?.poststop, 'poststop', { ...hookState, status: 'stopped', pid: 0 });
     throw e instanceof BerthError ? new BerthError(`create ${id}: ${e.message}`, e.exitCode) : e;
   }
 }

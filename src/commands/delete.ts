@@ -15,7 +15,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** SIGKILL the init (and with a cgroup, everything in it) and wait until it is gone. */
-async function killAndWait(rec: ContainerRecord): Promise<void> {
+export async function killAndWait(rec: ContainerRecord): Promise<void> {
   try {
     if (rec.cgroup) reopenCgroup(rec.cgroup).killAll(9);
     native().signalPid(rec.pid, 9);

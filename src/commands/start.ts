@@ -6,14 +6,16 @@ import { withLock } from '../state/lock.js';
 import { statusOf } from '../state/status.js';
 import { ociState } from '../state/record.js';
 import { native } from '../native/addon.js';
-import { runHooksWarnOnly } from '../hooks/run.js';
+import { runHooks } from '../hooks/run.js';
+import { killAndWait } from './delete.js';
 import { renderInitError } from '../runtime/init-errors.js';
 import { handOffListener } from '../seccomp/notify.js';
 
 /**
  * start (runtime.md "Start"): only a `created` container; release its init (which execs the
  * user's program), then run poststart hooks. The start socket is removed first, so a second
- * start fails even if it races this one.
+ * start fails even if it races this one. A failing poststart hook is an error and stops the
+ * container (runtime.md lifecycle step 9, as runc does); `delete` then removes it.
  */
 export async function startContainer(g: Globals, id: string): Promise<void> {
   const store = new Store(g.root);
@@ -40,7 +42,12 @@ export async function startContainer(g: Globals, id: string): Promise<void> {
         if (errnoCode(e) !== 'ENOENT') throw e;
       }
     }
-    runHooksWarnOnly(rec.config.hooks?.poststart, 'poststart', ociState(rec, 'running'));
+    try {
+      runHooks(rec.config.hooks?.poststart, 'poststart', ociState(rec, 'running'));
+    } catch (e) {
+      await killAndWait(rec);
+      throw new BerthError(`start ${id}: ${(e as Error).message} (the container was stopped)`);
+    }
   });
 }
 

@@ -20,41 +20,50 @@ function envObject(env: string[] | undefined): Record<string, string> {
 
 /**
  * Run hooks of one kind in the runtime namespace (config.md "POSIX-platform Hooks"), each with
- * the state JSON on stdin. The first failure throws (callers that must only warn catch it).
+ * the state JSON on stdin. The first failure throws: later hooks of the kind do not run.
  */
 export function runHooks(hooks: Hook[] | undefined, name: string, state: object): void {
-  (hooks ?? []).forEach((h, i) => {
-    const args = h.args && h.args.length > 0 ? h.args : [h.path];
-    const r = spawnSync(h.path, args.slice(1), {
-      argv0: args[0],
-      env: envObject(h.env),
-      input: JSON.stringify(state),
-      timeout: h.timeout ? h.timeout * 1000 : undefined,
-      killSignal: 'SIGKILL',
-      stdio: ['pipe', 'pipe', 'pipe'],
-      maxBuffer: 1 << 20,
-    });
-    const where = `${name} hook ${i} (${h.path})`;
-    // A hook may exit without reading the state (EPIPE on its stdin): its exit status decides.
-    if (r.error && (r.error as NodeJS.ErrnoException).code !== 'EPIPE') {
-      const code = (r.error as NodeJS.ErrnoException).code;
-      if (code === 'ETIMEDOUT') throw new BerthError(`${where}: timed out after ${h.timeout}s`);
-      throw new BerthError(`${where}: ${code === 'ENOENT' ? 'no such file or directory' : r.error.message}`);
-    }
-    if (r.status !== 0) {
-      const err = r.stderr?.toString().trim().split('\n').pop();
-      const how = r.signal ? `killed by ${r.signal}` : `exit status ${r.status}`;
-      throw new BerthError(`${where}: ${how}${err ? `: ${err}` : ''}`);
-    }
-    log.debug(`${where}: ok`);
-  });
+  (hooks ?? []).forEach((h, i) => runHook(h, i, name, state));
 }
 
-/** poststart and poststop: a failure is a warning and the lifecycle goes on (config.md). */
-export function runHooksWarnOnly(hooks: Hook[] | undefined, name: string, state: object): void {
-  try {
-    runHooks(hooks, name, state);
-  } catch (e) {
-    log.warn((e as Error).message);
+/** One hook; throws a BerthError naming it on failure. */
+export function runHook(h: Hook, i: number, name: string, state: object): void {
+  const args = h.args && h.args.length > 0 ? h.args : [h.path];
+  const r = spawnSync(h.path, args.slice(1), {
+    argv0: args[0],
+    env: envObject(h.env),
+    input: JSON.stringify(state),
+    timeout: h.timeout ? h.timeout * 1000 : undefined,
+    killSignal: 'SIGKILL',
+    stdio: ['pipe', 'pipe', 'pipe'],
+    maxBuffer: 1 << 20,
+  });
+  const where = `${name} hook ${i} (${h.path})`;
+  // A hook that exits without reading the state on stdin makes the write fail with EPIPE: not a
+  // failure of the hook, whose exit status still says how it went (runc ignores it too).
+  const code = r.error && (r.error as NodeJS.ErrnoException).code;
+  if (r.error && !(code === 'EPIPE' && (r.status !== null || r.signal !== null))) {
+    if (code === 'ETIMEDOUT') throw new BerthError(`${where}: timed out after ${h.timeout}s`);
+    throw new BerthError(`${where}: ${code === 'ENOENT' ? 'no such file or directory' : r.error.message}`);
   }
+  if (r.status !== 0) {
+    const err = r.stderr?.toString().trim().split('\n').pop();
+    const how = r.signal ? `killed by ${r.signal}` : `exit status ${r.status}`;
+    throw new BerthError(`${where}: ${how}${err ? `: ${err}` : ''}`);
+  }
+  log.debug(`${where}: ok`);
+}
+
+/**
+ * poststop: "If any poststop hook fails, the runtime MUST log a warning, but the remaining hooks
+ * and lifecycle continue as if the hook had succeeded" (runtime.md, lifecycle step 13).
+ */
+export function runHooksWarnOnly(hooks: Hook[] | undefined, name: string, state: object): void {
+  (hooks ?? []).forEach((h, i) => {
+    try {
+      runHook(h, i, name, state);
+    } catch (e) {
+      log.warn((e as Error).message);
+    }
+  });
 }

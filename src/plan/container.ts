@@ -36,8 +36,10 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   const proc = config.process;
   if (!proc) throw new BerthError('config.json: /process: is required to create a container');
   const ns = namespacePlan(linux);
-  if (config.hostname !== undefined && config.hostname !== '' && !(ns.cloneFlags & 0x04000000)) {
-    throw new BerthError('config.json: /hostname: setting a hostname needs a new uts namespace');
+  // A uts namespace of its own, new or joined by path (runc's rule): never the host's.
+  const hasUts = (linux.namespaces ?? []).some((n: any) => n?.type === 'uts');
+  if (config.hostname !== undefined && config.hostname !== '' && !hasUts) {
+    throw new BerthError('config.json: /hostname: setting a hostname needs a uts namespace (new or by path)');
   }
 
   const a: PlanOp[] = [];
@@ -55,12 +57,14 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   b.push(...rootfsOps(rootIn));
   b.push(...hookOps(config.hooks));
   b.push(...switchRootOps(rootIn));
-  b.push(...afterPivotOps(config));
   if (config.hostname) b.push({ op: 'SETHOSTNAME', args: [config.hostname], what: `set hostname ${config.hostname}` });
   if (config.domainname) b.push({ op: 'SETDOMAINNAME', args: [config.domainname], what: `set domainname ${config.domainname}` });
+  // Sysctls before masked and read-only paths (runc's order): Docker asks for
+  // net.ipv4.ip_unprivileged_port_start with /proc/sys among its readonlyPaths.
   for (const [key, value] of Object.entries(linux.sysctl ?? {})) {
     b.push({ op: 'WRITE_FILE', args: [`/proc/sys/${key.replace(/\./g, '/')}`, String(value)], what: `set sysctl ${key}=${value}` });
   }
+  b.push(...afterPivotOps(config));
   const procIn = { process: proc, linux, preserveFds: inp.preserveFds, setgroupsAllowed: true, jsonPath: 'config.json' };
   b.push(...privilegedProcessOps(procIn));
   if (proc.terminal) {

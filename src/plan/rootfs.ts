@@ -22,9 +22,12 @@ function rel(p: string): string {
   return posix.normalize('/' + p).replace(/^\/+/, '') || '.';
 }
 
+// Before the rootfs is bind-mounted. shared and unbindable are set on the new / after the root
+// switch (afterPivotOps): the host's mounts must not become shared with the container, and an
+// unbindable / cannot be the source of the rootfs bind (EINVAL; runc fails there).
 const PROPAGATION_OF_ROOT: Record<string, number> = {
   private: MS.PRIVATE, rprivate: MS.PRIVATE | MS.REC, slave: MS.SLAVE, rslave: MS.SLAVE | MS.REC,
-  shared: MS.SLAVE | MS.REC, rshared: MS.SLAVE | MS.REC, unbindable: MS.UNBINDABLE, runbindable: MS.UNBINDABLE | MS.REC,
+  shared: MS.SLAVE | MS.REC, rshared: MS.SLAVE | MS.REC, unbindable: MS.PRIVATE | MS.REC, runbindable: MS.PRIVATE | MS.REC,
 };
 
 function isDirOrMissing(path: string): boolean {
@@ -163,6 +166,9 @@ export function afterPivotOps(config: any): PlanOp[] {
   const prop = linux.rootfsPropagation;
   if (prop === 'shared' || prop === 'rshared') {
     ops.push({ op: 'MOUNT', args: ['', '/', '', String(MS.SHARED | (prop === 'rshared' ? MS.REC : 0)), ''], what: `set propagation of / to ${prop}` });
+  }
+  if (prop === 'unbindable' || prop === 'runbindable') {
+    ops.push({ op: 'MOUNT', args: ['', '/', '', String(MS.UNBINDABLE | (prop === 'runbindable' ? MS.REC : 0)), ''], what: `set propagation of / to ${prop}` });
   }
   if (config.root?.readonly) ops.push({ op: 'REMOUNT_RO', args: ['/'], what: 'remount / read-only' });
   return ops;

@@ -72,6 +72,8 @@ describe('exec argv', () => {
     expect(protectExecCommand(['exec', 'c1', '--', 'ls'])).toEqual(['exec', 'c1', '--', 'ls']);
     expect(protectExecCommand(['exec', '-p', 'p.json', 'c1'])).toEqual(['exec', '-p', 'p.json', 'c1']);
     expect(protectExecCommand(['state', 'c1'])).toEqual(['state', 'c1']);
+    expect(protectExecCommand(['--root', '/r', 'update', '--resources', '-', 'c1'])).toEqual(['--root', '/r', 'update', '--resources=-', 'c1']);
+    expect(protectExecCommand(['update', '-r', '-', 'c1'])).toEqual(['update', '-r=-', 'c1']);
     expect(protectExecCommand(['--rootless', 'true', 'spec', '--rootless'])).toEqual(['--rootless', 'true', 'spec', '--spec-rootless']);
   });
 });

@@ -25,13 +25,27 @@ describe('container plan', () => {
     expect(Number(clone.args[0])).toBe(CLONE.NEWPID | CLONE.NEWNET | CLONE.NEWIPC | CLONE.NEWUTS | CLONE.NEWNS | CLONE.NEWCGROUP);
   });
 
-  it('keeps DESIGN-NOTES §3 order: mounts, pivot, masks, hostname, rlimits, user, caps, nnp, exec', () => {
-    const n = names(plan());
-    const order = ['MOUNT_IN_ROOT', 'PIVOT_ROOT', 'MASK_PATH', 'READONLY_PATH', 'SETHOSTNAME', 'RLIMIT', 'SETRESUID', 'CAPS', 'READY', 'WAIT_START', 'NO_NEW_PRIVS', 'EXEC'];
+  it("keeps runc's order: mounts, pivot, hostname, sysctls, masks, rlimits, user, caps, nnp, exec", () => {
+    const ops = plan((c) => (c.linux.sysctl = { 'net.ipv4.ip_forward': '1' }));
+    const n = names(ops);
+    // sysctls are written while /proc/sys is still writable (Docker makes it read-only)
+    const sysctl = ops.findIndex((o) => o.op === 'WRITE_FILE' && o.args[0] === '/proc/sys/net/ipv4/ip_forward');
+    const roSys = ops.findIndex((o) => o.op === 'READONLY_PATH' && o.args[0] === '/proc/sys');
+    expect(sysctl).toBeGreaterThan(n.indexOf('SETHOSTNAME'));
+    expect(sysctl).toBeLessThan(roSys);
+    const order = ['MOUNT_IN_ROOT', 'PIVOT_ROOT', 'SETHOSTNAME', 'MASK_PATH', 'READONLY_PATH', 'RLIMIT', 'SETRESUID', 'CAPS', 'READY', 'WAIT_START', 'NO_NEW_PRIVS', 'EXEC'];
     const idx = order.map((o) => n.indexOf(o));
     expect(idx.every((i) => i >= 0)).toBe(true);
     expect([...idx].sort((a, b) => a - b)).toEqual(idx);
     expect(n.at(-1)).toBe('EXEC');
+  });
+
+  it('makes / unbindable only after the root switch (the rootfs bind needs a bindable source)', () => {
+    const ops = plan((c) => (c.linux.rootfsPropagation = 'runbindable'));
+    const first = ops.find((o) => o.op === 'MOUNT' && o.args[1] === '/')!;
+    expect(Number(first.args[3])).toBe(MS.PRIVATE | MS.REC);
+    const unbind = ops.findIndex((o) => o.op === 'MOUNT' && Number(o.args[3]) === (MS.UNBINDABLE | MS.REC));
+    expect(unbind).toBeGreaterThan(names(ops).indexOf('PIVOT_ROOT'));
   });
 
   it('uses MS_MOVE + chroot with --no-pivot', () => {
@@ -77,6 +91,12 @@ describe('container plan', () => {
   it('rejects a hostname without a uts namespace, a terminal without console socket', () => {
     expect(() => plan((c) => (c.linux.namespaces = c.linux.namespaces.filter((n: any) => n.type !== 'uts')))).toThrow(/hostname/);
     expect(() => plan((c) => (c.process.terminal = true))).toThrow(/console-socket/);
+  });
+
+  it('sets the hostname in a uts namespace joined by path (runtime-tools linux_ns_path)', () => {
+    const ops = plan((c) => (c.linux.namespaces = c.linux.namespaces.map((n: any) => (n.type === 'uts' ? { type: 'uts', path: '/proc/1/ns/uts' } : n))));
+    expect(ops.some((o) => o.op === 'SETNS' && o.args[0] === '/proc/1/ns/uts')).toBe(true);
+    expect(names(ops)).toContain('SETHOSTNAME');
   });
 
   it('rejects a config without a mount namespace', () => {
