@@ -23,8 +23,8 @@ mkdir -p $R/dev/pts $R/dev/shm $R/run $R/tmp $R/out
 mount -t devpts -o newinstance,ptmxmode=0666 devpts $R/dev/pts
 mount -t tmpfs tmpfs $R/dev/shm
 mount -t tmpfs tmpfs $R/run
-mount -t tmpfs tmpfs $R/tmp
-chmod 1777 $R/tmp
+# /tmp stays the overlay's (writes land in the tmpfs upper layer): a checkout under the host's
+# /tmp must stay visible.
 mount --bind /out $R/out
 mount -t cgroup2 -o nsdelegate cgroup2 $R/sys/fs/cgroup
 # Every available controller for the children of the root (the tests run in the root cgroup).
