@@ -48,7 +48,9 @@ function row(name, unit, values) {
 
 const rootFor = (rt) => mkdtempSync(join(tmpdir(), `bench-${rt}-`));
 
-// 1. CLI floor
+// 1. CLI floor. berth's column of the first row is Node 24 itself (`node -e 0`): every berth
+// command pays it, and it varies with the machine (the other rows are best read against it).
+row('node -e 0 (berth: Node 24 floor)', 'ms', { berth: timeIt(() => run(process.execPath, ['-e', '0'])) });
 row('--version', 'ms', Object.fromEntries(runtimes.map(([n, p]) => [n, timeIt(() => run(p, ['--version']))])));
 row('state missing-id', 'ms', Object.fromEntries(runtimes.map(([n, p]) => {
   const root = rootFor(n);
