@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { berth, type TestBundle } from '../../test/helpers/bundle.js';
 import { SPEC_DIR } from '../../test/helpers/official-schemas.js';
+export { alive } from '../../test/helpers/procfs.js';
 
 /**
  * The spec sentence a test checks, as `file:line "sentence"`, found in ../shared/oci-spec: a test
@@ -51,12 +52,3 @@ export function hookLog(b: TestBundle): string[] {
   return existsSync(p) ? readFileSync(p, 'utf8').trim().split('\n').filter(Boolean) : [];
 }
 
-/** The host pid's process is alive (not a zombie). */
-export function alive(pid: number): boolean {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !s.slice(s.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 /** Why writing to path fails: at open (ETXTBSY while it runs) or at write (sealed: EPERM). */
@@ -28,4 +28,14 @@ export function settledFds(pid: number, want: number[]): number[] {
     spawnSync('sleep', ['0.01']);
   }
   return fds;
+}
+
+/** The process exists and is not a zombie. */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
 }

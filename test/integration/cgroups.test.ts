@@ -49,9 +49,11 @@ function exited(c: ChildProcess): Promise<void> {
   });
 }
 
-/** Whether a process in the cgroup may open /dev/net/tun read-write. */
-async function probeTun(cg: Cgroup): Promise<string> {
-  const c = spawn('sh', ['-c', 'read _; (exec 3<>/dev/net/tun) 2>/dev/null && echo tun-ok || echo tun-denied'], { stdio: ['pipe', 'pipe', 'ignore'] });
+const TUN_PROBE = '(exec 3<>/dev/net/tun) 2>/dev/null && echo tun-ok || echo tun-denied';
+
+/** Output of a shell script run by a process that joined the cgroup first (default: may it open /dev/net/tun?). */
+async function probeTun(cg: Cgroup, script = TUN_PROBE): Promise<string> {
+  const c = spawn('sh', ['-c', `read _; ${script}`], { stdio: ['pipe', 'pipe', 'ignore'] });
   children.push(c);
   let out = '';
   c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -152,16 +154,7 @@ describe.skipIf(!isRoot)(`cgroups (root, ${layout} layout)`, () => {
     const run = async (devices: unknown[]): Promise<string> => {
       const cg = open('dev');
       cg.create({ devices });
-      const c = spawn('sh', ['-c', 'read _; (exec 3<>/dev/net/tun) 2>/dev/null && echo tun-ok || echo tun-denied; echo x >/dev/null && echo null-ok'], {
-        stdio: ['pipe', 'pipe', 'ignore'],
-      });
-      children.push(c);
-      let out = '';
-      c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      join_(cg, c.pid!);
-      c.stdin!.end('go\n');
-      await exited(c);
-      return out.trim();
+      return probeTun(cg, `${TUN_PROBE}; echo x >/dev/null && echo null-ok`);
     };
     expect(await run([{ allow: false, access: 'rwm' }])).toBe('tun-denied\nnull-ok');
     expect(await run([{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 200, access: 'rw' }])).toBe('tun-ok\nnull-ok');

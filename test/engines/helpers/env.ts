@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BERTH, haveBuild, isRoot } from '../../helpers/bundle.js';
 import { haveBusybox } from '../../helpers/rootfs.js';
+import { alive } from '../../helpers/procfs.js';
+export { alive };
 
 /** The runtimes every engine scenario runs against, side by side: runc first, then berth. */
 export interface Runtime {
@@ -108,14 +110,6 @@ export async function stopPid(pid: number, ms = 10_000): Promise<void> {
   }
 }
 
-export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 export async function waitFor(what: string, cond: () => boolean, ms = 15_000): Promise<void> {
   const until = Date.now() + ms;
