@@ -13,10 +13,12 @@
 #include <linux/seccomp.h>
 
 #include <cerrno>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "errors.h"
+#include "seccomp_enosys.h"
 
 namespace berth {
 
@@ -119,6 +121,8 @@ Napi::Value SeccompCompile(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
 
+  // Every architecture the filter covers (the native one, then those asked for), for the ENOSYS stub.
+  std::vector<uint32_t> archTokens{seccomp_arch_native()};
   Napi::Array skippedArchs = Napi::Array::New(env);
   Napi::Value archsV = in.Get("architectures");
   if (!archsV.IsUndefined()) {
@@ -144,9 +148,11 @@ Napi::Value SeccompCompile(const Napi::CallbackInfo& info) {
         ThrowErrno(env, -rc, "seccomp_arch_add", name);
         return env.Undefined();
       }
+      if (rc == 0) archTokens.push_back(token);
     }
   }
 
+  ArchMax newest;
   Napi::Array skippedRules = Napi::Array::New(env);
   Napi::Value rulesV = in.Get("rules");
   if (!rulesV.IsArray()) {
@@ -175,6 +181,7 @@ Napi::Value SeccompCompile(const Napi::CallbackInfo& info) {
       skippedRules.Set(skippedRules.Length(), Napi::Number::New(env, i));
       continue;
     }
+    for (uint32_t token : archTokens) NoteSyscall(&newest, token, seccomp_syscall_resolve_name_arch(token, name.c_str()));
     std::vector<scmp_arg_cmp> cmps;
     Napi::Value argsV = r.Get("args");
     if (argsV.IsArray()) {
@@ -224,8 +231,14 @@ Napi::Value SeccompCompile(const Napi::CallbackInfo& info) {
     ThrowErrno(env, errno, "read", "seccomp program");
     return env.Undefined();
   }
+  // Newer syscalls than the profile knows get ENOSYS where the default would refuse them.
+  uint32_t defKind = defAction & SECCOMP_RET_ACTION_FULL;
+  if (defKind == SCMP_ACT_ALLOW || defKind == SCMP_ACT_LOG) newest.clear();
+  std::vector<sock_filter> insns(prog.size() / sizeof(sock_filter));
+  memcpy(insns.data(), prog.data(), insns.size() * sizeof(sock_filter));
+  insns = WithEnosysStub(newest, insns);
   Napi::Object out = Napi::Object::New(env);
-  out.Set("program", Napi::Buffer<char>::Copy(env, prog.data(), prog.size()));
+  out.Set("program", Napi::Buffer<char>::Copy(env, reinterpret_cast<const char*>(insns.data()), insns.size() * sizeof(sock_filter)));
   out.Set("skippedRules", skippedRules);
   out.Set("skippedArchitectures", skippedArchs);
   return out;

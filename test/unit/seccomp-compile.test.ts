@@ -66,6 +66,34 @@ describe('seccompCompile (libseccomp)', () => {
     expect(runFilter(native, { nr: 20, arch: AUDIT_ARCH_I386 })).toBe(KILL_THREAD);
   });
 
+  it('a syscall newer than every one the profile names gets ENOSYS (per architecture), so libc falls back (runc does the same)', () => {
+    const { program } = compile(PROFILE);
+    const ENOSYS = ERRNO(38);
+    expect(runFilter(program, x86_64(1000))).toBe(ENOSYS);
+    expect(runFilter(program, { nr: 2000, arch: AUDIT_ARCH_I386 })).toBe(ENOSYS);
+    expect(runFilter(program, { nr: X32_SYSCALL_BIT | 1000, arch: AUDIT_ARCH_X86_64 })).toBe(ENOSYS);
+    // Within the profile's range, an unnamed syscall still gets the default; named ones their rule.
+    expect(runFilter(program, x86_64(NR.mount))).toBe(ERRNO(1));
+    expect(runFilter(program, x86_64(NR.read))).toBe(ALLOW);
+    // Architectures the filter does not cover are still killed.
+    expect(runFilter(program, { nr: 5000, arch: AUDIT_ARCH_AARCH64 })).toBe(KILL_THREAD);
+
+    const small = { defaultAction: 'SCMP_ACT_ERRNO', architectures: ['SCMP_ARCH_X86_64'], syscalls: [{ names: ['getpid'], action: 'SCMP_ACT_ALLOW' }] };
+    const p = compile(small).program;
+    expect(runFilter(p, x86_64(NR.getpid))).toBe(ALLOW);
+    expect(runFilter(p, x86_64(NR.getpid - 1))).toBe(ERRNO(1));
+    expect(runFilter(p, x86_64(NR.getpid + 1))).toBe(ENOSYS);
+    // x32 is not in this filter: its calls are left to libseccomp's bad-arch action, not ENOSYS.
+    expect(runFilter(p, { nr: X32_SYSCALL_BIT | 1000, arch: AUDIT_ARCH_X86_64 })).not.toBe(ENOSYS);
+  });
+
+  it('no ENOSYS stub when the default allows (a newer syscall stays allowed)', () => {
+    const allow = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['getpid'], action: 'SCMP_ACT_ERRNO' }] };
+    const p = compile(allow).program;
+    expect(runFilter(p, x86_64(1000))).toBe(ALLOW);
+    expect(runFilter(p, x86_64(NR.getpid))).toBe(ERRNO(1));
+  });
+
   it('compares all 64 bits of an argument, with every operator', () => {
     const rule = (op: string, value: bigint | number, valueTwo?: number) => ({
       defaultAction: 'SCMP_ACT_ALLOW',
