@@ -17,6 +17,8 @@ import { handOffListener } from '../seccomp/notify.js';
 import { userInfo } from 'node:os';
 import { listenFds, withListenEnv } from '../runtime/listen-fds.js';
 import { checkLsm, probeLsm } from '../host/lsm.js';
+import { log } from '../log/logger.js';
+import { grantableCapabilities, runtimeBounding } from '../host/capabilities.js';
 
 export interface CreateOptions {
   id: string;
@@ -58,6 +60,9 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
   const config = { ...bundle.config, process: withListenEnv(bundle.config.process, activation) };
   const preserveFds = activation.count + o.preserveFds;
   checkLsm(config.process, 'config.json', probeLsm());
+  const granted = grantableCapabilities(config.process, 'config.json', runtimeBounding());
+  for (const w of granted.warnings) log.warn(w);
+  config.process = granted.process;
   const cgroup: Cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
   store.claim(id);
   let cgroupMade = false;

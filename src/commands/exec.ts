@@ -9,6 +9,8 @@ import { waitForwardingSignals } from '../runtime/wait.js';
 import { reopenCgroup } from '../cgroups/index.js';
 import { validateProcess } from '../validate/config.js';
 import { checkLsm, probeLsm } from '../host/lsm.js';
+import { log } from '../log/logger.js';
+import { grantableCapabilities, runtimeBounding } from '../host/capabilities.js';
 import { CAPABILITIES } from '../plan/capabilities.js';
 import { buildSeccomp } from '../seccomp/build.js';
 import { handOffListener } from '../seccomp/notify.js';
@@ -69,12 +71,14 @@ export default async function exec(g: Globals, a: Record<string, any>): Promise<
   if (status === 'paused' && !a['ignore-paused']) throw new BerthError(`cannot exec in a paused container (use --ignore-paused)`);
   const proc = execProcess(a, rec.config.process);
   checkLsm(proc, 'process.json', probeLsm());
+  const granted = grantableCapabilities(proc, 'process.json', runtimeBounding());
+  for (const w of granted.warnings) log.warn(w);
   if (proc.terminal && !a['console-socket']) throw new BerthError('exec: a terminal needs --console-socket');
   const ops = execPlan({
     initPid: rec.pid,
     namespaces: rec.namespaces,
     cgroupProcs: rec.cgroup ? reopenCgroup(rec.cgroup).procsFiles() : [],
-    process: proc,
+    process: granted.process,
     linux: rec.config.linux,
     consoleSocket: a['console-socket'],
     preserveFds: a['preserve-fds'] ?? 0,
