@@ -70,6 +70,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
   try {
     cgroup.create(config.linux?.resources);
     cgroupMade = true;
+    const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json');
     const ops = containerPlan({
       id,
       bundle: bundle.dir,
@@ -82,7 +83,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       noPivot: o.noPivot,
       noNewKeyring: o.noNewKeyring,
       preserveFds,
-      seccomp: buildSeccomp(config.linux?.seccomp, 'config.json'),
+      seccomp: seccomp?.op,
     });
     const created = new Date().toISOString();
     const rec: ContainerRecord = {
@@ -98,6 +99,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       config,
       cgroup: cgroup.record,
       namespaces: config.linux?.namespaces ?? [],
+      ...(seccomp ? { seccomp: seccomp.stored } : {}),
       ...(o.noNewKeyring ? { noNewKeyring: true } : {}),
       steps: ops.map((op) => op.what),
     };

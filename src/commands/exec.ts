@@ -13,6 +13,7 @@ import { log } from '../log/logger.js';
 import { grantableCapabilities, runtimeBounding } from '../host/capabilities.js';
 import { CAPABILITIES } from '../plan/capabilities.js';
 import { buildSeccomp } from '../seccomp/build.js';
+import { storedSeccompOp } from '../seccomp/plan.js';
 import { handOffListener } from '../seccomp/notify.js';
 import { ociState } from '../state/record.js';
 
@@ -83,7 +84,8 @@ export default async function exec(g: Globals, a: Record<string, any>): Promise<
     consoleSocket: a['console-socket'],
     preserveFds: a['preserve-fds'] ?? 0,
     keyringOf: rec.noNewKeyring ? undefined : rec.id,
-    seccomp: buildSeccomp(rec.config.linux?.seccomp, 'config.json'),
+    // The program create compiled (state.json); a record without one (older berth) compiles again.
+    seccomp: rec.seccomp ? storedSeccompOp(rec.seccomp) : buildSeccomp(rec.config.linux?.seccomp, 'config.json')?.op,
   });
   let session;
   try {

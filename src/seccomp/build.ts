@@ -2,16 +2,16 @@ import { BerthError } from '../errors.js';
 import { log } from '../log/logger.js';
 import { native } from '../native/addon.js';
 import type { PlanOp } from '../plan/ops.js';
-import { seccompFilterPlan, seccompOp } from './plan.js';
+import { seccompFilterPlan, seccompOp, storeSeccomp, type StoredSeccomp } from './plan.js';
 import { seccompSupport } from './probe.js';
 
 /**
- * linux.seccomp → the init's SECCOMP op (undefined when there is none): checked against what
+ * linux.seccomp → the init's SECCOMP op and its state.json form (undefined when there is none): checked against what
  * this kernel accepts, compiled with libseccomp in this process. Syscall names and architectures
  * libseccomp does not know are skipped with a debug log, as runc does. `file` names the document
  * in errors (config.json).
  */
-export function buildSeccomp(seccomp: any, file: string): PlanOp | undefined {
+export function buildSeccomp(seccomp: any, file: string): { op: PlanOp; stored: StoredSeccomp } | undefined {
   if (!seccomp) return undefined;
   const base = '/linux/seccomp';
   let plan;
@@ -37,5 +37,5 @@ export function buildSeccomp(seccomp: any, file: string): PlanOp | undefined {
   const skipped = new Set(out.skippedRules.map((i) => `${plan.input.rules[i]!.at}: syscall ${plan.input.rules[i]!.name}`));
   for (const s of skipped) log.debug(`seccomp: ${file}: ${s} is unknown to libseccomp ${support.libseccompVersion}: skipped`);
   for (const a of out.skippedArchitectures) log.debug(`seccomp: ${file}: ${base}/architectures: ${a} is unknown to libseccomp ${support.libseccompVersion}: skipped`);
-  return seccompOp(out.program, plan.flags, plan.notify);
+  return { op: seccompOp(out.program, plan.flags, plan.notify), stored: storeSeccomp(out.program, plan.flags, plan.notify) };
 }

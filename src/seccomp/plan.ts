@@ -116,3 +116,18 @@ export function seccompOp(program: Buffer, flags: number, notify: boolean): Plan
     what: notify ? 'load the seccomp filter and hand its listener to the seccomp agent' : 'load the seccomp filter',
   };
 }
+
+/** A SECCOMP op as state.json keeps it, so `exec` reuses the program `create` compiled. */
+export interface StoredSeccomp {
+  flags: number;
+  program: string; // base64 of the sock_filter array
+  notify: boolean;
+}
+
+export function storeSeccomp(program: Buffer, flags: number, notify: boolean): StoredSeccomp {
+  return { flags, program: program.toString('base64'), notify };
+}
+
+export function storedSeccompOp(s: StoredSeccomp): PlanOp {
+  return seccompOp(Buffer.from(s.program, 'base64'), s.flags, s.notify);
+}

@@ -1,4 +1,5 @@
 import type { CgroupRecord } from '../cgroups/index.js';
+import type { StoredSeccomp } from '../seccomp/plan.js';
 
 export type Status = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
 
@@ -19,6 +20,8 @@ export interface ContainerRecord {
   cgroup?: CgroupRecord;
   /** Set by `run` (not --detach) and `create`: the namespace paths of the init, for exec. */
   namespaces: { type: string; path?: string }[];
+  /** The compiled seccomp filter of the container, reused by `exec`. */
+  seccomp?: StoredSeccomp;
   /** Created with --no-new-keyring: exec does not join a `_ses.<id>` keyring either. */
   noNewKeyring?: boolean;
   /** What each plan step does, to describe an error the init reports at `start`. */

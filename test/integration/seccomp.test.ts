@@ -3,7 +3,7 @@
 // TypeScript (it receives the listener fd at listenerPath and answers a syscall for the container).
 import { describe, it, expect, afterEach, beforeAll } from 'vitest';
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,6 +142,20 @@ run('seccomp (linux.seccomp)', () => {
     expect(r.stdout).toBe('in-exec\n');
     expect(r.stderr).toMatch(/Disk quota exceeded/);
     expect(r.status).toBe(1);
+    // exec loads the program create compiled (kept in state.json), not a new compile of the
+    // config: with the stored config made uncompilable, exec still gets the same filter.
+    const stateFile = join(b.root, id, 'state.json');
+    const st = JSON.parse(readFileSync(stateFile, 'utf8'));
+    expect(st.seccomp.program.length).toBeGreaterThan(0);
+    st.config.linux.seccomp.syscalls[0].args = [{ index: 9, value: 0, op: 'SCMP_CMP_EQ' }];
+    writeFileSync(stateFile, JSON.stringify(st));
+    const again = berth(b, ['exec', id, 'sh', '-c', 'mkdir /dev/shm/f']);
+    expect(again.stderr).toMatch(/Disk quota exceeded/);
+    delete st.seccomp;
+    writeFileSync(stateFile, JSON.stringify(st));
+    const compiled = berth(b, ['exec', id, 'sh', '-c', 'mkdir /dev/shm/f']);
+    expect(compiled.status).toBe(1);
+    expect(compiled.stderr).toMatch(/seccomp/);
   });
 
   it('syscall names unknown to libseccomp are skipped with a debug log', () => {
