@@ -52,13 +52,24 @@ export class SystemdManager {
     return (v as Variant).value;
   }
 
+  /** The unit's ActiveState; "gone" when it is not loaded (or was unloaded between the calls). */
+  activeState(unit: string): string {
+    const path = this.unitPath(unit);
+    if (!path) return 'gone';
+    try {
+      return String(this.property(path, 'org.freedesktop.systemd1.Unit', 'ActiveState'));
+    } catch (e) {
+      if (e instanceof DbusError && this.unitPath(unit) === undefined) return 'gone';
+      throw e;
+    }
+  }
+
   /** StartTransientUnit(name, "replace", props), then wait (up to timeoutMs) until active. */
   startScope(unit: string, props: DbusValue[], timeoutMs = 30_000): void {
     this.manager('StartTransientUnit', 'ssa(sv)a(sa(sv))', [unit, 'replace', props, []]);
     const end = Date.now() + timeoutMs;
     for (;;) {
-      const path = this.unitPath(unit);
-      const state = path ? String(this.property(path, 'org.freedesktop.systemd1.Unit', 'ActiveState')) : 'gone';
+      const state = this.activeState(unit);
       if (state === 'active') return;
       if (state === 'failed' || Date.now() > end) {
         throw new CgroupError(`systemd cgroup driver: the scope ${unit} did not start (state ${state})`);
@@ -84,9 +95,8 @@ export class SystemdManager {
     }
     const end = Date.now() + timeoutMs;
     for (;;) {
-      const path = this.unitPath(unit);
-      if (!path) return;
-      const state = String(this.property(path, 'org.freedesktop.systemd1.Unit', 'ActiveState'));
+      const state = this.activeState(unit);
+      if (state === 'gone') return;
       if (state === 'failed') {
         try {
           this.manager('ResetFailedUnit', 's', [unit]);
