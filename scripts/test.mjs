@@ -5,7 +5,8 @@
 // The runtime-tools runner (conformance/runtime-tools.mjs) runs when RUNTIME_TOOLS_SRC names a
 // built checkout, and says how to get one otherwise. Last, the cgroup v2 lane (docs/CGROUPS.md):
 // the cgroup test files again inside a pure-cgroup2 VM, as root, on a full run (no vitest
-// arguments), unless BERTH_SKIP_CGROUP2_VM=1.
+// arguments), unless BERTH_SKIP_CGROUP2_VM=1; then, in the same VM booted with systemd as PID 1
+// (BERTH_VM_SYSTEMD=1), the systemd cgroup driver's test file.
 // Ends with one plain "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -51,6 +52,12 @@ if (root && process.env.BERTH_SKIP_CGROUP2_VM !== '1' && process.argv.length <= 
   const vm = spawnSync('bash', ['scripts/cgroup2-vm/run.sh'], { stdio: 'inherit', env: { ...env, BERTH_VM_REPORT: vmReport } });
   if (vm.status !== 0) status = vm.status ?? 1;
   addReport(vmReport);
+  const sdReport = join(dir, 'vm-systemd-report.json');
+  const sd = spawnSync('bash', ['scripts/cgroup2-vm/run.sh', 'test/integration/cgroups-systemd.test.ts'], {
+    stdio: 'inherit', env: { ...env, BERTH_VM_SYSTEMD: '1', BERTH_VM_REPORT: sdReport },
+  });
+  if (sd.status !== 0) status = sd.status ?? 1;
+  addReport(sdReport);
 }
 console.log(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped${complete ? '' : ' (a vitest run gave no report)'}`);
 rmSync(dir, { recursive: true, force: true });

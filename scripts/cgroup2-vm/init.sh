@@ -3,6 +3,7 @@
 # virtio/9p/overlay modules, mounts the host's / (read-only, 9p) under a tmpfs overlay, mounts a
 # pure cgroup2 hierarchy with every controller enabled, chroots there and runs the command the
 # host put on the kernel command line; its exit status goes to the "out" share, then power off.
+# With /out/systemd (run.sh, BERTH_VM_SYSTEMD=1) systemd becomes PID 1 and runs the command.
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -26,13 +27,37 @@ mount -t tmpfs tmpfs $R/run
 # /tmp stays the overlay's (writes land in the tmpfs upper layer): a checkout under the host's
 # /tmp must stay visible.
 mount --bind /out $R/out
+ip link set lo up 2>/dev/null
+hostname berth-cgroup2-vm
+CMD=$(cat /out/cmd)
+if [ -f /out/systemd ]; then
+  # systemd mode (BERTH_VM_SYSTEMD=1): systemd is PID 1 on the overlay root and starts only
+  # berth-vm.service (systemd.unit= on the kernel command line, no default dependencies), which
+  # runs the command, leaves its status in /out/rc and powers off. systemd mounts cgroup2 itself.
+  printf '%s\n' "$CMD" >$R/run/berth-vm-cmd
+  mkdir -p $R/etc/systemd/system
+  cat >$R/etc/systemd/system/berth-vm.service <<'UNIT'
+[Unit]
+Description=berth VM command
+DefaultDependencies=no
+[Service]
+Type=oneshot
+StandardInput=null
+StandardOutput=tty
+StandardError=tty
+TTYPath=/dev/console
+ExecStart=/bin/sh -c 'echo "vm-init: systemd up for $(cut -d" " -f1 /proc/uptime) s"; /bin/sh /run/berth-vm-cmd; echo $? >/out/rc; sync; echo "vm-init: done, rc=$(cat /out/rc)"; systemctl --force --force poweroff'
+UNIT
+  : >$R/etc/machine-id
+  # Not a container: systemd would take its options from its own argv rather than the kernel's.
+  rm -f $R/.dockerenv $R/run/.containerenv
+  echo "vm-init: kernel up for $(cut -d" " -f1 /proc/uptime) s; booting systemd"
+  exec switch_root $R /lib/systemd/systemd
+fi
 mount -t cgroup2 -o nsdelegate cgroup2 $R/sys/fs/cgroup
 # Every available controller for the children of the root (the tests run in the root cgroup).
 for c in $(cat $R/sys/fs/cgroup/cgroup.controllers); do echo "+$c" > $R/sys/fs/cgroup/cgroup.subtree_control; done
 echo "vm-init: cgroup2 controllers: $(cat $R/sys/fs/cgroup/cgroup.subtree_control)"
-ip link set lo up 2>/dev/null
-hostname berth-cgroup2-vm
-CMD=$(cat /out/cmd)
 echo "vm-init: kernel up for $(cut -d" " -f1 /proc/uptime) s; running: $CMD"
 chroot $R /bin/sh -c "$CMD"
 echo $? > /out/rc

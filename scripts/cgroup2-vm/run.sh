@@ -12,7 +12,8 @@
 # BERTH_VM_TIMEOUT (seconds for the whole VM run, default 900), BERTH_VM_ACCEL (default tcg),
 # BERTH_VM_CPU_MODEL (default max),
 # BERTH_VM_CMD (a shell command to run inside instead of the tests), BERTH_VM_REPORT (copy the
-# vitest JSON report there).
+# vitest JSON report there), BERTH_VM_SYSTEMD=1 (boot systemd as PID 1, the command as its only
+# unit: for the systemd cgroup driver's test, test/integration/cgroups-systemd.test.ts).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO=$PWD
@@ -105,6 +106,12 @@ cmd="cd '$REPO' && export PATH='$node_bin':/usr/local/sbin:/usr/local/bin:/usr/s
 # BERTH_VM_CMD: run that shell command in the VM instead (debugging the lane).
 [ -n "${BERTH_VM_CMD:-}" ] && cmd="cd '$REPO' && export PATH='$node_bin':/usr/sbin:/usr/bin:/sbin:/bin HOME=/root && $BERTH_VM_CMD"
 printf '%s\n' "$cmd" >"$out/cmd"
+# BERTH_VM_SYSTEMD=1: boot systemd as PID 1 and run the command as its only unit.
+append="console=ttyS0 panic=-1 quiet loglevel=3 cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1 edd=off"
+if [ "${BERTH_VM_SYSTEMD:-}" = 1 ]; then
+  : >"$out/systemd"
+  append="$append systemd.unit=berth-vm.service systemd.show_status=0 systemd.log_level=warning systemd.log_target=console systemd.firstboot=0 systemd.journald.forward_to_console=0"
+fi
 
 cpus=${BERTH_VM_CPUS:-$(nproc)}
 [ "$cpus" -gt 4 ] && cpus=4
@@ -121,7 +128,7 @@ timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
   -accel "$accel_opt" -cpu "$cpu_model" -smp "$cpus" -m "$mem" \
   -nographic -no-reboot -nodefaults -serial stdio -monitor none \
   -kernel "$vmlinuz" -initrd "$initrd" \
-  -append "console=ttyS0 panic=-1 quiet loglevel=3 cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1 edd=off" \
+  -append "$append" \
   -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
   -virtfs "local,path=$out,mount_tag=out,security_model=none,multidevs=remap"
 qrc=$?

@@ -1,7 +1,7 @@
 /** cgroup management: the public interface (docs/CGROUPS.md). */
 export type { Cgroup, CgroupLayout, CgroupRecord, CgroupWrite, PlanContext, LinuxResources } from './types.js';
 export { detectLayout } from './layout.js';
-export { openCgroup, reopenCgroup } from './manager.js';
+export { openCgroup, reopenCgroup } from './open.js';
 export { CgroupError } from './errors.js';
 export { resolveCgroupPaths, parseProcCgroup, cleanPath } from './path.js';
 export { planV1 } from './v1/index.js';

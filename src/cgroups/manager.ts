@@ -134,6 +134,9 @@ export class FsCgroup implements Cgroup {
     if (frozen) throw new CgroupError(`cgroup ${dir} is frozen`);
   }
 
+  /** After the init has joined (before the container starts); nothing to do for cgroupfs. */
+  afterJoin(): void {}
+
   procsFiles(): string[] {
     return this.dirs().map((d) => join(d, 'cgroup.procs'));
   }
@@ -294,19 +297,23 @@ export class FsCgroup implements Cgroup {
   }
 }
 
-export function openCgroup(opts: { cgroupsPath?: string; id: string; systemd?: boolean }): Cgroup {
+export function openFsCgroup(opts: { cgroupsPath?: string; id: string; systemd?: boolean }): Cgroup {
   const { layout, paths } = resolveCgroupPaths(opts, realEnv());
   return new FsCgroup({ layout, paths, created: [] });
 }
 
 const LAYOUTS: CgroupLayout[] = ['unified', 'hybrid', 'legacy'];
 
-export function reopenCgroup(record: CgroupRecord): Cgroup {
+export function reopenFsCgroup(record: CgroupRecord): FsCgroup {
   const ok =
     typeof record === 'object' && record !== null && LAYOUTS.includes(record.layout) &&
     typeof record.paths === 'object' && record.paths !== null &&
     Object.values(record.paths).every((p) => typeof p === 'string' && p.startsWith('/')) &&
-    Array.isArray(record.created) && record.created.every((p) => typeof p === 'string' && p.startsWith('/'));
+    Array.isArray(record.created) && record.created.every((p) => typeof p === 'string' && p.startsWith('/')) &&
+    (record.systemdUnit === undefined || (typeof record.systemdUnit === 'string' && /^[^/]+\.scope$/.test(record.systemdUnit)));
   if (!ok) throw new CgroupError('state.json: invalid cgroup record');
-  return new FsCgroup({ layout: record.layout, paths: { ...record.paths }, created: [...record.created] });
+  return new FsCgroup({
+    layout: record.layout, paths: { ...record.paths }, created: [...record.created],
+    ...(record.systemdUnit === undefined ? {} : { systemdUnit: record.systemdUnit }),
+  });
 }

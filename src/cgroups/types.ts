@@ -13,11 +13,15 @@ export interface CgroupRecord {
   paths: Record<string, string>;
   /** The dirs create() made (parents included), in the order it made them. */
   created: string[];
+  /** systemd driver: the container's scope unit ("runc-x.scope"); destroy stops it. */
+  systemdUnit?: string;
 }
 
 export interface Cgroup {
   readonly record: CgroupRecord;
   create(resources?: unknown): void;
+  /** Called once the init has joined procsFiles() (the systemd driver ends its placeholder). */
+  afterJoin(): void;
   procsFiles(): string[];
   pids(): number[];
   freeze(): void;

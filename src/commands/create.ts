@@ -120,6 +120,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       onSeccomp: (fd, pid) => handOffListener(config.linux.seccomp, fd, pid, ociState({ ...rec, pid }, 'creating')),
     });
     rec.pid = session.pid;
+    cgroup.afterJoin();
     rec.initStartTime = readStat(session.pid)?.startTime ?? 0;
     try {
       store.save(rec);

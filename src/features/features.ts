@@ -28,7 +28,7 @@ export function features(): Record<string, unknown> {
       namespaces: ['cgroup', 'ipc', 'mount', 'network', 'pid', 'time', 'user', 'uts'],
       capabilities: [...CAPABILITIES],
       // v2: the cgroup tests pass in the pure-cgroup2 VM lane (scripts/cgroup2-vm/, docs/CGROUPS.md).
-      cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: false },
+      cgroup: { v1: true, v2: true, systemd: true, systemdUser: false, rdma: false },
       seccomp,
       apparmor: { enabled: false },
       selinux: { enabled: false },

@@ -116,7 +116,7 @@ describe('cgroupsPath resolution', () => {
       'systemd cgroup driver: systemd is not running (no /run/systemd/system)',
     );
     expect(() => resolveCgroupPaths({ id: 'c', systemd: true, cgroupsPath: 'system.slice:berth:c' }, { ...hybrid, systemdRunning: true })).toThrow(
-      /systemd cgroup driver: not supported yet/,
+      /systemd cgroup driver: the cgroup path comes from systemd/,
     );
     expect(() => resolveCgroupPaths({ id: 'c', systemd: true, cgroupsPath: '/a/b' }, hybrid)).toThrow(/slice:prefix:name/);
   });
