@@ -86,12 +86,8 @@ Napi::Value SendFdMessage(const Napi::CallbackInfo& info) {
 // first fd that came with it (close-on-exec; -1 when none). Further fds are closed.
 Napi::Value RecvFdMessage(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!ArgNumber(info, 0, "sock") || !ArgNumber(info, 1, "timeoutMs")) return env.Undefined();
-  int sock = info[0].As<Napi::Number>().Int32Value();
-  if (!WaitReadable(sock, info[1].As<Napi::Number>().Int32Value())) {
-    ThrowErrno(env, errno, "poll", "fd message");
-    return env.Undefined();
-  }
+  int sock = ReadableFdArg(info, "fd message");
+  if (sock < 0) return env.Undefined();
   std::vector<char> data(1 << 16);
   int got;
   long n = RecvDatagram(sock, data.data(), data.size(), &got);
@@ -119,12 +115,8 @@ static bool NotifBuffers(std::vector<char>* req, std::vector<char>* resp) {
 // the next notification (SECCOMP_IOCTL_NOTIF_RECV).
 Napi::Value SeccompNotifyRecv(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!ArgNumber(info, 0, "fd") || !ArgNumber(info, 1, "timeoutMs")) return env.Undefined();
-  int fd = info[0].As<Napi::Number>().Int32Value();
-  if (!WaitReadable(fd, info[1].As<Napi::Number>().Int32Value())) {
-    ThrowErrno(env, errno, "poll", "seccomp listener");
-    return env.Undefined();
-  }
+  int fd = ReadableFdArg(info, "seccomp listener");
+  if (fd < 0) return env.Undefined();
   std::vector<char> reqBuf, respBuf;
   if (!NotifBuffers(&reqBuf, &respBuf)) {
     ThrowErrno(env, errno, "seccomp", "SECCOMP_GET_NOTIF_SIZES");

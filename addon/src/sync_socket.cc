@@ -73,13 +73,8 @@ long RecvDatagram(int fd, char* buf, unsigned long len, int* gotFd) {
 // appended as a last tab-separated field: "seccomp\t<fd>".
 Napi::Value SyncRecv(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!ArgNumber(info, 0, "fd") || !ArgNumber(info, 1, "timeoutMs")) return env.Undefined();
-  int fd = info[0].As<Napi::Number>().Int32Value();
-  int timeout = info[1].As<Napi::Number>().Int32Value();
-  if (!WaitReadable(fd, timeout)) {
-    ThrowErrno(env, errno, "poll", "sync socket");
-    return env.Undefined();
-  }
+  int fd = ReadableFdArg(info, "sync socket");
+  if (fd < 0) return env.Undefined();
   std::vector<char> buf(1 << 16);
   int gotFd;
   long n = RecvDatagram(fd, buf.data(), buf.size(), &gotFd);

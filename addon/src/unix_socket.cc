@@ -124,12 +124,8 @@ Napi::Value ListenUnix(const Napi::CallbackInfo& info) {
 
 Napi::Value AcceptFd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!ArgNumber(info, 0, "fd") || !ArgNumber(info, 1, "timeoutMs")) return env.Undefined();
-  int fd = info[0].As<Napi::Number>().Int32Value();
-  if (!WaitReadable(fd, info[1].As<Napi::Number>().Int32Value())) {
-    ThrowErrno(env, errno, "poll", "listening socket");
-    return env.Undefined();
-  }
+  int fd = ReadableFdArg(info, "listening socket");
+  if (fd < 0) return env.Undefined();
   int c;
   do {
     c = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
@@ -144,12 +140,8 @@ Napi::Value AcceptFd(const Napi::CallbackInfo& info) {
 // Receive one fd sent with SCM_RIGHTS (the pty master from the init).
 Napi::Value RecvFd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!ArgNumber(info, 0, "fd") || !ArgNumber(info, 1, "timeoutMs")) return env.Undefined();
-  int fd = info[0].As<Napi::Number>().Int32Value();
-  if (!WaitReadable(fd, info[1].As<Napi::Number>().Int32Value())) {
-    ThrowErrno(env, errno, "poll", "console socket");
-    return env.Undefined();
-  }
+  int fd = ReadableFdArg(info, "console socket");
+  if (fd < 0) return env.Undefined();
   char data[256];
   int got;
   if (RecvDatagram(fd, data, sizeof data, &got) < 0) {
