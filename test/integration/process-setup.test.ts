@@ -65,6 +65,8 @@ run('process and root setup, asserted from inside and from the host', () => {
     const r = berth(b, ['exec', id, 'sh', '-c', `grep -c " _ses\\.${id}: " /proc/keys`]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('1');
+    // From the host: the keyring exists (root may view it) while the container runs.
+    expect(readFileSync('/proc/keys', 'utf8')).toContain(` _ses.${id}: `);
   });
 
   it('socket activation: LISTEN_FDS fds of berth reach the container as fds 3.., with LISTEN_FDS=N and LISTEN_PID=1', () => {
