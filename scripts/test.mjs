@@ -6,7 +6,8 @@
 // built checkout, and says how to get one otherwise. Last, the cgroup v2 lane (docs/CGROUPS.md):
 // the cgroup test files again inside a pure-cgroup2 VM, as root, on a full run (no vitest
 // arguments), unless BERTH_SKIP_CGROUP2_VM=1; then, in the same VM booted with systemd as PID 1
-// (BERTH_VM_SYSTEMD=1), the systemd cgroup driver's test file.
+// (BERTH_VM_SYSTEMD=1), the systemd cgroup driver's test file on cgroup v2, on v1 legacy (with
+// the cgroup test files: the third layout) and on v1 hybrid.
 // Ends with one plain "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -48,16 +49,20 @@ if (root) {
   if (r.status !== 0) status = r.status ?? 1;
 }
 if (root && process.env.BERTH_SKIP_CGROUP2_VM !== '1' && process.argv.length <= 2) {
-  const vmReport = join(dir, 'vm-report.json');
-  const vm = spawnSync('bash', ['scripts/cgroup2-vm/run.sh'], { stdio: 'inherit', env: { ...env, BERTH_VM_REPORT: vmReport } });
-  if (vm.status !== 0) status = vm.status ?? 1;
-  addReport(vmReport);
-  const sdReport = join(dir, 'vm-systemd-report.json');
-  const sd = spawnSync('bash', ['scripts/cgroup2-vm/run.sh', 'test/integration/cgroups-systemd.test.ts'], {
-    stdio: 'inherit', env: { ...env, BERTH_VM_SYSTEMD: '1', BERTH_VM_REPORT: sdReport },
-  });
-  if (sd.status !== 0) status = sd.status ?? 1;
-  addReport(sdReport);
+  const FS = ['test/integration/cgroups.test.ts', 'test/integration/cgroups-lifecycle.test.ts'];
+  const SYSTEMD = ['test/integration/cgroups-systemd.test.ts'];
+  const vms = [
+    { name: 'unified', files: FS, env: {} },
+    { name: 'unified-systemd', files: SYSTEMD, env: { BERTH_VM_SYSTEMD: '1' } },
+    { name: 'legacy-systemd', files: [...FS, ...SYSTEMD], env: { BERTH_VM_SYSTEMD: '1', BERTH_VM_CGROUP: 'legacy' } },
+    { name: 'hybrid-systemd', files: SYSTEMD, env: { BERTH_VM_SYSTEMD: '1', BERTH_VM_CGROUP: 'hybrid' } },
+  ];
+  for (const vm of vms) {
+    const report = join(dir, `vm-${vm.name}-report.json`);
+    const r = spawnSync('bash', ['scripts/cgroup2-vm/run.sh', ...vm.files], { stdio: 'inherit', env: { ...env, ...vm.env, BERTH_VM_REPORT: report } });
+    if (r.status !== 0) status = r.status ?? 1;
+    addReport(report);
+  }
 }
 console.log(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped${complete ? '' : ' (a vitest run gave no report)'}`);
 rmSync(dir, { recursive: true, force: true });

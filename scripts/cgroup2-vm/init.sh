@@ -42,6 +42,7 @@ Description=berth VM command
 DefaultDependencies=no
 [Service]
 Type=oneshot
+Delegate=yes
 StandardInput=null
 StandardOutput=tty
 StandardError=tty

@@ -13,7 +13,9 @@
 # BERTH_VM_CPU_MODEL (default max),
 # BERTH_VM_CMD (a shell command to run inside instead of the tests), BERTH_VM_REPORT (copy the
 # vitest JSON report there), BERTH_VM_SYSTEMD=1 (boot systemd as PID 1, the command as its only
-# unit: for the systemd cgroup driver's test, test/integration/cgroups-systemd.test.ts).
+# unit: for the systemd cgroup driver's test, test/integration/cgroups-systemd.test.ts),
+# BERTH_VM_CGROUP=hybrid|legacy (with BERTH_VM_SYSTEMD=1: systemd mounts cgroup v1 that way
+# instead of the pure cgroup2 hierarchy; the systemd driver's v1 lane).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO=$PWD
@@ -102,12 +104,22 @@ if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
 fi
 node_bin=$REPO/node_modules/.bin
 # The command the VM's init runs in the chroot (the same paths as here).
-cmd="cd '$REPO' && export PATH='$node_bin':/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root CI=1 BERTH_CGROUP2_VM=1 NODE_COMPILE_CACHE=/tmp/node-compile-cache && vitest run --project integration ${FILES[*]} --no-file-parallelism --testTimeout=300000 --hookTimeout=300000 $* --reporter=verbose --reporter=json --outputFile.json=/out/report.json"
+cmd="cd '$REPO' && export PATH='$node_bin':/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root CI=1 BERTH_CGROUP2_VM=${BERTH_VM_CGROUP:-unified} NODE_COMPILE_CACHE=/tmp/node-compile-cache && vitest run --project integration ${FILES[*]} --no-file-parallelism --testTimeout=300000 --hookTimeout=300000 $* --reporter=verbose --reporter=json --outputFile.json=/out/report.json"
 # BERTH_VM_CMD: run that shell command in the VM instead (debugging the lane).
 [ -n "${BERTH_VM_CMD:-}" ] && cmd="cd '$REPO' && export PATH='$node_bin':/usr/sbin:/usr/bin:/sbin:/bin HOME=/root && $BERTH_VM_CMD"
 printf '%s\n' "$cmd" >"$out/cmd"
 # BERTH_VM_SYSTEMD=1: boot systemd as PID 1 and run the command as its only unit.
-append="console=ttyS0 panic=-1 quiet loglevel=3 cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1 edd=off"
+append="console=ttyS0 panic=-1 quiet loglevel=3 edd=off"
+case "${BERTH_VM_CGROUP:-unified}" in
+  unified) append="$append cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1" ;;
+  hybrid) append="$append systemd.unified_cgroup_hierarchy=0 systemd.legacy_systemd_cgroup_controller=0" ;;
+  legacy) append="$append systemd.unified_cgroup_hierarchy=0 systemd.legacy_systemd_cgroup_controller=1" ;;
+  *) echo "cgroup2-vm: BERTH_VM_CGROUP must be unified, hybrid or legacy" >&2; exit 2 ;;
+esac
+if [ "${BERTH_VM_CGROUP:-unified}" != unified ] && [ "${BERTH_VM_SYSTEMD:-}" != 1 ]; then
+  echo "cgroup2-vm: BERTH_VM_CGROUP=${BERTH_VM_CGROUP} needs BERTH_VM_SYSTEMD=1 (systemd mounts the v1 hierarchies)" >&2
+  exit 2
+fi
 if [ "${BERTH_VM_SYSTEMD:-}" = 1 ]; then
   : >"$out/systemd"
   append="$append systemd.unit=berth-vm.service systemd.show_status=0 systemd.log_level=warning systemd.log_target=console systemd.firstboot=0 systemd.journald.forward_to_console=0"
@@ -122,7 +134,7 @@ accel_opt=$accel
 cpu_model=${BERTH_VM_CPU_MODEL:-max}
 [ "$accel" = tcg ] && [ "$cpus" -gt 1 ] && accel_opt="tcg,thread=multi"
 start=$(date +%s)
-echo "cgroup2-vm: booting $(basename "$vmlinuz") (accel $accel, $cpus cpus, ${mem} MiB)"
+echo "cgroup2-vm: booting $(basename "$vmlinuz") (accel $accel, $cpus cpus, ${mem} MiB, cgroup ${BERTH_VM_CGROUP:-unified}${BERTH_VM_SYSTEMD:+, systemd})"
 set +e
 timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
   -accel "$accel_opt" -cpu "$cpu_model" -smp "$cpus" -m "$mem" \

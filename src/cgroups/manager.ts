@@ -27,12 +27,24 @@ function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
 }
 
+function hasChildDirs(dir: string): boolean {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory());
+  } catch {
+    return false;
+  }
+}
+
 function depth(p: string): number {
   return p.split('/').length;
 }
 
 export class FsCgroup implements Cgroup {
   readonly record: CgroupRecord;
+  /** cgroupfs: berth resolves the dirs, so it enables v2 controllers in the parents and checks
+   * that a dir found already there is usable. The systemd driver: systemd made the scope (it
+   * holds the placeholder) and owns everything above it. */
+  protected ownsParents = true;
 
   constructor(record: CgroupRecord) {
     this.record = record;
@@ -91,11 +103,11 @@ export class FsCgroup implements Cgroup {
           }
         }
       }
-      if (this.unified) {
+      if (this.unified && this.ownsParents) {
         const mount = this.unifiedMount();
         if (mount) enableControllers(mount, paths['']!);
       }
-      for (const dir of preexisting) this.checkUsable(dir);
+      if (this.ownsParents) for (const dir of preexisting) this.checkUsable(dir);
       const ctx = realContext(this.record, false);
       applyWrites(paths, this.unified ? planV2(r, ctx) : planV1(r, ctx));
       if (this.unified) attachDevicesV2(paths['']!, r, false);
@@ -272,7 +284,13 @@ export class FsCgroup implements Cgroup {
     return m ? Number(m[1]) : undefined;
   }
 
+  /**
+   * rmdir every dir create() made, deepest first, retrying EBUSY for a second while the last
+   * processes exit. A parent made for this container that now holds another container's cgroup
+   * (made after ours, under the same relative path) is left to that one.
+   */
   destroy(): void {
+    const leaves = new Set(this.dirs());
     const dirs = unique(this.record.created).sort((a, b) => depth(b) - depth(a));
     const deadline = Date.now() + 1000;
     const failed: string[] = [];
@@ -284,6 +302,7 @@ export class FsCgroup implements Cgroup {
         } catch (e) {
           const code = errnoCode(e);
           if (code === 'ENOENT') break;
+          if ((code === 'EBUSY' || code === 'ENOTEMPTY') && !leaves.has(dir) && hasChildDirs(dir)) break;
           if (code === 'EBUSY' && Date.now() < deadline) {
             sleepMs(10);
             continue;

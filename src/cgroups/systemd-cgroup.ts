@@ -1,29 +1,38 @@
 /**
  * A container's cgroup under the systemd driver: a transient scope unit (docs/CGROUPS.md,
  * "systemd driver"). create() starts `<prefix>-<name>.scope` in the slice with the pid of a
- * short-lived placeholder process (a scope needs a process to exist), Delegate=yes, reads the
- * scope's ControlGroup and applies linux.resources there as files (like the cgroupfs driver);
- * the init joins through cgroup.procs as usual; afterJoin() ends the placeholder. destroy() stops
- * the unit. Everything else (freeze, kill, stats, update) is the cgroupfs code on the scope dir.
- * cgroup v2 only.
+ * placeholder process (a scope needs a process to exist), Delegate=yes and the resource
+ * properties systemd must keep (systemd-properties.ts), reads the scope's ControlGroup, and from
+ * there on it is the cgroupfs code on the scope's dirs: on cgroup v2 the one dir; on v1 (hybrid,
+ * legacy) the dirs systemd made in the hierarchies it manages (cpu, memory, pids, devices, blkio,
+ * name=systemd, unified) plus, made and later removed by berth, the same path in the others
+ * (cpuset, freezer, net_cls, hugetlb, ...), as runc's systemd v1 driver does. The init joins
+ * through cgroup.procs as usual; afterJoin() ends the placeholder. update() gives systemd the
+ * new properties, then writes the files. destroy() stops the unit, then removes berth's dirs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { applyWrites, realContext } from './apply.js';
 import { CgroupError } from './errors.js';
-import { parseMountinfo } from './layout.js';
 import { FsCgroup } from './manager.js';
+import { realEnv, resolveCgroupPaths } from './path.js';
 import { parseResources } from './resources.js';
-import { scopeProperties, scopeUnitName, type SystemdUnitPath } from './systemd.js';
+import { scopeProperties, scopeUnitName, systemdMajor, type SystemdUnitPath } from './systemd.js';
 import { SystemdManager } from './systemd-manager.js';
+import { resourceProperties, type SystemdHost } from './systemd-properties.js';
 import type { CgroupLayout, CgroupRecord } from './types.js';
-import { attachDevicesV2 } from './v2/devices.js';
-import { planV2 } from './v2/index.js';
 
-function cgroup2Mount(): string {
-  const m = parseMountinfo(readFileSync('/proc/self/mountinfo', 'utf8')).find((x) => x.version === 2 && x.root === '/');
-  if (!m) throw new CgroupError('systemd cgroup driver: no cgroup2 mount');
-  return m.mountpoint;
+/**
+ * The process that holds the scope until the init joins: `cat` reading a pipe only this process
+ * writes to, so it exits by itself (EOF) if berth dies before ending it, and systemd then stops
+ * the empty scope: a killed `create` leaves nothing behind.
+ */
+function startPlaceholder(): ChildProcess {
+  const ph = spawn('cat', [], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  ph.unref();
+  (ph.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  ph.on('error', () => {}); // reported below through the missing pid
+  if (ph.pid === undefined) throw new CgroupError('systemd cgroup driver: cannot start the placeholder process (cat)');
+  return ph;
 }
 
 export class SystemdCgroup extends FsCgroup {
@@ -31,39 +40,42 @@ export class SystemdCgroup extends FsCgroup {
 
   constructor(record: CgroupRecord, private readonly unitPath?: SystemdUnitPath) {
     super(record);
+    this.ownsParents = false; // systemd made the scope and owns the slices above it
+  }
+
+  private host(mgr: SystemdManager): SystemdHost {
+    return { layout: this.record.layout, version: systemdMajor(mgr.version()), procDevices: readFileSync('/proc/devices', 'utf8') };
   }
 
   override create(resources?: unknown): void {
     const r = parseResources(resources); // bad input: fail before touching anything
-    if (this.record.layout !== 'unified') {
-      throw new CgroupError('systemd cgroup driver: only on cgroup v2 (unified) hosts for now');
-    }
     const unit = this.record.systemdUnit!;
     const mgr = SystemdManager.connect();
     try {
       if (mgr.unitPath(unit)) throw new CgroupError(`systemd cgroup driver: the unit ${unit} already exists`);
-      const ph = spawn('sleep', ['infinity'], { stdio: 'ignore', detached: true });
-      ph.unref();
-      this.placeholder = ph;
-      if (ph.pid === undefined) throw new CgroupError('systemd cgroup driver: cannot start the placeholder process (sleep)');
+      const host = this.host(mgr);
+      this.placeholder = startPlaceholder();
       try {
-        mgr.startScope(unit, scopeProperties(this.unitPath!, ph.pid, r));
-        this.record.paths[''] = cgroup2Mount() + mgr.controlGroup(unit);
-        const ctx = realContext(this.record, false);
-        applyWrites(this.record.paths, planV2(r, ctx));
-        attachDevicesV2(this.record.paths['']!, r, false);
+        mgr.startScope(unit, scopeProperties(this.unitPath!, this.placeholder.pid!, r, host));
+        const scope = mgr.controlGroup(unit);
+        this.record.paths = resolveCgroupPaths({ cgroupsPath: scope, id: unit }, realEnv()).paths;
       } catch (e) {
-        try {
-          mgr.stopUnit(unit);
-        } catch {
-          // report the first failure
-        }
-        this.afterJoin();
+        this.stopQuietly(mgr);
         throw e;
       }
     } finally {
       mgr.close();
     }
+    super.create(resources); // on failure it calls destroy(): the unit stops, berth's dirs go
+  }
+
+  private stopQuietly(mgr: SystemdManager): void {
+    try {
+      mgr.stopUnit(this.record.systemdUnit!);
+    } catch {
+      // report the first failure
+    }
+    this.afterJoin();
   }
 
   /** The init is in the scope: the placeholder can go. */
@@ -71,6 +83,26 @@ export class SystemdCgroup extends FsCgroup {
     const ph = this.placeholder;
     this.placeholder = undefined;
     if (ph?.pid !== undefined && ph.exitCode === null) ph.kill('SIGKILL');
+  }
+
+  override update(resources: unknown): void {
+    const r = parseResources(resources);
+    const mgr = SystemdManager.connect();
+    try {
+      const props = resourceProperties(r, this.host(mgr), true);
+      // On v1 systemd rewrites devices.* from "deny a": freeze meanwhile so that the container
+      // never sees a device it keeps vanish for a moment (runc does the same).
+      const freeze = this.record.layout !== 'unified' && r.devices !== undefined && !this.isFrozen();
+      if (freeze) this.freeze();
+      try {
+        mgr.setUnitProperties(this.record.systemdUnit!, props);
+        super.update(resources);
+      } finally {
+        if (freeze) this.thaw();
+      }
+    } finally {
+      mgr.close();
+    }
   }
 
   override destroy(): void {
@@ -81,6 +113,7 @@ export class SystemdCgroup extends FsCgroup {
     } finally {
       mgr.close();
     }
+    super.destroy(); // the dirs berth made itself (v1 hierarchies systemd does not manage)
   }
 }
 

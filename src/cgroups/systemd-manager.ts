@@ -78,6 +78,16 @@ export class SystemdManager {
     }
   }
 
+  /** Manager.Version ("252.39-1~deb12u1"). */
+  version(): string {
+    return String(this.property(MANAGER_PATH, MANAGER, 'Version'));
+  }
+
+  /** SetUnitProperties(unit, runtime, props): systemd applies them to the unit's cgroup too. */
+  setUnitProperties(unit: string, props: DbusValue[], runtime = true): void {
+    if (props.length) this.manager('SetUnitProperties', 'sba(sv)', [unit, runtime, props]);
+  }
+
   /** The scope's cgroup, relative to the cgroup2 root ("/system.slice/x.scope"). */
   controlGroup(unit: string): string {
     const path = this.unitPath(unit);

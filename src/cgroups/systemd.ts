@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import type { DbusValue } from './dbus/wire.js';
 import { variant } from './dbus/wire.js';
 import { CgroupError } from './errors.js';
+import { resourceProperties, type SystemdHost } from './systemd-properties.js';
 import type { LinuxResources } from './types.js';
 
 export interface SystemdUnitPath {
@@ -56,17 +57,14 @@ export function scopeUnitName(p: SystemdUnitPath): string {
   return p.prefix ? `${p.prefix}-${p.name}.scope` : `${p.name}.scope`;
 }
 
-const positive = (v: number | bigint | undefined): bigint | undefined =>
-  v !== undefined && BigInt(v) > 0n ? BigInt(v) : undefined;
-
 /**
  * StartTransientUnit's properties (a(sv)), as runc sets them for a scope: the slice, a
  * description, Delegate=yes (berth writes the resource files itself, as for cgroupfs), the
- * placeholder pid, no default dependencies, accounting on, and the limits systemd should keep
- * on its own reloads (MemoryMax, TasksMax; the rest only as cgroupfs files).
+ * placeholder pid, no default dependencies, accounting on, and the resource properties systemd
+ * must know to keep the limits on its own rewrites (systemd-properties.ts).
  */
-export function scopeProperties(p: SystemdUnitPath, pid: number, r: LinuxResources): DbusValue[] {
-  const props: DbusValue[] = [
+export function scopeProperties(p: SystemdUnitPath, pid: number, r: LinuxResources, host: SystemdHost): DbusValue[] {
+  return [
     ['Description', variant('s', `berth container ${p.name}`)],
     ['Slice', variant('s', p.slice)],
     ['Delegate', variant('b', true)],
@@ -74,12 +72,14 @@ export function scopeProperties(p: SystemdUnitPath, pid: number, r: LinuxResourc
     ['DefaultDependencies', variant('b', false)],
     ['MemoryAccounting', variant('b', true)],
     ['CPUAccounting', variant('b', true)],
-    ['IOAccounting', variant('b', true)],
+    [host.layout === 'unified' ? 'IOAccounting' : 'BlockIOAccounting', variant('b', true)],
     ['TasksAccounting', variant('b', true)],
+    ...resourceProperties(r, host, false),
   ];
-  const mem = positive(r.memory?.limit);
-  if (mem !== undefined) props.push(['MemoryMax', variant('t', mem)]);
-  const tasks = positive(r.pids?.limit);
-  if (tasks !== undefined) props.push(['TasksMax', variant('t', tasks)]);
-  return props;
+}
+
+/** "252.39-1~deb12u1" → 252; 0 when it does not start with a number. */
+export function systemdMajor(version: string): number {
+  const m = /^v?(\d+)/.exec(version.trim());
+  return m ? Number(m[1]) : 0;
 }

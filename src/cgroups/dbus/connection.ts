@@ -1,10 +1,12 @@
 /**
- * A blocking D-Bus connection over a unix socket (the addon's connectUnix; reads and writes
- * with fs.readSync/writeSync): SASL EXTERNAL auth, then one method call at a time, waiting for
- * its reply (signals and other messages in between are dropped). Enough for a CLI command that
- * makes a handful of calls to systemd.
+ * A blocking D-Bus connection over a unix socket (the addon's connectUnix; writes with
+ * fs.writeSync, reads with the addon's recvFdMessage, which waits at most REPLY_TIMEOUT_MS):
+ * SASL EXTERNAL auth, then one method call at a time, waiting for its reply (signals and other
+ * messages in between are dropped). Enough for a CLI command that makes a handful of calls to
+ * systemd; a peer that stops answering is an error, not a hang.
  */
-import { closeSync, readSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { errnoCode } from '../../errors.js';
 import { native } from '../../native/addon.js';
 import { decodeMessage, encodeCall, messageLength, MSG_ERROR, MSG_METHOD_RETURN, type Call, type DbusValue } from './wire.js';
 
@@ -14,16 +16,19 @@ export class DbusError extends Error {
   }
 }
 
+/** dbus-daemon's and libdbus's default method-call timeout. */
+export const REPLY_TIMEOUT_MS = 25_000;
+
 export class DbusConnection {
   private serial = 0;
   private pending = Buffer.alloc(0);
 
-  private constructor(private fd: number) {}
+  private constructor(private fd: number, private readonly path: string, private readonly timeoutMs: number) {}
 
   /** Connect and authenticate; `hello` for a message bus (dbus-daemon), not for systemd's private socket. */
-  static open(path: string, hello: boolean): DbusConnection {
+  static open(path: string, hello: boolean, timeoutMs = REPLY_TIMEOUT_MS): DbusConnection {
     const fd = native().connectUnix(path);
-    const c = new DbusConnection(fd);
+    const c = new DbusConnection(fd, path, timeoutMs);
     try {
       const uid = String(process.getuid!());
       c.send(Buffer.from(`\0AUTH EXTERNAL ${Buffer.from(uid).toString('hex')}\r\n`));
@@ -43,10 +48,16 @@ export class DbusConnection {
   }
 
   private fill(): void {
-    const chunk = Buffer.alloc(65536);
-    const n = readSync(this.fd, chunk, 0, chunk.length, null);
-    if (n === 0) throw new Error('dbus: connection closed by the peer');
-    this.pending = Buffer.concat([this.pending, chunk.subarray(0, n)]);
+    let got: { fd: number; data: Buffer };
+    try {
+      got = native().recvFdMessage(this.fd, this.timeoutMs);
+    } catch (e) {
+      if (errnoCode(e) === 'ETIMEDOUT') throw new Error(`dbus: ${this.path}: no reply in ${this.timeoutMs / 1000} s`);
+      throw e;
+    }
+    if (got.fd >= 0) native().closeFd(got.fd); // no fd passing was negotiated
+    if (got.data.length === 0) throw new Error(`dbus: ${this.path}: connection closed by the peer`);
+    this.pending = Buffer.concat([this.pending, got.data]);
   }
 
   private readLine(): string {
