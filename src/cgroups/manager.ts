@@ -9,10 +9,11 @@ import { errnoCode } from '../errors.js';
 import { applyWrites, readControl, realContext, writeControl } from './apply.js';
 import { CgroupError, errnoText } from './errors.js';
 import { realEnv, resolveCgroupPaths } from './path.js';
-import { parseResources } from './resources.js';
+import { big, parseResources } from './resources.js';
 import { sleepMs } from './sleep.js';
 import { hugePageSizes, statsV1, statsV2 } from './stats.js';
-import type { Cgroup, CgroupLayout, CgroupRecord } from './types.js';
+import type { Cgroup, CgroupLayout, CgroupRecord, LinuxResources } from './types.js';
+import { applyRtBudget, planRtBudget } from './v1/cpu-rt.js';
 import { initCpusetDir } from './v1/cpuset.js';
 import { freezeV1, freezerState, thawV1 } from './v1/freezer.js';
 import { planV1 } from './v1/index.js';
@@ -109,6 +110,7 @@ export class FsCgroup implements Cgroup {
       }
       if (this.ownsParents) for (const dir of preexisting) this.checkUsable(dir);
       const ctx = realContext(this.record, false);
+      this.giveRtBudget(r);
       applyWrites(paths, this.unified ? planV2(r, ctx) : planV1(r, ctx));
       if (this.unified) attachDevicesV2(paths['']!, r, false);
     } catch (e) {
@@ -120,6 +122,14 @@ export class FsCgroup implements Cgroup {
       this.record.created.length = 0;
       throw e;
     }
+  }
+
+  /** v1 real-time runtime: the parents berth made get the budget first (v1/cpu-rt.ts). */
+  private giveRtBudget(r: LinuxResources): void {
+    const rt = big(r.cpu?.realtimeRuntime);
+    const cpu = this.record.paths.cpu;
+    if (this.unified || rt === undefined || cpu === undefined) return;
+    applyRtBudget(planRtBudget(cpu, this.record.created, rt, (p) => readControl(p)), writeControl);
   }
 
   /** The cgroup2 mount point holding the unified dir (from mountinfo). */
@@ -263,6 +273,7 @@ export class FsCgroup implements Cgroup {
   update(resources: unknown): void {
     const r = parseResources(resources);
     const ctx = realContext(this.record, true);
+    this.giveRtBudget(r);
     applyWrites(this.record.paths, this.unified ? planV2(r, ctx) : planV1(r, ctx));
     if (this.unified) attachDevicesV2(this.record.paths['']!, r, true);
   }

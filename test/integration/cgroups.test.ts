@@ -285,6 +285,26 @@ describe.skipIf(!isRoot)(`cgroups (root, ${layout} layout)`, () => {
     made.splice(made.indexOf(second), 1);
   });
 
+  it('v1 real-time runtime: the parents berth made get the budget; too little above is named', () => {
+    if (unified) {
+      expect(() => open('rt').create({ cpu: { realtimeRuntime: 10_000 } })).toThrow('linux.resources.cpu.realtimeRuntime: not supported on cgroup v2');
+      return;
+    }
+    const top = uniqueName('rt');
+    const cg = open('rt', `${top}/a/b`);
+    const leaf = openCgroup({ cgroupsPath: `${top}/a/b`, id: 'unused' }).record.paths.cpu;
+    if (leaf === undefined || !existsSync(join(leaf, '..', '..', '..', 'cpu.rt_runtime_us'))) return; // no RT group scheduling
+    const budget = Number(readFileSync(join(leaf, '..', '..', '..', 'cpu.rt_runtime_us'), 'utf8'));
+    if (budget >= 10_000) {
+      cg.create({ cpu: { realtimeRuntime: 10_000, realtimePeriod: 1_000_000 } });
+      for (const up of ['.', '..', '../..']) expect(readFileSync(join(leaf, up, 'cpu.rt_runtime_us'), 'utf8').trim()).toBe('10000');
+    } else {
+      // The test's own cgroup has no real-time budget (systemd's slices, the VM's legacy lane).
+      expect(() => cg.create({ cpu: { realtimeRuntime: 10_000 } })).toThrow(/^linux\.resources\.cpu\.realtimeRuntime: 10000 µs is more than the parent cgroup .* grants \(cpu\.rt_runtime_us \d+\)$/);
+      expect(existsSync(leaf)).toBe(false);
+    }
+  });
+
   it('a bad value fails naming the field and leaves no dir', () => {
     const cg = open('bad');
     let err: Error | undefined;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planV1 } from '../../src/cgroups/v1/index.js';
 import { planV2 } from '../../src/cgroups/v2/index.js';
+import { planRtBudget } from '../../src/cgroups/v1/cpu-rt.js';
 import type { CgroupWrite, PlanContext } from '../../src/cgroups/types.js';
 
 const V1_CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'pids', 'hugetlb', 'net_cls', 'net_prio', 'rdma'];
@@ -168,5 +169,31 @@ describe('v2 planning', () => {
   });
   it('network is refused on v2', () => {
     expect(() => planV2({ network: { classID: 1 } }, ctx2())).toThrow(/net_cls and net_prio do not exist on cgroup v2/);
+  });
+});
+
+describe('v1 real-time budget for the parents berth made', () => {
+  const files: Record<string, string> = {
+    '/cg/cpu/own/cpu.rt_runtime_us': '950000',
+    '/cg/cpu/own/a/cpu.rt_runtime_us': '0',
+    '/cg/cpu/own/a/b/cpu.rt_runtime_us': '20000',
+  };
+  const read = (p: string) => files[p];
+
+  it('gives each made ancestor that has less the runtime, top-down, and never one it did not make', () => {
+    const created = ['/cg/cpu/own/a', '/cg/cpu/own/a/b', '/cg/cpu/own/a/b/c'];
+    expect(planRtBudget('/cg/cpu/own/a/b/c', created, 10_000n, read)).toEqual([{ dir: '/cg/cpu/own/a', value: '10000' }]);
+    expect(planRtBudget('/cg/cpu/own/a/b/c', created, 30_000n, read)).toEqual([
+      { dir: '/cg/cpu/own/a', value: '30000' },
+      { dir: '/cg/cpu/own/a/b', value: '30000' },
+    ]);
+    expect(planRtBudget('/cg/cpu/own/a/b/c', ['/cg/cpu/own/a/b/c'], 30_000n, read)).toEqual([]);
+    expect(planRtBudget('/cg/cpu/own/a/b/c', created, 0n, read)).toEqual([]);
+  });
+
+  it('names the parent that grants too little', () => {
+    expect(() => planRtBudget('/cg/cpu/own/a/b/c', ['/cg/cpu/own/a/b', '/cg/cpu/own/a/b/c'], 30_000n, read)).toThrow(
+      'linux.resources.cpu.realtimeRuntime: 30000 µs is more than the parent cgroup /cg/cpu/own/a grants (cpu.rt_runtime_us 0)',
+    );
   });
 });
