@@ -3,15 +3,15 @@
 // this file inside a pure-cgroup2 VM). Same scenarios, per-layout file names
 // (test/helpers/cgroup-files.ts). Every cgroup is relative (nested under this test process's own
 // cgroups, with a unique name) and removed by its test.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectLayout, openCgroup, reopenCgroup, type Cgroup } from '../../src/cgroups/index.js';
 import { native } from '../../src/native/addon.js';
 import { files, frozenOnDisk, isUnified, mainDir, readAt, readCpuMax, sharesValue } from '../helpers/cgroup-files.js';
-import { berth, haveBuild, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
+import { BERTH, REPO, berth, haveBuild, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
 
 const isRoot = process.getuid?.() === 0;
 const layout = detectLayout();
@@ -347,6 +347,19 @@ async function cli(b: TestBundle, args: string[]): Promise<ReturnType<typeof ber
   return r;
 }
 
+// A kernel without clone3, played by a seccomp filter (clone3 fails ENOSYS, as glibc expects
+// of old kernels: it falls back to clone) that python installs before it execs argv[1:].
+const PYTHON = ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p));
+const NO_CLONE3 = `import ctypes, os, struct, sys
+prog = b''.join(struct.pack('HBBI', *f) for f in [(0x20, 0, 0, 0), (0x15, 0, 1, 435), (0x06, 0, 0, 0x00050000 | 38), (0x06, 0, 0, 0x7fff0000)])
+buf = ctypes.create_string_buffer(prog)
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.prctl(22, 2, ctypes.c_char_p(struct.pack('HxxxxxxP', 4, ctypes.addressof(buf))), 0, 0) != 0:
+    sys.exit('prctl: ' + os.strerror(ctypes.get_errno()))
+os.execv(sys.argv[1], sys.argv[1:])
+`;
+const x86_64 = process.arch === 'x64'; // the filter's 435 is x86_64's clone3
+
 describe.skipIf(!isRoot || layout === 'legacy')(`spawnInit with a cgroup v2 dir (${layout} layout)`, () => {
   // The addon alone, into a v2 dir of our own: on hybrid too (the v2 hierarchy there has no
   // controllers, but clone3 CLONE_INTO_CGROUP works the same).
@@ -367,6 +380,25 @@ describe.skipIf(!isRoot || layout === 'legacy')(`spawnInit with a cgroup v2 dir 
       n.waitPid(r.pid);
       n.closeFd(r.syncFd);
     }
+  });
+
+  it.skipIf(!PYTHON || !x86_64)('clone3 ENOSYS (an old kernel): fork instead, reported as clone3Error', () => {
+    const cg = open('noclone3');
+    cg.create();
+    const dir = cg.record.paths['']!;
+    const script = `const n = require(${JSON.stringify(join(REPO, 'dist/native/berth.node'))});
+const r = n.spawnInit('/bin/sleep', Buffer.from('plan'), 0, ${JSON.stringify(dir)});
+const cgroup = require('fs').readFileSync('/proc/' + r.pid + '/cgroup', 'utf8');
+n.signalPid(r.pid, 9);
+n.waitPid(r.pid);
+console.log(JSON.stringify({ intoCgroup: r.intoCgroup, clone3Error: r.clone3Error, cgroup }));`;
+    const c = spawnSync(PYTHON!, ['-c', NO_CLONE3, process.execPath, '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(c.status, c.stderr).toBe(0);
+    const out = JSON.parse(c.stdout);
+    expect([out.intoCgroup, out.clone3Error]).toEqual([false, 'ENOSYS']);
+    // forked: in its parent's cgroup (the plan's CGROUP_JOIN would move it), not yet in dir
+    expect(out.cgroup).not.toContain(`${v2Line(dir)}\n`);
+    expect(out.cgroup).toContain(readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.startsWith('0::')));
   });
 
   it('a dir the kernel refuses is an error naming it (v1 dir: EBADF; v2 with controllers for children: EBUSY)', () => {
@@ -439,6 +471,39 @@ describe.skipIf(!isRoot || !haveBuild())(`create and exec: the init in the conta
       if (unified) expect(execText).toContain(`started in ${rec.paths['']} with clone3 CLONE_INTO_CGROUP`);
       else expect(execText).not.toMatch(/clone3/);
     } finally {
+      rmSync(logs, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!isRoot || !haveBuild() || !unified || !PYTHON || !x86_64)('create on a kernel without clone3 (unified layout)', () => {
+  it('fork, the reason in the --debug log, and CGROUP_JOIN puts the init in its cgroup', async () => {
+    const b = makeBundle(['sleep', '300']);
+    bundles.push(b);
+    const logs = mkdtempSync(join(tmpdir(), 'berth-noclone3-'));
+    // Output through files: the created init keeps berth's stdio open (helpers/bundle.ts).
+    const out = openSync(join(logs, 'out'), 'w');
+    try {
+      const id = uniqueId('noclone3');
+      const log = join(logs, 'create.log');
+      await new Promise((r) => setTimeout(r, 1));
+      const c = spawnSync(PYTHON!, ['-c', NO_CLONE3, BERTH, '--root', b.root, '--debug', '--log', log, 'create', '--bundle', b.dir, id], {
+        stdio: ['ignore', out, out],
+        timeout: 60_000,
+      });
+      await new Promise((r) => setTimeout(r, 1));
+      expect(c.status, readFileSync(join(logs, 'out'), 'utf8')).toBe(0);
+      const state = JSON.parse(readFileSync(join(b.root, id, 'state.json'), 'utf8'));
+      const dir = state.cgroup.paths[''] as string;
+      const text = readFileSync(log, 'utf8');
+      expect(text).toContain(
+        `clone3 CLONE_INTO_CGROUP not supported by this kernel (ENOSYS): init (pid `,
+      );
+      expect(text).toMatch(new RegExp(`started with fork, it joins ${dir.replace(/[.+]/g, '\\$&')} through cgroup\\.procs`));
+      expect(text).not.toMatch(/with clone3 CLONE_INTO_CGROUP"/);
+      expect(inEveryDir(state.cgroup.paths, state.pid)).toBe(true);
+    } finally {
+      closeSync(out);
       rmSync(logs, { recursive: true, force: true });
     }
   });
