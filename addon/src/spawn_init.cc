@@ -1,5 +1,6 @@
 // spawnInit: start berth-init from a sealed memfd copy (CVE-2019-5736) with the plan in a
-// second memfd and one end of a SEQPACKET socketpair (docs/PLAN-FORMAT.md "Processes").
+// second memfd and one end of a SEQPACKET socketpair (docs/PLAN-FORMAT.md "Processes"). Given a
+// cgroup v2 dir, the init is born in it: clone3(CLONE_INTO_CGROUP), fork on kernels without it.
 #include <fcntl.h>
 #include <napi.h>
 #include <pthread.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <string>
 
 #include "args.h"
@@ -22,7 +24,7 @@ namespace berth {
 namespace {
 
 struct Fds {
-  int v[4] = {-1, -1, -1, -1};
+  int v[5] = {-1, -1, -1, -1, -1};
   ~Fds() {
     for (int fd : v)
       if (fd >= 0) close(fd);
@@ -52,6 +54,46 @@ bool WriteAll(int fd, const char* buf, size_t len) {
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
 #endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+// struct clone_args as of Linux 5.7 (CLONE_ARGS_SIZE_VER2, 88 bytes), spelled out so the build
+// does not depend on the headers' age.
+struct CloneArgs {
+  uint64_t flags;
+  uint64_t pidfd;
+  uint64_t child_tid;
+  uint64_t parent_tid;
+  uint64_t exit_signal;
+  uint64_t stack;
+  uint64_t stack_size;
+  uint64_t tls;
+  uint64_t set_tid;
+  uint64_t set_tid_size;
+  uint64_t cgroup;
+};
+static_assert(sizeof(CloneArgs) == 88, "CLONE_ARGS_SIZE_VER2");
+
+// fork(), but born in the cgroup v2 dir open at cgroupFd: clone3 without CLONE_VM copies the
+// address space as fork does. The raw syscall skips glibc's fork bookkeeping (atfork handlers,
+// the thread's cached tid), so the child may make no pthread call: Child() makes none.
+pid_t ForkIntoCgroup(int cgroupFd) {
+  CloneArgs args = {};
+  args.flags = CLONE_INTO_CGROUP;
+  args.exit_signal = SIGCHLD;
+  args.cgroup = static_cast<uint64_t>(cgroupFd);
+  return static_cast<pid_t>(syscall(SYS_clone3, &args, sizeof args));
+}
+
+// clone3 errors that mean "this kernel cannot do it" (fall back to fork): no clone3 (< 5.3),
+// a struct larger than it knows (E2BIG, < 5.7) or an unknown flag (EINVAL).
+bool Clone3Unsupported(int err) {
+  return err == ENOSYS || err == E2BIG || err == EINVAL;
+}
 
 // Copy all of src (size bytes) into dst: sendfile, or read/write where sendfile cannot.
 bool CopyFile(int dst, int src, off_t size, int* err, const char** sys) {
@@ -182,9 +224,19 @@ Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
     Napi::RangeError::New(env, "preserveFds out of range").ThrowAsJavaScriptException();
     return env.Undefined();
   }
+  std::string cgroupDir;
+  if (info.Length() > 3 && !info[3].IsUndefined()) {
+    if (!ArgString(info, 3, "cgroupDir")) return env.Undefined();
+    cgroupDir = info[3].As<Napi::String>();
+    if (cgroupDir.empty() || cgroupDir[0] != '/') {
+      Napi::TypeError::New(env, "cgroupDir must be an absolute path").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+  }
   const int base = 3 + preserve;  // the init's sync fd; the plan fd is base + 1
 
-  Fds f;  // 0: runtime end, 1: init end, 2: plan memfd, 3: init memfd (all moved above base+1)
+  // 0: runtime end, 1: init end, 2: plan memfd, 3: init memfd, 4: cgroup dir (all moved above base+1)
+  Fds f;
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
     ThrowErrno(env, errno, "socketpair");
@@ -209,10 +261,20 @@ Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
     ThrowErrno(env, err, sys, initPath);
     return env.Undefined();
   }
+  if (!cgroupDir.empty()) {
+    // O_PATH is enough: the kernel takes the fd with fdget_raw and checks write access to the
+    // dir's cgroup.procs itself, as for a write to it.
+    f.v[4] = open(cgroupDir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (f.v[4] < 0) {
+      ThrowErrno(env, errno, "open", cgroupDir);
+      return env.Undefined();
+    }
+  }
   // Move every fd made here above the numbers the child gives out (stdio, preserved fds, sync
   // and plan): had the runtime run with a closed stdio, socketpair could have returned 0..2, and
   // the child would clear close-on-exec on the runtime's own end.
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < 5; i++) {
+    if (f.v[i] < 0) continue;
     int hi = fcntl(f.v[i], F_DUPFD_CLOEXEC, base + 2);
     if (hi < 0) {
       ThrowErrno(env, errno, "fcntl F_DUPFD_CLOEXEC");
@@ -229,17 +291,32 @@ Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
 
   struct rlimit nofile;
   int maxFd = getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < 1u << 20 ? static_cast<int>(nofile.rlim_cur) : 1 << 20;
-  // Block every signal across fork: until the child has reset the dispositions, a signal would
-  // run one of Node's handlers in the child (writing to libuv's signal pipe, shared with us).
+  // Block every signal across fork/clone3: until the child has reset the dispositions, a signal
+  // would run one of Node's handlers in the child (writing to libuv's signal pipe, shared with us).
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  pid_t pid = fork();
-  if (pid == 0) Child(f.v[1], f.v[2], f.v[3], base, preserve, maxFd, argv);
-  int forkErr = errno;
+  pid_t pid = -1;
+  int clone3Err = 0;  // why clone3 was not used (0: it was, or no cgroupDir was given)
+  if (f.v[4] >= 0) {
+    pid = ForkIntoCgroup(f.v[4]);
+    if (pid == 0) Child(f.v[1], f.v[2], f.v[3], base, preserve, maxFd, argv);
+    if (pid < 0) clone3Err = errno;
+  }
+  const bool intoCgroup = pid > 0;
+  const bool useFork = f.v[4] < 0 || Clone3Unsupported(clone3Err);
+  if (useFork) {
+    pid = fork();
+    if (pid == 0) Child(f.v[1], f.v[2], f.v[3], base, preserve, maxFd, argv);
+  }
+  const int spawnErr = pid < 0 ? (useFork ? errno : clone3Err) : 0;
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   if (pid < 0) {
-    ThrowErrno(env, forkErr, "fork");
+    // Any clone3 error but "unsupported" is about the cgroup: EBUSY (controllers enabled for
+    // its children), EACCES/EPERM/ENOENT (no right to move a process there), ENODEV (removed),
+    // EOPNOTSUPP (an invalid threaded domain), EBADF (not a cgroup v2 dir).
+    if (useFork) ThrowErrno(env, spawnErr, "fork");
+    else ThrowErrno(env, spawnErr, "clone3", cgroupDir);
     return env.Undefined();
   }
 
@@ -248,6 +325,8 @@ Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("pid", Napi::Number::New(env, pid));
   out.Set("syncFd", Napi::Number::New(env, runtimeEnd));
+  out.Set("intoCgroup", Napi::Boolean::New(env, intoCgroup));
+  if (clone3Err != 0) out.Set("clone3Error", Napi::String::New(env, ErrnoName(clone3Err)));
   return out;
 }
 

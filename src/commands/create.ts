@@ -118,7 +118,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
         return inContainer > 0 ? JSON.stringify(state) : '{}';
       },
       onSeccomp: (fd, pid) => handOffListener(config.linux.seccomp, fd, pid, ociState({ ...rec, pid }, 'creating')),
-    });
+    }, cgroup.record);
     rec.pid = session.pid;
     cgroup.afterJoin();
     rec.initStartTime = readStat(session.pid)?.startTime ?? 0;

@@ -92,7 +92,7 @@ export default async function exec(g: Globals, a: Record<string, any>): Promise<
     session = runInit(ops, a['preserve-fds'] ?? 0, {
       // As runc: every exec process gets its own filter and listener, handed to the agent too.
       onSeccomp: (fd, pid) => handOffListener(rec.config.linux.seccomp, fd, pid, ociState(rec, status)),
-    });
+    }, rec.cgroup);
   } catch (e) {
     throw e instanceof BerthError ? new BerthError(`exec ${id}: ${e.message}`) : e;
   }

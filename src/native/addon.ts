@@ -21,8 +21,17 @@ export interface Native {
    * inherited (close-on-exec cleared), the plan in a memfd (docs/PLAN-FORMAT.md "Processes").
    * Returns the init's pid and the runtime's end of the SOCK_SEQPACKET sync socket. If the exec
    * itself fails, the child reports `error\t-1\texecveat\t<errno>\t` on the sync socket.
+   * With cgroupDir (an absolute cgroup v2 dir) the init is created in that cgroup with
+   * clone3(CLONE_INTO_CGROUP) (intoCgroup: true); a kernel without it (clone3 failing ENOSYS,
+   * E2BIG or EINVAL, named in clone3Error) gets a plain fork (intoCgroup: false). Any other clone3
+   * failure throws with syscall 'clone3' and path cgroupDir (EBUSY, EACCES, ...).
    */
-  spawnInit(initPath: string, plan: Buffer, preserveFds: number): { pid: number; syncFd: number };
+  spawnInit(
+    initPath: string,
+    plan: Buffer,
+    preserveFds: number,
+    cgroupDir?: string,
+  ): { pid: number; syncFd: number; intoCgroup: boolean; clone3Error?: string };
   /** One datagram (up to 64 KiB); null at EOF. Throws code 'ETIMEDOUT'; timeoutMs < 0: no limit. */
   syncRecv(fd: number, timeoutMs: number): string | null;
   /** One datagram. */

@@ -1,4 +1,7 @@
-import { BerthError } from '../errors.js';
+import { BerthError, describeErrno } from '../errors.js';
+import { cloneIntoDir } from '../cgroups/clone-into.js';
+import type { CgroupRecord } from '../cgroups/types.js';
+import { log } from '../log/logger.js';
 import { native, initPath } from '../native/addon.js';
 import { encodePlan } from '../plan/encode.js';
 import type { PlanOp } from '../plan/ops.js';
@@ -22,13 +25,37 @@ export interface Session {
 }
 
 /**
+ * Start berth-init, in the container's cgroup from birth where the layout allows it
+ * (clone3 CLONE_INTO_CGROUP on a unified layout; the plan's CGROUP_JOIN ops join it in any case).
+ * Logs (--debug) how it was started.
+ */
+function spawn(ops: readonly PlanOp[], preserveFds: number, cgroup: CgroupRecord | undefined): { pid: number; syncFd: number } {
+  const dir = cloneIntoDir(cgroup);
+  let r;
+  try {
+    r = native().spawnInit(initPath(), encodePlan(ops), preserveFds, dir);
+  } catch (e) {
+    if ((e as { code?: unknown }).code === undefined) throw e;
+    throw new BerthError(`start the container init: ${describeErrno(e)}`);
+  }
+  if (r.intoCgroup) log.debug(`init (pid ${r.pid}) started in ${dir} with clone3 CLONE_INTO_CGROUP`);
+  else if (dir !== undefined) {
+    log.debug(`clone3 CLONE_INTO_CGROUP not supported by this kernel (${r.clone3Error}): init (pid ${r.pid}) started with fork, it joins ${dir} through cgroup.procs`);
+  } else if (cgroup) {
+    log.debug(`init (pid ${r.pid}) started with fork (cgroup layout ${cgroup.layout}): it joins its cgroups through cgroup.procs`);
+  }
+  return r;
+}
+
+/**
  * Start berth-init with a plan and follow it over the sync socket until the init is ready
  * (create) or has exec'd (exec). On any failure every process it made is killed and reaped
- * before the error is thrown, so nothing is left behind.
+ * before the error is thrown, so nothing is left behind. cgroup: the container's cgroup, which
+ * the init is born in on a unified layout (its plan joins it anyway).
  */
-export function runInit(ops: readonly PlanOp[], preserveFds: number, events: SessionEvents = {}): Session {
+export function runInit(ops: readonly PlanOp[], preserveFds: number, events: SessionEvents = {}, cgroup?: CgroupRecord): Session {
   const n = native();
-  const { pid: stageA, syncFd } = n.spawnInit(initPath(), encodePlan(ops), preserveFds);
+  const { pid: stageA, syncFd } = spawn(ops, preserveFds, cgroup);
   let pid = 0;
   let stageAReaped = false;
   const reapA = () => {

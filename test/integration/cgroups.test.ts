@@ -3,13 +3,15 @@
 // this file inside a pure-cgroup2 VM). Same scenarios, per-layout file names
 // (test/helpers/cgroup-files.ts). Every cgroup is relative (nested under this test process's own
 // cgroups, with a unique name) and removed by its test.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectLayout, openCgroup, reopenCgroup, type Cgroup } from '../../src/cgroups/index.js';
 import { native } from '../../src/native/addon.js';
 import { files, frozenOnDisk, isUnified, mainDir, readAt, readCpuMax, sharesValue } from '../helpers/cgroup-files.js';
+import { BERTH, REPO, berth, haveBuild, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
 
 const isRoot = process.getuid?.() === 0;
 const layout = detectLayout();
@@ -20,6 +22,7 @@ const haveTun = existsSync('/dev/net/tun');
 
 const made: Cgroup[] = [];
 const children: ChildProcess[] = [];
+const bundles: TestBundle[] = [];
 
 function uniqueName(tag: string): string {
   return `berth-test-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -64,6 +67,7 @@ async function probeTun(cg: Cgroup, script = TUN_PROBE): Promise<string> {
 }
 
 afterEach(async () => {
+  for (const b of bundles.splice(0)) b.cleanup(); // delete --force: its init, cgroups and state
   for (const c of children.splice(0)) {
     if (c.exitCode === null && c.signalCode === null) {
       c.kill('SIGKILL');
@@ -361,6 +365,187 @@ describe.skipIf(!isRoot)(`cgroups (root, ${layout} layout)`, () => {
     expect(() => openCgroup({ id: 'x', systemd: true, cgroupsPath: 'system.slice:berth:x' })).toThrow(
       'systemd cgroup driver: systemd is not running (no /run/systemd/system)',
     );
+  });
+});
+
+/** The cgroup v2 dir as /proc/PID/cgroup names it ("0::/a/b"), for a dir under the mount. */
+function v2Line(dir: string): string {
+  const mount = unified ? '/sys/fs/cgroup' : '/sys/fs/cgroup/unified';
+  return `0::/${relative(mount, dir)}`;
+}
+
+/** Every distinct dir of the record lists pid in its cgroup.procs. */
+function inEveryDir(paths: Record<string, string>, pid: number): boolean {
+  return [...new Set(Object.values(paths))].every((d) => readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n').includes(String(pid)));
+}
+
+/** berth() with a turn of the event loop around it (the VM lane's vitest RPC, see cgroups-lifecycle). */
+async function cli(b: TestBundle, args: string[]): Promise<ReturnType<typeof berth>> {
+  await new Promise((r) => setTimeout(r, 1));
+  const r = berth(b, args);
+  await new Promise((r) => setTimeout(r, 1));
+  return r;
+}
+
+// A kernel without clone3, played by a seccomp filter (clone3 fails ENOSYS, as glibc expects
+// of old kernels: it falls back to clone) that python installs before it execs argv[1:].
+const PYTHON = ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p));
+const NO_CLONE3 = `import ctypes, os, struct, sys
+prog = b''.join(struct.pack('HBBI', *f) for f in [(0x20, 0, 0, 0), (0x15, 0, 1, 435), (0x06, 0, 0, 0x00050000 | 38), (0x06, 0, 0, 0x7fff0000)])
+buf = ctypes.create_string_buffer(prog)
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.prctl(22, 2, ctypes.c_char_p(struct.pack('HxxxxxxP', 4, ctypes.addressof(buf))), 0, 0) != 0:
+    sys.exit('prctl: ' + os.strerror(ctypes.get_errno()))
+os.execv(sys.argv[1], sys.argv[1:])
+`;
+const x86_64 = process.arch === 'x64'; // the filter's 435 is x86_64's clone3
+
+describe.skipIf(!isRoot || layout === 'legacy')(`spawnInit with a cgroup v2 dir (${layout} layout)`, () => {
+  // The addon alone, into a v2 dir of our own: on hybrid too (the v2 hierarchy there has no
+  // controllers, but clone3 CLONE_INTO_CGROUP works the same).
+  it('clone3 CLONE_INTO_CGROUP: the child is born in the dir', async () => {
+    const cg = open('clone3');
+    cg.create();
+    const dir = cg.record.paths['']!;
+    const n = native();
+    const r = n.spawnInit('/bin/sleep', Buffer.from('plan'), 0, dir);
+    try {
+      expect(r.clone3Error).toBeUndefined();
+      expect(r.intoCgroup).toBe(true);
+      // Born there: in the dir before it could run anything (sleep's argv is berth-init's, 3 + 4 s).
+      expect(readFileSync(`/proc/${r.pid}/cgroup`, 'utf8')).toContain(`${v2Line(dir)}\n`);
+      expect(readFileSync(join(dir, 'cgroup.procs'), 'utf8').trim()).toBe(String(r.pid));
+    } finally {
+      n.signalPid(r.pid, 9);
+      n.waitPid(r.pid);
+      n.closeFd(r.syncFd);
+    }
+  });
+
+  it.skipIf(!PYTHON || !x86_64)('clone3 ENOSYS (an old kernel): fork instead, reported as clone3Error', () => {
+    const cg = open('noclone3');
+    cg.create();
+    const dir = cg.record.paths['']!;
+    const script = `const n = require(${JSON.stringify(join(REPO, 'dist/native/berth.node'))});
+const r = n.spawnInit('/bin/sleep', Buffer.from('plan'), 0, ${JSON.stringify(dir)});
+const cgroup = require('fs').readFileSync('/proc/' + r.pid + '/cgroup', 'utf8');
+n.signalPid(r.pid, 9);
+n.waitPid(r.pid);
+console.log(JSON.stringify({ intoCgroup: r.intoCgroup, clone3Error: r.clone3Error, cgroup }));`;
+    const c = spawnSync(PYTHON!, ['-c', NO_CLONE3, process.execPath, '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(c.status, c.stderr).toBe(0);
+    const out = JSON.parse(c.stdout);
+    expect([out.intoCgroup, out.clone3Error]).toEqual([false, 'ENOSYS']);
+    // forked: in its parent's cgroup (the plan's CGROUP_JOIN would move it), not yet in dir
+    expect(out.cgroup).not.toContain(`${v2Line(dir)}\n`);
+    expect(out.cgroup).toContain(readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.startsWith('0::')));
+  });
+
+  it('a dir the kernel refuses is an error naming it (v1 dir: EBADF; v2 with controllers for children: EBUSY)', () => {
+    const n = native();
+    /** [code, syscall, path] of spawnInit's error; a started child is reaped and fails the test. */
+    const refusal = (dir: string): unknown[] => {
+      try {
+        const r = n.spawnInit('/bin/true', Buffer.alloc(0), 0, dir);
+        n.waitPid(r.pid);
+        n.closeFd(r.syncFd);
+        return ['started', r.intoCgroup];
+      } catch (e) {
+        const err = e as { code?: string; syscall?: string; path?: string };
+        return [err.code, err.syscall, err.path];
+      }
+    };
+    if (!unified) {
+      const cg = open('clone3v1');
+      cg.create();
+      expect(refusal(cg.record.paths.memory!)).toEqual(['EBADF', 'clone3', cg.record.paths.memory]);
+      return;
+    }
+    const outer = open('clone3busy');
+    outer.create();
+    open('clone3busy', `${mainDir(outer.record).split('/').pop()}/child`).create();
+    const enabled = readFileSync(join(outer.record.paths['']!, 'cgroup.subtree_control'), 'utf8');
+    // Only domain controllers make the no-internal-process rule apply (threaded ones do not);
+    // the VM lane enables them all.
+    const domain = /\b(memory|io|hugetlb|rdma|misc)\b/.test(enabled);
+    if (process.env.BERTH_CGROUP2_VM) expect(domain, enabled).toBe(true);
+    if (!domain) return;
+    expect(refusal(outer.record.paths['']!)).toEqual(['EBUSY', 'clone3', outer.record.paths['']]);
+  });
+});
+
+describe.skipIf(!isRoot || !haveBuild())(`create and exec: the init in the container's cgroup (${layout} layout)`, () => {
+  it(unified ? 'unified: born there with clone3 CLONE_INTO_CGROUP (--debug says so)' : `${layout}: fork, then CGROUP_JOIN (no clone3)`, async () => {
+    const b = makeBundle(['sleep', '300']);
+    bundles.push(b);
+    const logs = mkdtempSync(join(tmpdir(), 'berth-clone3-'));
+    try {
+      const id = uniqueId('clone3');
+      const createLog = join(logs, 'create.log');
+      const c = await cli(b, ['--debug', '--log', createLog, 'create', '--bundle', b.dir, id]);
+      expect(c.status, c.stderr).toBe(0);
+      const state = JSON.parse(readFileSync(join(b.root, id, 'state.json'), 'utf8'));
+      const rec = state.cgroup as { layout: string; paths: Record<string, string> };
+      expect(rec.layout).toBe(layout);
+      // The init is in the container's cgroup(s) either way.
+      expect(inEveryDir(rec.paths, state.pid)).toBe(true);
+      if (rec.paths['']) expect(readFileSync(`/proc/${state.pid}/cgroup`, 'utf8')).toContain(`${v2Line(rec.paths['']!)}\n`);
+      const text = readFileSync(createLog, 'utf8');
+      const born = /level=debug msg="init \(pid (\d+)\) started in (\S+) with clone3 CLONE_INTO_CGROUP"/.exec(text);
+      if (unified) {
+        expect(born?.[2], text).toBe(rec.paths['']);
+      } else {
+        expect(born, text).toBeNull();
+        expect(text).not.toMatch(/clone3/);
+        expect(text).toMatch(new RegExp(`level=debug msg="init \\(pid \\d+\\) started with fork \\(cgroup layout ${layout}\\): it joins its cgroups through cgroup.procs"`));
+      }
+
+      // exec joins the same cgroup, the same way.
+      const execLog = join(logs, 'exec.log');
+      const pidFile = join(logs, 'exec.pid');
+      const e = await cli(b, ['--debug', '--log', execLog, 'exec', '--detach', '--pid-file', pidFile, id, 'sleep', '300']);
+      expect(e.status, e.stderr).toBe(0);
+      const execPid = Number(readFileSync(pidFile, 'utf8'));
+      expect(inEveryDir(rec.paths, execPid)).toBe(true);
+      const execText = readFileSync(execLog, 'utf8');
+      if (unified) expect(execText).toContain(`started in ${rec.paths['']} with clone3 CLONE_INTO_CGROUP`);
+      else expect(execText).not.toMatch(/clone3/);
+    } finally {
+      rmSync(logs, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!isRoot || !haveBuild() || !unified || !PYTHON || !x86_64)('create on a kernel without clone3 (unified layout)', () => {
+  it('fork, the reason in the --debug log, and CGROUP_JOIN puts the init in its cgroup', async () => {
+    const b = makeBundle(['sleep', '300']);
+    bundles.push(b);
+    const logs = mkdtempSync(join(tmpdir(), 'berth-noclone3-'));
+    // Output through files: the created init keeps berth's stdio open (helpers/bundle.ts).
+    const out = openSync(join(logs, 'out'), 'w');
+    try {
+      const id = uniqueId('noclone3');
+      const log = join(logs, 'create.log');
+      await new Promise((r) => setTimeout(r, 1));
+      const c = spawnSync(PYTHON!, ['-c', NO_CLONE3, BERTH, '--root', b.root, '--debug', '--log', log, 'create', '--bundle', b.dir, id], {
+        stdio: ['ignore', out, out],
+        timeout: 60_000,
+      });
+      await new Promise((r) => setTimeout(r, 1));
+      expect(c.status, readFileSync(join(logs, 'out'), 'utf8')).toBe(0);
+      const state = JSON.parse(readFileSync(join(b.root, id, 'state.json'), 'utf8'));
+      const dir = state.cgroup.paths[''] as string;
+      const text = readFileSync(log, 'utf8');
+      expect(text).toContain(
+        `clone3 CLONE_INTO_CGROUP not supported by this kernel (ENOSYS): init (pid `,
+      );
+      expect(text).toMatch(new RegExp(`started with fork, it joins ${dir.replace(/[.+]/g, '\\$&')} through cgroup\\.procs`));
+      expect(text).not.toMatch(/with clone3 CLONE_INTO_CGROUP"/);
+      expect(inEveryDir(state.cgroup.paths, state.pid)).toBe(true);
+    } finally {
+      closeSync(out);
+      rmSync(logs, { recursive: true, force: true });
+    }
   });
 });
 

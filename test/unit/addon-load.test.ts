@@ -196,8 +196,10 @@ describe('sync socket', () => {
 
 describe('spawnInit mechanics (system executables in place of berth-init)', () => {
   it('runs the executable and returns its pid and the runtime end of the sync socket', () => {
-    const { pid, syncFd } = n.spawnInit('/bin/true', Buffer.from('plan'), 0);
+    const { pid, syncFd, intoCgroup, clone3Error } = n.spawnInit('/bin/true', Buffer.from('plan'), 0);
     expect(pid).toBeGreaterThan(0);
+    expect(intoCgroup).toBe(false); // no cgroupDir: a plain fork
+    expect(clone3Error).toBeUndefined();
     expect(n.syncRecv(syncFd, 5000)).toBeNull(); // the child's end closed at exit
     expect(n.waitPid(pid)).toEqual({ code: 0, signal: null });
     n.closeFd(syncFd);
@@ -272,6 +274,32 @@ console.log(JSON.stringify(out));`,
     expect(n.syncRecv(syncFd, 5000)).toBe('error\t-1\texecveat\t8\t'); // ENOEXEC
     expect(n.waitPid(pid)).toEqual({ code: 127, signal: null });
     n.closeFd(syncFd);
+  });
+
+  it('cgroupDir: checked, opened, and a clone3 refusal is thrown naming the dir (no fd left open)', () => {
+    const fdsBefore = readdirSync('/proc/self/fd').length;
+    expect(thrown(() => (n.spawnInit as any)('/bin/true', Buffer.alloc(0), 0, 7))).toBeInstanceOf(TypeError);
+    expect(thrown(() => n.spawnInit('/bin/true', Buffer.alloc(0), 0, 'relative/cgroup'))).toBeInstanceOf(TypeError);
+    const missing = join(dir, 'no-such-cgroup');
+    const e = thrown(() => n.spawnInit('/bin/true', Buffer.alloc(0), 0, missing));
+    expect([e.code, e.syscall, e.path]).toEqual(['ENOENT', 'open', missing]);
+    // A plain dir is no cgroup v2 dir: clone3 fails EBADF, which is not "unsupported", so it is
+    // thrown and nothing is started. (A kernel without clone3 CLONE_INTO_CGROUP forks instead.)
+    let r: ReturnType<Native['spawnInit']> | undefined;
+    const refused = thrown(() => {
+      r = n.spawnInit('/bin/true', Buffer.alloc(0), 0, dir);
+      throw new Error('started');
+    });
+    if (r) {
+      expect(r.intoCgroup).toBe(false);
+      expect(['ENOSYS', 'E2BIG', 'EINVAL']).toContain(r.clone3Error);
+      n.waitPid(r.pid);
+      n.closeFd(r.syncFd);
+    } else {
+      expect([refused.code, refused.syscall, refused.path]).toEqual(['EBADF', 'clone3', dir]);
+      expect(refused.message).toBe(`clone3 ${dir}: Bad file descriptor`);
+    }
+    expect(readdirSync('/proc/self/fd').length).toBe(fdsBefore);
   });
 
   it('a missing executable throws before any fork', () => {

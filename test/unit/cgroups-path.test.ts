@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { cloneIntoDir } from '../../src/cgroups/clone-into.js';
+import type { CgroupRecord } from '../../src/cgroups/types.js';
 import { detectLayout } from '../../src/cgroups/layout.js';
 import { cleanPath, parseProcCgroup, resolveCgroupPaths, type ResolveEnv } from '../../src/cgroups/path.js';
 
@@ -119,5 +121,32 @@ describe('cgroupsPath resolution', () => {
       /systemd cgroup driver: the cgroup path comes from systemd/,
     );
     expect(() => resolveCgroupPaths({ id: 'c', systemd: true, cgroupsPath: '/a/b' }, hybrid)).toThrow(/slice:prefix:name/);
+  });
+});
+
+describe('cloneIntoDir: the dir the init is born in (clone3 CLONE_INTO_CGROUP)', () => {
+  const LEGACY_SELF = '4:devices:/\n3:memory:/\n2:net_cls,net_prio:/\n1:cpu,cpuacct:/user\n';
+  const env = (mountinfo: string, procSelfCgroup: string): ResolveEnv => ({ mountinfo, procSelfCgroup, systemdRunning: false });
+
+  it('unified: the v2 dir', () => {
+    const uni = resolveCgroupPaths({ cgroupsPath: 'c', id: 'c' }, env(UNIFIED_MOUNTINFO, '0::/user.slice/session-1.scope\n'));
+    expect(cloneIntoDir(uni)).toBe('/sys/fs/cgroup/user.slice/session-1.scope/c');
+    const scope: CgroupRecord = { layout: 'unified', paths: { '': '/sys/fs/cgroup/s.scope' }, created: [], systemdUnit: 's.scope' };
+    expect(cloneIntoDir(scope)).toBe('/sys/fs/cgroup/s.scope'); // the systemd driver's scope
+  });
+
+  it('hybrid (it has a v2 dir too) and legacy: none, the init joins every hierarchy with CGROUP_JOIN', () => {
+    const hy = resolveCgroupPaths({ cgroupsPath: 'c', id: 'c' }, hybrid);
+    expect(hy.layout).toBe('hybrid');
+    expect(hy.paths['']).toBe('/sys/fs/cgroup/unified/c');
+    expect(cloneIntoDir(hy)).toBeUndefined();
+    const legacy = resolveCgroupPaths({ cgroupsPath: 'c', id: 'c' }, env(LEGACY_MOUNTINFO, LEGACY_SELF));
+    expect(cloneIntoDir(legacy)).toBeUndefined();
+  });
+
+  it('no record (an exec into a container without one), or a record without a usable v2 dir: none', () => {
+    expect(cloneIntoDir(undefined)).toBeUndefined();
+    expect(cloneIntoDir({ layout: 'unified', paths: {} })).toBeUndefined();
+    expect(cloneIntoDir({ layout: 'unified', paths: { '': 'relative/dir' } })).toBeUndefined();
   });
 });
