@@ -36,6 +36,17 @@ function hasChildDirs(dir: string): boolean {
   }
 }
 
+/** Every cgroup dir below dir (not dir itself). */
+function subDirs(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.filter((e) => e.isDirectory()).flatMap((e) => [join(dir, e.name), ...subDirs(join(dir, e.name))]);
+}
+
 function depth(p: string): number {
   return p.split('/').length;
 }
@@ -302,7 +313,11 @@ export class FsCgroup implements Cgroup {
    */
   destroy(): void {
     const leaves = new Set(this.dirs());
-    const dirs = unique(this.record.created).sort((a, b) => depth(b) - depth(a));
+    const made = unique(this.record.created);
+    // The container's own sub-cgroups (a nested runtime or systemd inside it) go first, as runc's
+    // RemovePath does: only inside a container dir berth made.
+    const inner = made.filter((d) => leaves.has(d)).flatMap(subDirs);
+    const dirs = unique([...inner, ...made]).sort((a, b) => depth(b) - depth(a));
     const deadline = Date.now() + 1000;
     const failed: string[] = [];
     for (const dir of dirs) {

@@ -7,6 +7,7 @@ import { execPlan } from '../plan/exec.js';
 import { runInit } from '../runtime/init-session.js';
 import { waitForwardingSignals } from '../runtime/wait.js';
 import { reopenCgroup } from '../cgroups/index.js';
+import { execCgroup } from '../cgroups/exec-cgroup.js';
 import { validateProcess } from '../validate/config.js';
 import { checkLsm, probeLsm } from '../host/lsm.js';
 import { log } from '../log/logger.js';
@@ -75,10 +76,13 @@ export default async function exec(g: Globals, a: Record<string, any>): Promise<
   const granted = grantableCapabilities(proc, 'process.json', runtimeBounding());
   for (const w of granted.warnings) log.warn(w);
   if (proc.terminal && !a['console-socket']) throw new BerthError('exec: a terminal needs --console-socket');
+  // The container's cgroup, or the init's inside it once the container made its own an inner node.
+  const cgroup = rec.cgroup ? execCgroup(rec.cgroup, rec.pid) : undefined;
+  if (cgroup !== rec.cgroup) log.debug(`exec: ${rec.cgroup!.paths['']} has controllers enabled for its children: the process joins the init's cgroup ${cgroup!.paths['']}`);
   const ops = execPlan({
     initPid: rec.pid,
     namespaces: rec.namespaces,
-    cgroupProcs: rec.cgroup ? reopenCgroup(rec.cgroup).procsFiles() : [],
+    cgroupProcs: cgroup ? reopenCgroup(cgroup).procsFiles() : [],
     process: granted.process,
     linux: rec.config.linux,
     consoleSocket: a['console-socket'],
@@ -92,7 +96,7 @@ export default async function exec(g: Globals, a: Record<string, any>): Promise<
     session = runInit(ops, a['preserve-fds'] ?? 0, {
       // As runc: every exec process gets its own filter and listener, handed to the agent too.
       onSeccomp: (fd, pid) => handOffListener(rec.config.linux.seccomp, fd, pid, ociState(rec, status)),
-    }, rec.cgroup);
+    }, cgroup);
   } catch (e) {
     throw e instanceof BerthError ? new BerthError(`exec ${id}: ${e.message}`) : e;
   }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CgroupRecord } from '../../src/cgroups/index.js';
+import { detectLayout, type CgroupRecord } from '../../src/cgroups/index.js';
 import { BERTH, berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
 import { files, frozenOnDisk, isUnified, oomKills, readAt, readCpuMax, sharesValue } from '../helpers/cgroup-files.js';
 
@@ -61,6 +61,24 @@ run('cgroups through the CLI', () => {
     b?.cleanup();
     b = undefined;
   });
+
+  it('exec into a container that made its cgroup an inner node joins the init\'s cgroup (v2)', async () => {
+    if (detectLayout() !== 'unified') return; // v1 has no such rule
+    // The container moves itself into a sub-cgroup and enables pids for its children (as a
+    // nested systemd would): its own cgroup then refuses new processes (EBUSY).
+    const script = 'mkdir /sys/fs/cgroup/init && echo $$ > /sys/fs/cgroup/init/cgroup.procs && echo +pids > /sys/fs/cgroup/cgroup.subtree_control && exec sleep 300';
+    b = makeBundle(['sh', '-c', script], (c) => {
+      for (const m of c.mounts) if (m.type === 'cgroup') m.options = m.options.filter((o: string) => o !== 'ro');
+    });
+    const id = await startContainer(b);
+    const rec = cgroupOf(b, id);
+    await waitFor(() => existsSync(join(rec.paths['']!, 'init')) && readFileSync(join(rec.paths['']!, 'cgroup.subtree_control'), 'utf8').includes('pids'));
+    const r = await cli(b, ['exec', id, 'cat', '/proc/self/cgroup']);
+    ok(r);
+    expect(r.stdout.trim()).toBe('0::/init'); // seen through the container's cgroup namespace
+    ok(await cli(b, ['delete', '--force', id])); // removes the container's own sub-cgroup too
+    expect(existsSync(rec.paths['']!)).toBe(false);
+  }, 120_000);
 
   it('pause/resume, update (flags, -r -), events --stats, kill --all, delete removes the dirs', async () => {
     b = makeBundle(['sh', '-c', 'sleep 300 & sleep 300 & wait'], (c) => {

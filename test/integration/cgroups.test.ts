@@ -4,7 +4,7 @@
 // (test/helpers/cgroup-files.ts). Every cgroup is relative (nested under this test process's own
 // cgroups, with a unique name) and removed by its test.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -267,6 +267,16 @@ describe.skipIf(!isRoot)(`cgroups (root, ${layout} layout)`, () => {
     expect(cg.record.created).toContain(leaf);
     cg.destroy();
     for (const d of cg.record.created) expect(existsSync(d)).toBe(false);
+  });
+
+  it('destroy removes the container\'s own sub-cgroups first (a nested runtime inside it)', () => {
+    const cg = open('inner');
+    cg.create();
+    const dirs = [...new Set(Object.values(cg.record.paths))];
+    for (const d of dirs) mkdirSync(join(d, 'nested', 'deeper'), { recursive: true });
+    cg.destroy();
+    for (const d of dirs) expect(existsSync(d)).toBe(false);
+    made.splice(made.indexOf(cg), 1);
   });
 
   it('a parent made for one container that another container now uses is left to that one', () => {

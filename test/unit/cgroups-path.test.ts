@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cloneIntoDir } from '../../src/cgroups/clone-into.js';
+import { execCgroupDir } from '../../src/cgroups/exec-cgroup.js';
 import type { CgroupRecord } from '../../src/cgroups/types.js';
 import { detectLayout } from '../../src/cgroups/layout.js';
 import { cleanPath, parseProcCgroup, resolveCgroupPaths, type ResolveEnv } from '../../src/cgroups/path.js';
@@ -148,5 +149,23 @@ describe('cloneIntoDir: the dir the init is born in (clone3 CLONE_INTO_CGROUP)',
     expect(cloneIntoDir(undefined)).toBeUndefined();
     expect(cloneIntoDir({ layout: 'unified', paths: {} })).toBeUndefined();
     expect(cloneIntoDir({ layout: 'unified', paths: { '': 'relative/dir' } })).toBeUndefined();
+  });
+});
+
+describe('execCgroupDir: where an exec\'d process goes on cgroup v2', () => {
+  const dir = '/sys/fs/cgroup/berth-test/c1';
+  it('the container\'s cgroup while it is a leaf', () => {
+    expect(execCgroupDir(dir, '', '0::/berth-test/c1/init\n', '/sys/fs/cgroup')).toBe(dir);
+    expect(execCgroupDir(dir, undefined, '0::/berth-test/c1/init\n', '/sys/fs/cgroup')).toBe(dir);
+  });
+  it('the init\'s cgroup inside it once the container enabled controllers for its children', () => {
+    expect(execCgroupDir(dir, 'pids memory', '0::/berth-test/c1/init\n', '/sys/fs/cgroup')).toBe(`${dir}/init`);
+  });
+  it('never a cgroup outside the container\'s', () => {
+    expect(execCgroupDir(dir, 'pids', '0::/berth-test/c1\n', '/sys/fs/cgroup')).toBe(dir);
+    expect(execCgroupDir(dir, 'pids', '0::/berth-test/c10/x\n', '/sys/fs/cgroup')).toBe(dir);
+    expect(execCgroupDir(dir, 'pids', '0::/berth-test/c1/../../other\n', '/sys/fs/cgroup')).toBe(dir);
+    expect(execCgroupDir(dir, 'pids', '4:pids:/x\n', '/sys/fs/cgroup')).toBe(dir);
+    expect(execCgroupDir(dir, 'pids', '0::/berth-test/c1/init\n', undefined)).toBe(dir);
   });
 });
