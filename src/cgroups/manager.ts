@@ -1,16 +1,17 @@
 /**
  * The Cgroup object: one container's cgroup(s), from resolved paths (openCgroup) or from the
- * record kept in state.json (reopenCgroup). Planning is in v1/ and v2/; this file does the
- * mkdir/rmdir, joins, freezing, signalling and reading.
+ * record kept in state.json (reopenCgroup). Planning is in v1/ and v2/; this file makes the
+ * dirs, applies plans, freezes and reads; removal is remove-dirs.ts, signalling signal-all.ts.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { errnoCode } from '../errors.js';
 import { applyWrites, readControl, realContext, writeControl } from './apply.js';
 import { CgroupError, errnoText } from './errors.js';
 import { realEnv, resolveCgroupPaths } from './path.js';
 import { big, parseResources } from './resources.js';
-import { sleepMs } from './sleep.js';
+import { removeCgroupDirs } from './remove-dirs.js';
+import { signalAll } from './signal-all.js';
 import { hugePageSizes, statsV1, statsV2 } from './stats.js';
 import type { Cgroup, CgroupLayout, CgroupRecord, LinuxResources } from './types.js';
 import { applyRtBudget, planRtBudget } from './v1/cpu-rt.js';
@@ -22,33 +23,8 @@ import { planV2 } from './v2/index.js';
 import { attachDevicesV2 } from './v2/devices.js';
 import { enableControllers } from './v2/subtree.js';
 
-const SIGKILL = 9;
-
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
-}
-
-function hasChildDirs(dir: string): boolean {
-  try {
-    return readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory());
-  } catch {
-    return false;
-  }
-}
-
-/** Every cgroup dir below dir (not dir itself). */
-function subDirs(dir: string): string[] {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.filter((e) => e.isDirectory()).flatMap((e) => [join(dir, e.name), ...subDirs(join(dir, e.name))]);
-}
-
-function depth(p: string): number {
-  return p.split('/').length;
 }
 
 export class FsCgroup implements Cgroup {
@@ -236,49 +212,13 @@ export class FsCgroup implements Cgroup {
     }
   }
 
+  /** Whether there is a freezer (v1 freezer hierarchy, or the v2 dir). */
+  canFreeze(): boolean {
+    return (this.unified ? this.record.paths[''] : this.record.paths.freezer) !== undefined;
+  }
+
   killAll(signal: number): void {
-    if (this.unified && signal === SIGKILL) {
-      const kill = join(this.record.paths['']!, 'cgroup.kill');
-      if (existsSync(kill)) {
-        try {
-          writeControl(kill, '1');
-          return;
-        } catch (e) {
-          if (errnoCode(e) === 'ENOENT') return; // the cgroup is gone: nothing left to kill
-          throw new CgroupError(`cgroup: write ${kill}: ${errnoText(e)}`);
-        }
-      }
-    }
-    // runc's signalAllProcesses: freeze so nothing forks meanwhile, signal every pid, thaw.
-    const canFreeze = (this.unified ? this.record.paths[''] : this.record.paths.freezer) !== undefined;
-    const wasFrozen = canFreeze && this.isFrozen();
-    let frozeHere = false;
-    if (canFreeze && !wasFrozen) {
-      try {
-        this.freeze();
-        frozeHere = true;
-      } catch {
-        // signal anyway
-      }
-    }
-    try {
-      for (const pid of this.pids()) {
-        try {
-          process.kill(pid, signal);
-        } catch (e) {
-          if (errnoCode(e) !== 'ESRCH') throw new CgroupError(`cgroup: kill ${pid}: ${errnoText(e)}`);
-        }
-      }
-    } finally {
-      // A frozen task only acts on SIGKILL once thawed; a paused container stays paused otherwise.
-      if (frozeHere || (wasFrozen && signal === SIGKILL)) {
-        try {
-          this.thaw();
-        } catch {
-          // the cgroup may be gone already
-        }
-      }
-    }
+    signalAll(this, this.unified ? this.record.paths[''] : undefined, signal);
   }
 
   update(resources: unknown): void {
@@ -306,39 +246,9 @@ export class FsCgroup implements Cgroup {
     return m ? Number(m[1]) : undefined;
   }
 
-  /**
-   * rmdir every dir create() made, deepest first, retrying EBUSY for a second while the last
-   * processes exit. A parent made for this container that now holds another container's cgroup
-   * (made after ours, under the same relative path) is left to that one.
-   */
+  /** rmdir what create() made, and the container's own sub-cgroups first (remove-dirs.ts). */
   destroy(): void {
-    const leaves = new Set(this.dirs());
-    const made = unique(this.record.created);
-    // The container's own sub-cgroups (a nested runtime or systemd inside it) go first, as runc's
-    // RemovePath does: only inside a container dir berth made.
-    const inner = made.filter((d) => leaves.has(d)).flatMap(subDirs);
-    const dirs = unique([...inner, ...made]).sort((a, b) => depth(b) - depth(a));
-    const deadline = Date.now() + 1000;
-    const failed: string[] = [];
-    for (const dir of dirs) {
-      for (;;) {
-        try {
-          rmdirSync(dir);
-          break;
-        } catch (e) {
-          const code = errnoCode(e);
-          if (code === 'ENOENT') break;
-          if ((code === 'EBUSY' || code === 'ENOTEMPTY') && !leaves.has(dir) && hasChildDirs(dir)) break;
-          if (code === 'EBUSY' && Date.now() < deadline) {
-            sleepMs(10);
-            continue;
-          }
-          failed.push(`${dir}: ${errnoText(e)}`);
-          break;
-        }
-      }
-    }
-    if (failed.length) throw new CgroupError(`cgroup: cannot remove ${failed.join('; ')}`);
+    removeCgroupDirs(this.record.created, this.dirs());
   }
 }
 
