@@ -15,7 +15,9 @@
 # vitest JSON report there), BERTH_VM_SYSTEMD=1 (boot systemd as PID 1, the command as its only
 # unit: for the systemd cgroup driver's test, test/integration/cgroups-systemd.test.ts),
 # BERTH_VM_CGROUP=hybrid|legacy (with BERTH_VM_SYSTEMD=1: systemd mounts cgroup v1 that way
-# instead of the pure cgroup2 hierarchy; the systemd driver's v1 lane).
+# instead of the pure cgroup2 hierarchy; the systemd driver's v1 lane). Debugging: BERTH_VM_APPEND
+# (more kernel parameters, e.g. "systemd.log_level=debug systemd.log_target=kmsg"),
+# BERTH_VM_KEEP_OUT=DIR (copy what the command left in /out there).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPO=$PWD
@@ -95,7 +97,7 @@ fi
 # file at a time (vitest's worker RPC times out when the emulated CPUs are saturated), Node's
 # compile cache on.
 out=$(mktemp -d "$CACHE/out.XXXXXX")
-trap 'rm -rf "$out"' EXIT
+trap '[ -n "${BERTH_VM_KEEP_OUT:-}" ] && cp -a "$out/." "$BERTH_VM_KEEP_OUT/"; rm -rf "$out"' EXIT
 FILES=(test/integration/cgroups.test.ts test/integration/cgroups-lifecycle.test.ts)
 # Arguments: test files (a subset) first, then vitest options.
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
@@ -124,6 +126,9 @@ if [ "${BERTH_VM_SYSTEMD:-}" = 1 ]; then
   : >"$out/systemd"
   append="$append systemd.unit=berth-vm.service systemd.show_status=0 systemd.log_level=warning systemd.log_target=console systemd.firstboot=0 systemd.journald.forward_to_console=0"
 fi
+
+# BERTH_VM_APPEND: more kernel parameters (debugging: systemd.log_level=debug ...; later ones win).
+[ -n "${BERTH_VM_APPEND:-}" ] && append="$append $BERTH_VM_APPEND"
 
 cpus=${BERTH_VM_CPUS:-$(nproc)}
 [ "$cpus" -gt 4 ] && cpus=4

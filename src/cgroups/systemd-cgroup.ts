@@ -12,6 +12,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { native } from '../native/addon.js';
 import { CgroupError } from './errors.js';
 import { FsCgroup } from './manager.js';
 import { realEnv, resolveCgroupPaths } from './path.js';
@@ -78,11 +79,21 @@ export class SystemdCgroup extends FsCgroup {
     this.afterJoin();
   }
 
-  /** The init is in the scope: the placeholder can go. */
+  /**
+   * The init is in the scope: the placeholder can go. Reaped here, synchronously: berth's event
+   * loop is blocked in the D-Bus calls that may follow (destroy), so Node would not reap it
+   * meanwhile and a zombie would sit in the scope while systemd stops it.
+   */
   override afterJoin(): void {
     const ph = this.placeholder;
     this.placeholder = undefined;
-    if (ph?.pid !== undefined && ph.exitCode === null) ph.kill('SIGKILL');
+    if (ph?.pid === undefined || ph.exitCode !== null || ph.signalCode !== null) return;
+    try {
+      native().signalPid(ph.pid, 9);
+      native().waitPid(ph.pid);
+    } catch {
+      // already gone (ESRCH) or reaped (ECHILD)
+    }
   }
 
   override update(resources: unknown): void {
@@ -107,13 +118,16 @@ export class SystemdCgroup extends FsCgroup {
 
   override destroy(): void {
     this.afterJoin();
-    const mgr = SystemdManager.connect();
     try {
-      mgr.stopUnit(this.record.systemdUnit!);
+      const mgr = SystemdManager.connect();
+      try {
+        mgr.stopUnit(this.record.systemdUnit!);
+      } finally {
+        mgr.close();
+      }
     } finally {
-      mgr.close();
+      super.destroy(); // the dirs berth made itself (v1 hierarchies systemd does not manage), whatever systemd said
     }
-    super.destroy(); // the dirs berth made itself (v1 hierarchies systemd does not manage)
   }
 }
 

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { DbusConnection, DbusError } from './dbus/connection.js';
 import type { DbusValue, Variant } from './dbus/wire.js';
 import { CgroupError } from './errors.js';
+import { log } from '../log/logger.js';
 import { sleepMs } from './sleep.js';
 
 const DEST = 'org.freedesktop.systemd1';
@@ -32,7 +33,12 @@ export class SystemdManager {
   }
 
   private manager(member: string, signature: string, args: DbusValue[]): DbusValue[] {
-    return this.conn.call({ destination: DEST, path: MANAGER_PATH, iface: MANAGER, member, signature, args });
+    const t0 = Date.now();
+    try {
+      return this.conn.call({ destination: DEST, path: MANAGER_PATH, iface: MANAGER, member, signature, args });
+    } finally {
+      log.debug(`systemd: ${member}(${typeof args[0] === 'string' ? args[0] : ''}) answered in ${Date.now() - t0} ms`);
+    }
   }
 
   /** The unit's object path, undefined when no such unit is loaded. */
@@ -107,6 +113,7 @@ export class SystemdManager {
     for (;;) {
       const state = this.activeState(unit);
       if (state === 'gone') return;
+      if (state !== 'active' && state !== 'deactivating') log.debug(`systemd: ${unit} is ${state}`);
       if (state === 'failed') {
         try {
           this.manager('ResetFailedUnit', 's', [unit]);

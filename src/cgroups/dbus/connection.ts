@@ -4,6 +4,13 @@
  * SASL EXTERNAL auth, then one method call at a time, waiting for its reply (signals and other
  * messages in between are dropped). Enough for a CLI command that makes a handful of calls to
  * systemd; a peer that stops answering is an error, not a hang.
+ *
+ * A call not answered within NUDGE_MS is followed by a Peer.Ping (its reply is dropped), and so
+ * on until the reply comes or the timeout is spent. Seen in the VM lane with systemd 252: when
+ * BEGIN and the first call arrive in one read, sd-bus keeps the call in its buffer without
+ * processing it until more data (or the hang-up) arrives on the connection; one or two `create`s
+ * in ten that failed right after starting their scope waited the whole 25 s for StopUnit's reply,
+ * which systemd logged only once the connection closed. New data wakes it up.
  */
 import { closeSync, writeSync } from 'node:fs';
 import { errnoCode } from '../../errors.js';
@@ -18,6 +25,8 @@ export class DbusError extends Error {
 
 /** dbus-daemon's and libdbus's default method-call timeout. */
 export const REPLY_TIMEOUT_MS = 25_000;
+/** How long a reply may take before the peer is nudged with a Peer.Ping. */
+export const NUDGE_MS = 500;
 
 export class DbusConnection {
   private serial = 0;
@@ -47,17 +56,19 @@ export class DbusConnection {
     for (let off = 0; off < b.length; ) off += writeSync(this.fd, b, off, b.length - off);
   }
 
-  private fill(): void {
+  /** Read what is there, waiting up to waitMs: false when nothing came in that time. */
+  private fill(waitMs = this.timeoutMs): boolean {
     let got: { fd: number; data: Buffer };
     try {
-      got = native().recvFdMessage(this.fd, this.timeoutMs);
+      got = native().recvFdMessage(this.fd, waitMs);
     } catch (e) {
-      if (errnoCode(e) === 'ETIMEDOUT') throw new Error(`dbus: ${this.path}: no reply in ${this.timeoutMs / 1000} s`);
+      if (errnoCode(e) === 'ETIMEDOUT') return false;
       throw e;
     }
     if (got.fd >= 0) native().closeFd(got.fd); // no fd passing was negotiated
     if (got.data.length === 0) throw new Error(`dbus: ${this.path}: connection closed by the peer`);
     this.pending = Buffer.concat([this.pending, got.data]);
+    return true;
   }
 
   private readLine(): string {
@@ -68,7 +79,7 @@ export class DbusConnection {
         this.pending = this.pending.subarray(i + 2);
         return line;
       }
-      this.fill();
+      if (!this.fill()) throw new Error(`dbus: ${this.path}: no reply in ${this.timeoutMs / 1000} s`);
     }
   }
 
@@ -76,10 +87,17 @@ export class DbusConnection {
   call(c: Call): DbusValue[] {
     const serial = ++this.serial;
     this.send(encodeCall(c, serial));
+    const end = Date.now() + this.timeoutMs;
     for (;;) {
       let len = messageLength(this.pending);
       while (len === undefined || this.pending.length < len) {
-        this.fill();
+        const left = end - Date.now();
+        if (left <= 0) throw new Error(`dbus: ${this.path}: no reply in ${this.timeoutMs / 1000} s`);
+        if (!this.fill(Math.min(NUDGE_MS, left))) {
+          const ping = { destination: c.destination, path: '/', iface: 'org.freedesktop.DBus.Peer', member: 'Ping' };
+          this.send(encodeCall(ping, ++this.serial));
+          continue;
+        }
         len = messageLength(this.pending);
       }
       const m = decodeMessage(this.pending.subarray(0, len));
