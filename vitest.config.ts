@@ -16,6 +16,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          // Removes the tests' shared cgroup parent (berth-test) after the lane.
+          globalSetup: ['test/helpers/cgroup-parent.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Containers are real: keep parallelism low on a 2-core machine.
@@ -39,6 +41,7 @@ export default defineConfig({
         test: {
           name: 'conformance',
           include: ['conformance/spec/**/*.test.ts'],
+          globalSetup: ['test/helpers/cgroup-parent.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           maxWorkers: 2,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { makeBusyboxRootfs } from './rootfs.js';
+import { TEST_CGROUP_PARENT } from './cgroup-parent.js';
 import { defaultConfig } from '../../src/spec/default-config.js';
 
 export const REPO = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
@@ -44,7 +45,7 @@ export function makeBundle(args: string[] = ['true'], edit?: (c: any) => void): 
   const config = defaultConfig();
   config.process.terminal = false;
   config.process.args = args;
-  config.linux.cgroupsPath = `berth-test/${uniqueId('cg')}`;
+  config.linux.cgroupsPath = `${TEST_CGROUP_PARENT}/${uniqueId('cg')}`;
   edit?.(config);
   const b: TestBundle = {
     dir,

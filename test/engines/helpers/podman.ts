@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run, unmountAndRemove, type Result, type Runtime } from './env.js';
+import { removeCgroupTree, run, unmountAndRemove, type Result, type Runtime } from './env.js';
 import { readmeSnippet } from './readme.js';
 
 export const PODMAN_PROGRAMS = { podman: 'podman', conmon: 'conmon' };
@@ -73,5 +73,6 @@ export class PrivatePodman {
     const ids = this.podman(['ps', '-aq']).stdout.split('\n').filter(Boolean);
     if (ids.length) this.podman(['rm', '-f', '-t', '0', ...ids]);
     unmountAndRemove(this.dir);
+    removeCgroupTree(this.cgroupParent); // and conmon's cgroup podman made in it
   }
 }
