@@ -6,7 +6,7 @@
 #
 #   bash scripts/cgroup2-vm/run.sh [vitest args...]   (npm run test:cgroup2)
 #
-# Needs: qemu-system-x86 and busybox-static (Debian packages; installed here when root and
+# Needs: qemu-system-x86 and busybox-static, and systemd for BERTH_VM_SYSTEMD=1 (Debian packages; installed here when root and
 # missing), apt-get download for linux-image-6.1.0-*-amd64 (cached under .cache/vm/).
 # Env: BERTH_VM_MEM (MiB, default 3072), BERTH_VM_CPUS (default: nproc, at most 4),
 # BERTH_VM_TIMEOUT (seconds for the whole VM run, default 900), BERTH_VM_ACCEL (default tcg),
@@ -27,6 +27,8 @@ mkdir -p "$CACHE"
 need_pkgs=()
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need_pkgs+=(qemu-system-x86)
 [ -x /bin/busybox ] || need_pkgs+=(busybox-static)
+# systemd mode boots this machine's own /lib/systemd/systemd (a Debian container image may lack it).
+[ "${BERTH_VM_SYSTEMD:-}" = 1 ] && [ ! -x /lib/systemd/systemd ] && need_pkgs+=(systemd)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "cgroup2-vm: installing ${need_pkgs[*]}"

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { readControl } from './apply.js';
-import { parseMountinfo } from './layout.js';
+import { cgroup2MountOf } from './layout.js';
 import { parseProcCgroup } from './path.js';
 import type { CgroupRecord } from './types.js';
 
@@ -37,9 +37,9 @@ export function execCgroup(rec: CgroupRecord, initPid: number): CgroupRecord {
   } catch {
     return rec; // the init is gone: exec fails on its namespaces, not here
   }
-  const mount = parseMountinfo(mountinfo)
-    .filter((m) => m.version === 2 && m.root === '/' && (dir === m.mountpoint || dir.startsWith(m.mountpoint + '/')))
-    .sort((a, b) => b.mountpoint.length - a.mountpoint.length)[0];
-  const target = execCgroupDir(dir, readControl(posix.join(dir, 'cgroup.subtree_control')), proc, mount?.mountpoint);
+  const mount = cgroup2MountOf(dir, mountinfo);
+  // A mount of a sub-tree (cgroup namespace) cannot map the init's path: keep the container's dir.
+  const mountpoint = mount?.root === '/' ? mount.mountpoint : undefined;
+  const target = execCgroupDir(dir, readControl(posix.join(dir, 'cgroup.subtree_control')), proc, mountpoint);
   return target === dir ? rec : { ...rec, paths: { ...rec.paths, '': target } };
 }

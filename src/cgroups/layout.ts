@@ -53,6 +53,13 @@ export function parseMountinfo(text: string): CgroupMount[] {
   return out;
 }
 
+/** The cgroup2 mount holding dir (the deepest one), from mountinfo text. */
+export function cgroup2MountOf(dir: string, mountinfo: string): CgroupMount | undefined {
+  return parseMountinfo(mountinfo)
+    .filter((m) => m.version === 2 && (dir === m.mountpoint || dir.startsWith(m.mountpoint + '/')))
+    .sort((a, b) => b.mountpoint.length - a.mountpoint.length)[0];
+}
+
 export function layoutFromMounts(mounts: CgroupMount[]): CgroupLayout {
   const v1 = mounts.some((m) => m.version === 1 && m.controllers.some((c) => !c.startsWith('name=')));
   const v2 = mounts.some((m) => m.version === 2);

@@ -10,6 +10,7 @@ import { applyWrites, readControl, realContext, writeControl } from './apply.js'
 import { CgroupError, errnoText } from './errors.js';
 import { realEnv, resolveCgroupPaths } from './path.js';
 import { big, parseResources } from './resources.js';
+import { cgroup2MountOf } from './layout.js';
 import { removeCgroupDirs } from './remove-dirs.js';
 import { signalAll } from './signal-all.js';
 import { hugePageSizes, statsV1, statsV2 } from './stats.js';
@@ -121,16 +122,7 @@ export class FsCgroup implements Cgroup {
 
   /** The cgroup2 mount point holding the unified dir (from mountinfo). */
   private unifiedMount(): string | undefined {
-    const text = readFileSync('/proc/self/mountinfo', 'utf8');
-    let best: string | undefined;
-    for (const line of text.split('\n')) {
-      const sep = line.indexOf(' - ');
-      if (sep < 0 || !line.slice(sep + 3).startsWith('cgroup2 ')) continue;
-      const mp = line.slice(0, sep).split(' ')[4]!;
-      const dir = this.record.paths['']!;
-      if ((dir === mp || dir.startsWith(mp + '/')) && (!best || mp.length > best.length)) best = mp;
-    }
-    return best;
+    return cgroup2MountOf(this.record.paths['']!, readFileSync('/proc/self/mountinfo', 'utf8'))?.mountpoint;
   }
 
   /** A cgroup that already existed must be empty and not frozen (config-linux.md "fit for purpose"). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cloneIntoDir } from '../../src/cgroups/clone-into.js';
 import { execCgroupDir } from '../../src/cgroups/exec-cgroup.js';
 import type { CgroupRecord } from '../../src/cgroups/types.js';
-import { detectLayout } from '../../src/cgroups/layout.js';
+import { cgroup2MountOf, detectLayout } from '../../src/cgroups/layout.js';
 import { cleanPath, parseProcCgroup, resolveCgroupPaths, type ResolveEnv } from '../../src/cgroups/path.js';
 
 const HYBRID_MOUNTINFO = `31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
@@ -167,5 +167,18 @@ describe('execCgroupDir: where an exec\'d process goes on cgroup v2', () => {
     expect(execCgroupDir(dir, 'pids', '0::/berth-test/c1/../../other\n', '/sys/fs/cgroup')).toBe(dir);
     expect(execCgroupDir(dir, 'pids', '4:pids:/x\n', '/sys/fs/cgroup')).toBe(dir);
     expect(execCgroupDir(dir, 'pids', '0::/berth-test/c1/init\n', undefined)).toBe(dir);
+  });
+});
+
+describe('cgroup2MountOf', () => {
+  const mi = [
+    '30 25 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw',
+    '31 30 0:27 /ns /sys/fs/cgroup/inner rw - cgroup2 cgroup2 rw',
+    '32 25 0:28 / /sys/fs/cgroupx rw - tmpfs tmpfs rw',
+  ].join('\n');
+  it('is the deepest cgroup2 mount holding the dir, with its root', () => {
+    expect(cgroup2MountOf('/sys/fs/cgroup/a/b', mi)).toMatchObject({ mountpoint: '/sys/fs/cgroup', root: '/' });
+    expect(cgroup2MountOf('/sys/fs/cgroup/inner/c', mi)).toMatchObject({ mountpoint: '/sys/fs/cgroup/inner', root: '/ns' });
+    expect(cgroup2MountOf('/sys/fs/cgroupx/c', mi)).toBeUndefined();
   });
 });
