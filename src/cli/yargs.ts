@@ -182,7 +182,7 @@ export function buildCli(argv: string[]): Argv {
     .version(false)
     .help('help')
     .alias('help', 'h')
-    .wrap(Math.min(100, process.stdout.columns || 100))
+    .wrap(100)
     .fail((msg, err) => {
       throw err ?? new BerthError(msg);
     });

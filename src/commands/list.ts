@@ -1,6 +1,7 @@
 import type { Globals } from '../cli/globals.js';
 import { Store } from '../state/store.js';
 import { statusOf } from '../state/status.js';
+import { stdout } from '../cli/output.js';
 
 /** list: runc's table (ID PID STATUS BUNDLE CREATED OWNER), JSON, or ids only (-q). */
 export default async function list(g: Globals, a: Record<string, any>): Promise<number> {
@@ -18,13 +19,13 @@ export default async function list(g: Globals, a: Record<string, any>): Promise<
     rows.push({ ociVersion, id, pid: status === 'stopped' ? 0 : rec.pid, status, bundle, rootfs, created, owner, annotations });
   }
   if (a.quiet) {
-    for (const r of rows) process.stdout.write(`${r.id}\n`);
+    for (const r of rows) stdout(`${r.id}\n`);
   } else if (a.format === 'json') {
-    process.stdout.write(JSON.stringify(rows) + '\n');
+    stdout(JSON.stringify(rows) + '\n');
   } else {
     const table = [['ID', 'PID', 'STATUS', 'BUNDLE', 'CREATED', 'OWNER'], ...rows.map((r) => [r.id, String(r.pid), r.status, r.bundle, r.created, r.owner])];
     const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-    for (const row of table) process.stdout.write(row.map((cell, c) => (c < row.length - 1 ? cell.padEnd(widths[c]! + 3) : cell)).join('') + '\n');
+    for (const row of table) stdout(row.map((cell, c) => (c < row.length - 1 ? cell.padEnd(widths[c]! + 3) : cell)).join('') + '\n');
   }
   return 0;
 }

@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { stderr } from '../cli/output.js';
 
 export type LogFormat = 'text' | 'json';
 export type Level = 'debug' | 'info' | 'warning' | 'error';
@@ -33,7 +34,7 @@ function write(level: Level, msg: string): void {
       // The log is best effort; the message still reaches stderr for errors.
     }
   } else if (level !== 'error') {
-    process.stderr.write(formatLine(level, msg, target.format) + '\n');
+    stderr(formatLine(level, msg, target.format) + '\n');
   }
 }
 
@@ -50,6 +51,6 @@ export const log = {
   /** An error ends the command: logged to --log, and printed as one plain line on stderr. */
   error(msg: string): void {
     write('error', msg);
-    process.stderr.write(target.format === 'json' && !target.file ? formatLine('error', msg, 'json') + '\n' : msg + '\n');
+    stderr(target.format === 'json' && !target.file ? formatLine('error', msg, 'json') + '\n' : msg + '\n');
   },
 };

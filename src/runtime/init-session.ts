@@ -2,7 +2,7 @@ import { BerthError, describeErrno } from '../errors.js';
 import { cloneIntoDir } from '../cgroups/clone-into.js';
 import type { CgroupRecord } from '../cgroups/types.js';
 import { log } from '../log/logger.js';
-import { native, initPath } from '../native/addon.js';
+import { native, initImage } from '../native/addon.js';
 import { encodePlan } from '../plan/encode.js';
 import type { PlanOp } from '../plan/ops.js';
 import { renderInitError } from './init-errors.js';
@@ -33,7 +33,7 @@ function spawn(ops: readonly PlanOp[], preserveFds: number, cgroup: CgroupRecord
   const dir = cloneIntoDir(cgroup);
   let r;
   try {
-    r = native().spawnInit(initPath(), encodePlan(ops), preserveFds, dir);
+    r = native().spawnInit(initImage(), encodePlan(ops), preserveFds, dir);
   } catch (e) {
     if ((e as { code?: unknown }).code === undefined) throw e;
     throw new BerthError(`start the container init: ${describeErrno(e)}`);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Store } from './store.js';
 import type { ContainerRecord, Status } from './record.js';
 import { isSameLiveProcess } from './proc.js';
+import { isFrozenRecord } from '../cgroups/frozen.js';
 
 /**
  * Status derived live (DESIGN-NOTES §2): the recorded init must still be the same live process
@@ -11,13 +12,6 @@ import { isSameLiveProcess } from './proc.js';
 export async function statusOf(store: Store, rec: ContainerRecord): Promise<Status> {
   if (!isSameLiveProcess(rec.pid, rec.initStartTime)) return 'stopped';
   if (existsSync(store.startSocket(rec.id))) return 'created';
-  if (rec.cgroup) {
-    const { reopenCgroup } = await import('../cgroups/index.js');
-    try {
-      if (reopenCgroup(rec.cgroup).isFrozen()) return 'paused';
-    } catch {
-      // No freezer readable: not paused.
-    }
-  }
+  if (rec.cgroup && isFrozenRecord(rec.cgroup)) return 'paused';
   return 'running';
 }

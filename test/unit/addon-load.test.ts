@@ -72,7 +72,7 @@ describe('loading', () => {
     const d = mod.native() as Native;
     for (const f of EXPORTS) expect(typeof d[f], f).toBe('function');
     expect(mod.native()).toBe(d); // loaded once
-    expect(mod.initPath()).toBe(join(REPO, 'dist/native/berth-init'));
+    expect(mod.initImage()).toBe(join(REPO, 'dist/native/berth-init'));
   });
 
   it('argument errors are TypeErrors', () => {

@@ -23,7 +23,3 @@ export function freezeV2(dir: string, timeoutMs = 5000): void {
 export function thawV2(dir: string): void {
   writeControl(join(dir, 'cgroup.freeze'), '0');
 }
-
-export function isFrozenV2(dir: string): boolean {
-  return readControl(join(dir, 'cgroup.freeze')) === '1';
-}
