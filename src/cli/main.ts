@@ -9,7 +9,7 @@ import { configureLog, log } from '../log/logger.js';
 import { versionText } from '../version.js';
 import { stdout } from './output.js';
 import { protectExecCommand } from './argv.js';
-import { parseFast, type FastCommand } from './fast-path.js';
+import { asksVersion, parseFast, type FastCommand } from './fast-path.js';
 import { runCommand, type CommandModule } from './dispatch.js';
 
 const FAST: Record<FastCommand['command'], () => Promise<CommandModule>> = {
@@ -23,6 +23,10 @@ const FAST: Record<FastCommand['command'], () => Promise<CommandModule>> = {
   pause: () => import('../commands/pause.js'),
   resume: () => import('../commands/resume.js'),
   ps: () => import('../commands/ps.js'),
+  list: () => import('../commands/list.js'),
+  update: () => import('../commands/update.js'),
+  events: () => import('../commands/events.js'),
+  features: () => import('../commands/features.js'),
 };
 
 
@@ -42,7 +46,7 @@ function preconfigureLog(argv: string[]): void {
 
 /** Run one berth command line; resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+  if (asksVersion(argv)) {
     stdout(versionText());
     return 0;
   }

@@ -12,7 +12,10 @@ import { engineVariables, withoutEngineVariables } from './env.js';
 import { sealedMemfd } from './memfd.js';
 import { main } from '../cli/main.js';
 
-if (engineVariables(process.env).length > 0) {
+/** true only in bench/profile.mjs's build: BUN_OPTIONS then reaches Bun's CPU profiler. */
+declare const BERTH_PROFILE_BUILD: boolean | undefined;
+
+if (!(typeof BERTH_PROFILE_BUILD !== 'undefined' && BERTH_PROFILE_BUILD) && engineVariables(process.env).length > 0) {
   // The same berth, with the same arguments and fds, without them (execve: same pid).
   (process as unknown as { execve(file: string, args: string[], env: Record<string, string>): never }).execve(
     '/proc/self/exe',

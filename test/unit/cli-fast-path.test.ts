@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { parseFast } from '../../src/cli/fast-path.js';
+import { asksVersion, parseFast } from '../../src/cli/fast-path.js';
 import { parseOnly } from '../../src/cli/yargs.js';
 import { protectExecCommand } from '../../src/cli/argv.js';
 
@@ -27,6 +27,14 @@ const FAST_FORMS: string[][] = [
   ['--root=/x', 'state', 'c1'],
   ['run', '--bundle', '/b', '-d', 'c1'],
   ['run', '--keep', '--pid-file', '/p', 'c1'],
+  [...g, 'list', '--format', 'json'],
+  ['list', '-q'],
+  ['ls'],
+  [...g, 'update', '--resources', '-', 'c1'],
+  ['update', '-r', '/b/res.json', 'c1'],
+  [...g, 'events', '--stats', 'c1'],
+  ['events', '--interval', '1s', 'c1'],
+  ['features'],
 ];
 
 /** yargs adds aliases, camelCase copies and its own keys; compare what the commands read. */
@@ -54,7 +62,7 @@ describe('fast path for the commands engines call per container', () => {
       expect(full, argv.join(' ')).toBeDefined();
       const keys = Object.keys(fast!.args);
       expect(commandView(full!, keys), argv.join(' ')).toEqual(fast!.args);
-      expect(full!._[0], argv.join(' ')).toBe(fast!.command);
+      expect(full!._[0] === 'ls' ? 'list' : full!._[0], argv.join(' ')).toBe(fast!.command);
     }
   });
 
@@ -64,8 +72,14 @@ describe('fast path for the commands engines call per container', () => {
       ['delete', '-x', 'c1'], ['--log-format', 'xml', 'state', 'c1'], ['kill', 'c1', '9', 'extra'], ['--root'],
       ['create', '--bundle'], ['create', '--preserve-fds', 'x', 'c1'], ['create', '--help', 'c1'], ['exec', 'c1', 'sh'],
       ['exec', '--user', '1', '--process', 'p', 'c1'], ['run', 'c1', 'extra'], ['ps', '-f', 'xml', 'c1'], ['create', '--no-pivot=1', 'c1'],
+      ['list', 'extra'], ['list', '-f', 'xml'], ['update', 'c1'], ['update', '--memory', '1m', 'c1'], ['events'], ['features', 'x'],
     ]) {
       expect(parseFast(argv), argv.join(' ')).toBeUndefined();
     }
+  });
+
+  it('sees --version and -v alone, after global flags too', () => {
+    for (const argv of [['--version'], ['-v'], ['--root', '/r', '--version'], ['--debug', '--log=/l', '-v'], [...g, '--version']]) expect(asksVersion(argv), argv.join(' ')).toBe(true);
+    for (const argv of [[], ['--root', '--version'], ['state', '--version'], ['--version', 'state'], ['--bogus', '-v'], ['-v', '-v']]) expect(asksVersion(argv), argv.join(' ')).toBe(false);
   });
 });
