@@ -1,0 +1,32 @@
+// The rows of the table: a value per column, or the reason a cell is n/a (a numbered note).
+export class Results {
+  rows = [];
+  notes = [];
+
+  row(name, unit) {
+    let r = this.rows.find((x) => x.name === name);
+    if (!r) this.rows.push((r = { name, unit, values: {}, fails: {} }));
+    return r;
+  }
+
+  set(name, unit, colKey, value) {
+    this.row(name, unit).values[colKey] = value;
+  }
+
+  fail(name, unit, colKey, err) {
+    const msg = `${colKey}, ${name}: ${String(err?.message ?? err).split('\n')[0]}`;
+    this.notes.push(msg);
+    this.row(name, unit).fails[colKey] = this.notes.length;
+    console.error(`bench: ${msg}`);
+  }
+
+  /** Run fn(); its number is the cell, a throw is an n/a with a note. */
+  async measure(name, unit, colKey, fn) {
+    try {
+      const v = await fn();
+      if (v !== undefined) this.set(name, unit, colKey, v);
+    } catch (e) {
+      this.fail(name, unit, colKey, e);
+    }
+  }
+}
