@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from './lib/args.mjs';
 import { BUSYBOX, Bundles } from './lib/bundles.mjs';
 import { CTD_PARENT, PARENT, layout, removeParent } from './lib/cgroups.mjs';
-import { cleanupAll, onCleanup } from './lib/cleanup.mjs';
+import { Aborted, cleanupAll, onCleanup } from './lib/cleanup.mjs';
 import { FLOOR, MISSING, VERSION, cliRows } from './lib/cli.mjs';
 import { engineRow, engineRows } from './lib/engine.mjs';
 import { ROWS, lifecycleRows } from './lib/lifecycle.mjs';
@@ -101,7 +101,7 @@ try {
     }
   })();
   const out = [
-    `Measured with \`npm run bench\` (${runs} runs per row, medians), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ` +
+    `Measured with \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` (${runs} runs per row, medians), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ` +
       `Linux ${release()}, ${layout()}, ${cpus().length} CPUs; the whole run took ${secs} s.`,
     '',
     markdown(res, cols, { noRatio: new Set([FLOOR]) }),
@@ -118,8 +118,8 @@ try {
   ];
   console.log(out.join('\n'));
 } catch (e) {
-  console.error(e.stack ?? String(e));
-  process.exitCode = 1;
+  console.error(e instanceof Aborted ? `bench: ${e.message}` : e.stack ?? String(e));
+  process.exitCode ||= 1;
 } finally {
   log('cleaning up');
   await cleanupAll();

@@ -16,6 +16,6 @@ export async function cliRows(res, cols, tmp, runs) {
   for (const col of cols) {
     const root = new Root(col, tmp);
     await res.measure(MISSING, 'ms', col.key, () => timeRuns(runs, () => root.run(['state', 'missing-id'], { ok: 'nonzero' })));
-    root.destroy();
+    await root.destroy();
   }
 }

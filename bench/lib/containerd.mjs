@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CTD_PARENT } from './cgroups.mjs';
-import { onCleanup } from './cleanup.mjs';
+import { checkpoint, onCleanup } from './cleanup.mjs';
 import { alive, runSync, sleep, trySync, which } from './proc.mjs';
 
 export const PROGRAMS = ['containerd', 'ctr', 'containerd-shim-runc-v2'];
@@ -65,6 +65,7 @@ export class PrivateContainerd {
       if (!alive(this.pid)) throw new Error(`containerd exited: ${this.log()}`);
       if (Date.now() > until) throw new Error('containerd did not serve within 20 s');
       await sleep(50);
+      checkpoint();
     }
   }
 

@@ -3,8 +3,8 @@
 // (`delete --force`), then the root dir.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { onCleanup } from './cleanup.mjs';
-import { alive, runSync, sleep, trySync } from './proc.mjs';
+import { checkpoint, onCleanup } from './cleanup.mjs';
+import { alive, pool, runAsync, runSync, sleep } from './proc.mjs';
 
 export class Root {
   constructor(col, tmp) {
@@ -18,6 +18,7 @@ export class Root {
   }
 
   run(args, opts) {
+    checkpoint();
     return runSync(this.argv(args), opts);
   }
 
@@ -33,6 +34,7 @@ export class Root {
       if (s.status === 'stopped' || !alive(s.pid)) return;
       if (Date.now() > until) throw new Error(`${this.col.key}: ${id} still ${s.status} after ${ms} ms`);
       await sleep(10);
+      checkpoint();
     }
   }
 
@@ -40,7 +42,7 @@ export class Root {
   ids() {
     const ids = new Set();
     try {
-      for (const id of this.run(['list', '-q'], { capture: true }).split('\n').filter(Boolean)) ids.add(id);
+      for (const id of runSync(this.argv(['list', '-q']), { capture: true }).split('\n').filter(Boolean)) ids.add(id);
     } catch { /* listed from the dir below */ }
     try {
       for (const e of readdirSync(this.dir, { withFileTypes: true })) if (e.isDirectory()) ids.add(e.name);
@@ -48,12 +50,11 @@ export class Root {
     return [...ids];
   }
 
-  forceDelete(id) {
-    return trySync(this.argv(['delete', '--force', id]));
-  }
-
-  destroy() {
-    for (const id of this.ids()) this.forceDelete(id);
+  /** delete --force every container left, two at a time, then the root dir (also a cleanup step). */
+  async destroy() {
+    if (this.destroyed) return;
+    await pool(2, this.ids().map((id) => () => runAsync(this.argv(['delete', '--force', id]))), { abortable: false });
     rmSync(this.dir, { recursive: true, force: true });
+    this.destroyed = true;
   }
 }

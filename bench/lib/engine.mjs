@@ -1,5 +1,6 @@
 // The engine's view: `ctr run --rm` of /bin/true under a private containerd, per column
 // (one untimed warm-up each, then the median of `runs`).
+import { checkpoint } from './cleanup.mjs';
 import { PrivateContainerd, missingPrograms } from './containerd.mjs';
 import { runSync } from './proc.mjs';
 import { median, now } from './stats.mjs';
@@ -22,6 +23,7 @@ export async function engineRows(res, cols, tmp, rootfs, runs) {
       const xs = [];
       for (let i = 0; i <= runs; i++) {
         const id = `${col.key}-e${i}`;
+        checkpoint();
         const t0 = now();
         try {
           runSync(ctd.runArgv(col, rootfs, id));

@@ -2,6 +2,7 @@
 // create + start + delete, the waiting init's RSS and the peak RSS of a `create` process.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Aborted } from './cleanup.mjs';
 import { Root } from './containers.mjs';
 import { runSync } from './proc.mjs';
 import { median, now } from './stats.mjs';
@@ -60,6 +61,7 @@ export async function lifecycleRows(res, col, tmp, bundles, runs) {
     }
     for (const [row, xs] of Object.entries(per)) res.set(ROWS[row], row === 'initRss' ? 'MiB' : 'ms', k, median(xs));
   } catch (e) {
+    if (e instanceof Aborted) throw e;
     for (const row of Object.keys(per)) res.fail(ROWS[row], row === 'initRss' ? 'MiB' : 'ms', k, e);
   }
 
@@ -95,5 +97,5 @@ export async function lifecycleRows(res, col, tmp, bundles, runs) {
     });
   } else res.fail(ROWS.createRss, 'MiB', k, 'no /usr/bin/time (Debian time)');
 
-  root.destroy();
+  await root.destroy();
 }

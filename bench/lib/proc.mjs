@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkpoint } from './cleanup.mjs';
 
 let dir, outPath, errPath, out, err;
 
@@ -67,12 +68,13 @@ export function runAsync(argv) {
   });
 }
 
-/** Run `jobs` (functions returning promises) with at most `width` at once. */
-export async function pool(width, jobs) {
+/** Run `jobs` (functions returning promises) with at most `width` at once; `abortable`: stop at a signal. */
+export async function pool(width, jobs, { abortable = true } = {}) {
   const results = new Array(jobs.length);
   let next = 0;
   const worker = async () => {
     while (next < jobs.length) {
+      if (abortable) checkpoint();
       const i = next++;
       results[i] = await jobs[i]();
     }

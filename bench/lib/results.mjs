@@ -1,3 +1,5 @@
+import { Aborted, checkpoint } from './cleanup.mjs';
+
 // The rows of the table: a value per column, or the reason a cell is n/a (a numbered note).
 export class Results {
   rows = [];
@@ -14,6 +16,7 @@ export class Results {
   }
 
   fail(name, unit, colKey, err) {
+    if (err instanceof Aborted) throw err;
     const msg = `${colKey}, ${name}: ${String(err?.message ?? err).split('\n')[0]}`;
     this.notes.push(msg);
     this.row(name, unit).fails[colKey] = this.notes.length;
@@ -22,6 +25,7 @@ export class Results {
 
   /** Run fn(); its number is the cell, a throw is an n/a with a note. */
   async measure(name, unit, colKey, fn) {
+    checkpoint();
     try {
       const v = await fn();
       if (v !== undefined) this.set(name, unit, colKey, v);

@@ -1,5 +1,6 @@
 // Many containers: N `create`s started at once (wall time until the last exits, every one must
 // succeed), and `list` / `state` with M real containers waiting in `created` in the root.
+import { Aborted } from './cleanup.mjs';
 import { Root } from './containers.mjs';
 import { pool, runAsync } from './proc.mjs';
 import { median, now, timeRuns } from './stats.mjs';
@@ -10,7 +11,7 @@ export const stateRow = (m) => `\`state\` with ${m} containers in the root`;
 
 /** Delete the given ids through the runtime, two at a time (untimed). */
 async function deleteAll(root, ids) {
-  await pool(2, ids.map((id) => () => runAsync(root.argv(['delete', '--force', id]))));
+  await pool(2, ids.map((id) => () => runAsync(root.argv(['delete', '--force', id]))), { abortable: false });
 }
 
 export async function concurrentRows(res, col, tmp, bundles, n, runs) {
@@ -29,7 +30,7 @@ export async function concurrentRows(res, col, tmp, bundles, n, runs) {
     }
     return median(xs);
   });
-  root.destroy();
+  await root.destroy();
 }
 
 export async function manyRows(res, col, tmp, bundles, m, runs) {
@@ -45,9 +46,9 @@ export async function manyRows(res, col, tmp, bundles, m, runs) {
     const mid = ids[Math.floor(m / 2)];
     res.set(stateRow(m), 'ms', col.key, timeRuns(runs, () => root.run(['state', mid])));
   } catch (e) {
+    if (e instanceof Aborted) throw e;
     res.fail(listRow(m), 'ms', col.key, e);
     res.fail(stateRow(m), 'ms', col.key, e);
   }
-  await deleteAll(root, ids);
-  root.destroy();
+  await root.destroy();
 }
