@@ -117,6 +117,12 @@ try {
     ].filter(Boolean).map((l) => `- ${l}`),
   ];
   console.log(out.join('\n'));
+  // A berth cell that could not be measured is a berth bug: the run says so by its exit status.
+  const berthFailed = cols.filter((c) => c.berth && res.failedCols.has(c.key));
+  if (berthFailed.length) {
+    console.error(`bench: ${berthFailed.map((c) => c.label).join(', ')}: some rows failed (notes under the table)`);
+    process.exitCode = 1;
+  }
 } catch (e) {
   console.error(e instanceof Aborted ? `bench: ${e.message}` : e.stack ?? String(e));
   process.exitCode ||= 1;

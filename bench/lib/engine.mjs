@@ -5,7 +5,7 @@ import { PrivateContainerd, missingPrograms } from './containerd.mjs';
 import { runSync } from './proc.mjs';
 import { median, now } from './stats.mjs';
 
-export const engineRow = (n) => `containerd 1.6: \`ctr run --rm\` of /bin/true (median of ${n})`;
+export const engineRow = (n) => `private containerd: \`ctr run --rm\` of /bin/true (median of ${n})`;
 
 export async function engineRows(res, cols, tmp, rootfs, runs) {
   const row = engineRow(runs);

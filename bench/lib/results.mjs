@@ -4,6 +4,7 @@ import { Aborted, checkpoint } from './cleanup.mjs';
 export class Results {
   rows = [];
   notes = [];
+  failedCols = new Set();
 
   row(name, unit) {
     let r = this.rows.find((x) => x.name === name);
@@ -19,6 +20,7 @@ export class Results {
     if (err instanceof Aborted) throw err;
     const msg = `${colKey}, ${name}: ${String(err?.message ?? err).split('\n')[0]}`;
     this.notes.push(msg);
+    this.failedCols.add(colKey);
     this.row(name, unit).fails[colKey] = this.notes.length;
     console.error(`bench: ${msg}`);
   }

