@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from './lib/args.mjs';
+import { REPO, parseArgs } from './lib/args.mjs';
 import { BUSYBOX, Bundles } from './lib/bundles.mjs';
 import { CTD_PARENT, PARENT, layout, removeParent } from './lib/cgroups.mjs';
 import { Aborted, cleanupAll, onCleanup } from './lib/cleanup.mjs';
@@ -53,6 +53,7 @@ onCleanup('cgroups', async () => {
 });
 
 const res = new Results();
+const on = (s) => !opts.skip.has(s);
 // The table's rows in this order (a row no column measured is left out).
 for (const [name, unit] of [
   [FLOOR, 'ms'], [VERSION, 'ms'], [MISSING, 'ms'], [ROWS.run, 'ms'], [ROWS.create, 'ms'], [ROWS.start, 'ms'],
@@ -64,10 +65,9 @@ try {
   const { cols, missing } = columns(opts, tmp);
   if (!cols.length) throw new Error(`bench: no runtime to run (${missing.join('; ')})`);
   log(`columns: ${cols.map((c) => `${c.label} = ${c.path}`).join(', ')}${missing.length ? `; left out: ${missing.join('; ')}` : ''}`);
-  const specCol = cols.find((c) => c.berth) ?? cols[0];
-  const bundles = new Bundles(tmp, specCol.argv([]));
+  const bundles = new Bundles(tmp, [...cols.filter((c) => c.berth), ...cols.filter((c) => !c.berth)].map((c) => c.argv([])));
+  log(`default config from ${bundles.specBy} spec`);
   const runs = opts.runs;
-  const on = (s) => !opts.skip.has(s);
 
   if (on('cli')) {
     log('start-up rows');
@@ -107,12 +107,13 @@ try {
     markdown(res, cols, { noRatio: new Set([FLOOR]) }),
     '',
     ...[
-      cols.some((c) => c.key === 'crun') &&
+      cols.some((c) => c.wrapperCost) &&
         'crun 1.8 refuses this cgroup v1 hybrid host, so its column runs `unshare -m sh -c \'umount -n /sys/fs/cgroup/unified; exec crun "$@"\'` (a private mount namespace without the cgroup2 mount); every crun cell includes that wrapper (its cost alone is the first row).',
-      'Each container has its own bundle config (berth\'s default `spec`, ociVersion 1.0.2 for crun 1.8) over one read-only busybox-static rootfs and its own relative cgroupsPath under the bench\'s parent.',
-      `The ${opts.concurrent} concurrent creates: median of ${Math.min(3, runs)} rounds; the ${opts.many}-container root: real containers waiting in \`created\`, made two at a time before the timed \`list\`/\`state\` (of one of them) and deleted after.`,
-      `Peak RSS of \`create\`: GNU time's %M (max RSS of the runtime process; the container's init is not counted). ${ctd ? `containerd ${ctd}` : 'containerd'}: a private instance (temp root, state and socket), \`--runc-binary\` per column, one warm-up run not counted.`,
-      ...missing.map((m) => `Left out: ${m}.`),
+      `Each container has its own bundle config (the default \`spec\` of ${bundles.specBy.replace(`${REPO}/`, '')}, ociVersion 1.0.2 for crun 1.8) over one read-only busybox-static rootfs and its own relative cgroupsPath under the bench's parent.`,
+      (on('concurrent') || on('many')) && `The ${opts.concurrent} concurrent creates: median of ${Math.min(3, runs)} rounds; the ${opts.many}-container root: real containers waiting in \`created\`, made two at a time before the timed \`list\`/\`state\` (of one of them) and deleted after.`,
+      on('lifecycle') && 'Peak RSS of `create`: GNU time\'s %M (max RSS of the runtime process; the container\'s init is not counted).',
+      on('engine') && `${ctd ? `containerd ${ctd}` : 'containerd'}: a private instance (temp root, state and socket), \`--runc-binary\` per column (crun: a script running its wrapper), one warm-up run not counted.`,
+      ...missing.map((m) => `Left out: ${m.replace(`${REPO}/`, '')}.`),
       ...res.notes.map((n, i) => `[${i + 1}] ${n}`),
     ].filter(Boolean).map((l) => `- ${l}`),
   ];

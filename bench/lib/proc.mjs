@@ -29,6 +29,9 @@ export function closeOutput() {
 
 export class RunError extends Error {}
 
+/** argv for a message: the crun wrapper's script left out, the bench's temp dir shortened. */
+const show = (argv) => argv.filter((a) => !a.includes(' ')).join(' ').replace(/\/tmp\/berth-bench-[^/ ]+\//g, '…/').slice(0, 200);
+
 const lastLine = (s) => s.trim().split('\n').filter(Boolean).pop() ?? '';
 
 /**
@@ -40,10 +43,12 @@ export function runSync(argv, { ok = [0], capture = false, timeout = 60_000 } = 
   ftruncateSync(out, 0);
   ftruncateSync(err, 0);
   const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', capture ? out : 'ignore', err], timeout });
-  const good = ok === 'nonzero' ? r.status !== 0 && r.status !== null : ok.includes(r.status);
+  const stderr = () => readFileSync(errPath, 'utf8');
+  // 'nonzero': an error is expected, and an error says why on stderr.
+  const good = ok === 'nonzero' ? r.status !== 0 && r.status !== null && stderr().trim() !== '' : ok.includes(r.status);
   if (!good) {
-    const why = r.error?.message ?? (r.signal ? `signal ${r.signal}` : `exit ${r.status}`);
-    throw new RunError(`${argv.slice(0, 1).concat(argv.slice(-3)).join(' ')}: ${why}: ${lastLine(readFileSync(errPath, 'utf8')).slice(0, 200)}`);
+    const why = r.error?.message ?? (r.signal ? `signal ${r.signal}` : ok === 'nonzero' && r.status ? `exit ${r.status}, nothing on stderr` : `exit ${r.status}`);
+    throw new RunError(`\`${show(argv)}\`: ${why}${lastLine(stderr()) ? `: ${lastLine(stderr()).slice(0, 200)}` : ''}`);
   }
   return capture ? readFileSync(outPath, 'utf8') : '';
 }

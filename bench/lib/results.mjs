@@ -18,11 +18,14 @@ export class Results {
 
   fail(name, unit, colKey, err) {
     if (err instanceof Aborted) throw err;
-    const msg = `${colKey}, ${name}: ${String(err?.message ?? err).split('\n')[0]}`;
-    this.notes.push(msg);
+    const msg = `${colKey}: ${String(err?.message ?? err).split('\n')[0]}`;
+    let n = this.notes.indexOf(msg) + 1;
+    if (!n) {
+      n = this.notes.push(msg);
+      console.error(`bench: ${msg} (${name})`);
+    }
     this.failedCols.add(colKey);
-    this.row(name, unit).fails[colKey] = this.notes.length;
-    console.error(`bench: ${msg}`);
+    this.row(name, unit).fails[colKey] = n;
   }
 
   /** Run fn(); its number is the cell, a throw is an n/a with a note. */

@@ -1,13 +1,16 @@
 // The table's columns: berth compiled, berth on Node 24, runc, crun. Each column runs its
 // runtime as argv(args) and names the binary an engine would be pointed at (engineBinary).
-import { chmodSync, closeSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO, exists } from './args.mjs';
 import { runSync, which } from './proc.mjs';
 
-/** crun 1.8 refuses a host with a cgroup2 mount beside v1 ones: it runs in a private mount
+/** crun 1.8 refuses a hybrid host with a cgroup2 mount beside v1 ones: it runs in a private mount
  * namespace where /sys/fs/cgroup/unified is unmounted (-n: no /run/mount/utab is written). */
 const CRUN_SHIM = 'umount -n /sys/fs/cgroup/unified 2>/dev/null; exec "$0" "$@"';
+
+/** A cgroup2 mount at /sys/fs/cgroup/unified beside the v1 hierarchies (what crun 1.8 refuses). */
+const hybrid = () => / \/sys\/fs\/cgroup\/unified [^\n]* - cgroup2 /.test(readFileSync('/proc/self/mountinfo', 'utf8'));
 
 function headOf(path) {
   const b = Buffer.alloc(256);
@@ -67,12 +70,17 @@ export function columns(opts, tmp) {
   if (want('crun')) {
     const crun = opts.crun ?? which('crun');
     if (!exists(crun)) missing.push('crun: not found (apt-get install -y crun)');
-    else {
+    else if (!hybrid()) {
+      cols.push({ key: 'crun', label: `crun ${version([crun]) ?? ''}`.trim(), path: crun, argv: (a) => [crun, ...a], engineBinary: crun });
+    } else {
       const pre = ['unshare', '-m', 'sh', '-c', CRUN_SHIM, crun];
       const wrapper = join(tmp, 'crun-no-cgroup2');
       writeFileSync(wrapper, `#!/bin/sh\nexec unshare -m sh -c '${CRUN_SHIM}' ${crun} "$@"\n`);
       chmodSync(wrapper, 0o755);
-      cols.push({ key: 'crun', label: `crun ${version([crun]) ?? ''} (no cgroup2 mount)`.replace('  ', ' '), path: crun, argv: (a) => [...pre, ...a], engineBinary: wrapper, wrapperCost: ['unshare', '-m', 'sh', '-c', CRUN_SHIM, '/bin/true'] });
+      cols.push({
+        key: 'crun', label: `crun ${version([crun]) ?? ''} (no cgroup2 mount)`.replace('  ', ' '), path: crun, argv: (a) => [...pre, ...a],
+        engineBinary: wrapper, wrapperCost: ['unshare', '-m', 'sh', '-c', CRUN_SHIM, '/bin/true'],
+      });
     }
   }
   return { cols, missing };
