@@ -48,10 +48,11 @@ const COMMANDS: Record<FastCommand['command'], FlagTable> = {
     defaults: { ...CREATE_DEFAULTS, detach: false, keep: false },
     positionals: [1, 1],
   },
-  // Only the shim's form: the process comes from --process, no command words.
+  // The shim's form (the process from --process) and `exec [flags] ID CMD...`: flags end at the
+  // id, as runc reads them; repeatable flags (--env, --cap, ...) are yargs' to parse.
   exec: {
     bool: { '--detach': 'detach', '-d': 'detach', '--tty': 'tty', '-t': 'tty', '--no-new-privs': 'no-new-privs', '--ignore-paused': 'ignore-paused' },
-    value: { '--process': 'process', '-p': 'process', '--console-socket': 'console-socket', '--pid-file': 'pid-file', '--preserve-fds': 'preserve-fds' },
+    value: { '--process': 'process', '-p': 'process', '--console-socket': 'console-socket', '--pid-file': 'pid-file', '--preserve-fds': 'preserve-fds', '--user': 'user', '-u': 'user', '--cwd': 'cwd' },
     numbers: ['preserve-fds'],
     defaults: { detach: false, tty: false, 'no-new-privs': false, 'ignore-paused': false, 'preserve-fds': 0 },
     positionals: [1, 1],
@@ -113,15 +114,27 @@ export function parseFast(argv: readonly string[]): FastCommand | undefined {
   if (!Object.hasOwn(COMMANDS, command)) return undefined;
   const table = COMMANDS[command];
   Object.assign(args, table.defaults);
+  if (command === 'exec') return parseExec(argv, i, table, args);
   const words: string[] = [];
   if (readFlags(argv, i, table, args, words) < 0) return undefined;
   if (words.length < table.positionals[0] || words.length > table.positionals[1]) return undefined;
   if ((command === 'ps' || command === 'list') && args.format !== 'table' && args.format !== 'json') return undefined;
   if (command === 'update' && args.resources === undefined) return undefined;
-  if (command === 'exec' && args.process === undefined) return undefined;
   if (command === 'kill') args.signal = words[1] ?? 'SIGTERM';
   if (words.length > 0) args.id = words[0];
   return { command, args };
+}
+
+/** exec: flags, the id, then the command's own words (or none, with --process). */
+function parseExec(argv: readonly string[], i: number, table: FlagTable, args: Record<string, any>): FastCommand | undefined {
+  const at = readFlags(argv, i, table, args, undefined);
+  if (at < 0 || at >= argv.length) return undefined;
+  const words = argv.slice(at + 1);
+  if (words[0] === '--') words.shift();
+  if ((args.process === undefined) === (words.length === 0)) return undefined;
+  args.id = argv[at];
+  if (words.length > 0) args['--'] = words;
+  return { command: 'exec', args };
 }
 
 /** `--version` or `-v` alone after the global flags (runc takes both there). */

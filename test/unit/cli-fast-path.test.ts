@@ -27,6 +27,9 @@ const FAST_FORMS: string[][] = [
   ['--root=/x', 'state', 'c1'],
   ['run', '--bundle', '/b', '-d', 'c1'],
   ['run', '--keep', '--pid-file', '/p', 'c1'],
+  [...g, 'exec', 'c1', '/bin/true'],
+  ['exec', '-u', '0', '--cwd', '/', '-t', 'c1', 'sh', '-c', 'echo -e hi --tty'],
+  ['exec', '--user=1:2', 'c1', '--', 'ls', '-l'],
   [...g, 'list', '--format', 'json'],
   ['list', '-q'],
   ['ls'],
@@ -70,8 +73,8 @@ describe('fast path for the commands engines call per container', () => {
     for (const argv of [
       ['state'], ['state', 'a', 'b'], ['state', '--help'], ['--help'], ['--bogus', 'state', 'c1'],
       ['delete', '-x', 'c1'], ['--log-format', 'xml', 'state', 'c1'], ['kill', 'c1', '9', 'extra'], ['--root'],
-      ['create', '--bundle'], ['create', '--preserve-fds', 'x', 'c1'], ['create', '--help', 'c1'], ['exec', 'c1', 'sh'],
-      ['exec', '--user', '1', '--process', 'p', 'c1'], ['run', 'c1', 'extra'], ['ps', '-f', 'xml', 'c1'], ['create', '--no-pivot=1', 'c1'],
+      ['create', '--bundle'], ['create', '--preserve-fds', 'x', 'c1'], ['create', '--help', 'c1'], 
+      ['exec', 'c1'], ['exec', '--process', 'p', 'c1', 'sh'], ['exec', '-e', 'A=1', 'c1', 'sh'], ['exec', '--cap', 'CAP_KILL', 'c1', 'true'], ['run', 'c1', 'extra'], ['ps', '-f', 'xml', 'c1'], ['create', '--no-pivot=1', 'c1'],
       ['list', 'extra'], ['list', '-f', 'xml'], ['update', 'c1'], ['update', '--memory', '1m', 'c1'], ['events'], ['features', 'x'],
     ]) {
       expect(parseFast(argv), argv.join(' ')).toBeUndefined();
