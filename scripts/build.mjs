@@ -2,7 +2,7 @@
 //   1. schemas/*.schema.json → standalone validators (scripts/build-schemas.mjs)
 //   2. TypeScript (tsc -p tsconfig.json) → dist/, then the bundle bin/berth runs: esbuild, one
 //      ES module per lazily loaded part (dist/bundle/), so a command resolves and compiles a
-//      handful of files instead of ~150 (start-up time is the runtime's cost: DESIGN-NOTES §5)
+//      handful of files instead of ~150 (start-up time is the runtime's cost)
 //   3. berth.node and berth-init with cmake-js (addon/CMakeLists.txt) → build/cmake/
 //   4. both copied to dist/native/ (where src/native/addon.ts looks for them), load-checked
 //   5. bin/berth: the single executable (bun build --compile: the bundle, berth.node and

@@ -38,8 +38,10 @@ for (const f of ['dist/native/berth.node', 'dist/native/berth-init']) {
 
 const args = [
   'build', '--compile', join(repo, 'src/compiled/main.ts'), '--outfile', outfile,
-  // Bytecode: the code is parsed at build time (ESM: one module per lazily imported part).
-  '--bytecode', '--format', 'esm', '--splitting',
+  // Bytecode: the code is parsed at build time (ESM: one chunk per lazily imported part). Minified
+  // (names kept, for --debug stacks): ~0.4 MiB less and a little less to load. Measured here:
+  // --version 8.1 ms without bytecode, 6.0 ms with; state 9.6 ms, 9.0 ms minified.
+  '--bytecode', '--format', 'esm', '--splitting', '--minify', '--keep-names',
   '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig',
   '--no-compile-autoload-tsconfig', '--no-compile-autoload-package-json',
   '--define', 'BERTH_BUNDLE=true', '--define', `BERTH_COMMIT=${JSON.stringify(commit)}`,

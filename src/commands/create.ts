@@ -1,7 +1,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { BerthError, describeErrno } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
-import { loadBundle } from '../config/load.js';
+import { loadBundle, type Bundle } from '../config/load.js';
 import { Store } from '../state/store.js';
 import { checkId } from '../state/id.js';
 import { readStat } from '../state/proc.js';
@@ -28,6 +28,8 @@ export interface CreateOptions {
   noPivot: boolean;
   noNewKeyring?: boolean;
   preserveFds: number;
+  /** The bundle already loaded and validated by the caller (run), not read a second time. */
+  loaded?: Bundle;
 }
 
 export interface Created {
@@ -53,7 +55,7 @@ function writePidFile(path: string, pid: number): void {
  */
 export async function createContainer(g: Globals, o: CreateOptions): Promise<Created> {
   const id = checkId(o.id);
-  const bundle = loadBundle(o.bundle);
+  const bundle = o.loaded ?? loadBundle(o.bundle);
   const store = new Store(g.root);
   // Socket activation fds (3..) go first, then --preserve-fds, as runc passes them.
   const activation = listenFds(process.env, process.pid);

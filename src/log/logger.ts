@@ -20,7 +20,7 @@ function now(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** One log line in runc's formats (ENGINES.md): logrus text or JSON. */
+/** One log line in runc's formats: logrus text or JSON. */
 export function formatLine(level: Level, msg: string, format: LogFormat, time = now()): string {
   if (format === 'json') return JSON.stringify({ level, msg, time });
   return `time="${time}" level=${level} msg=${JSON.stringify(msg)}`;

@@ -59,7 +59,7 @@ export function privilegedProcessOps(inp: ProcessInput): PlanOp[] {
   return ops;
 }
 
-/** User switch and capabilities (DESIGN-NOTES §3 order). */
+/** User switch and capabilities (runc's order). */
 export function credentialOps(inp: ProcessInput): PlanOp[] {
   const p = inp.process;
   const user = p.user ?? { uid: 0, gid: 0 };

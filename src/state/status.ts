@@ -5,7 +5,7 @@ import { isSameLiveProcess } from './proc.js';
 import { isFrozenRecord } from '../cgroups/frozen.js';
 
 /**
- * Status derived live (DESIGN-NOTES §2): the recorded init must still be the same live process
+ * Status derived live: the recorded init must still be the same live process
  * (pid and start time); it waits for `start` while its start socket exists; a frozen cgroup
  * means paused.
  */

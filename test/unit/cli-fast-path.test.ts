@@ -5,7 +5,7 @@ import { protectExecCommand } from '../../src/cli/argv.js';
 
 const g = ['--root', '/r', '--log', '/b/log.json', '--log-format', 'json'];
 
-/** The engine command lines (ENGINES.md) and a few spellings of them. */
+/** The engine command lines and a few spellings of them. */
 const FAST_FORMS: string[][] = [
   [...g, 'create', '--bundle', '/b', '--pid-file', '/b/init.pid', 'c1'],
   [...g, 'create', '--bundle', '/b', '--pid-file', '/b/init.pid', '--console-socket', '/s.sock', 'c1'],
@@ -46,7 +46,7 @@ function commandView(a: Record<string, any>, keys: string[]): Record<string, any
 }
 
 describe('fast path for the commands engines call per container', () => {
-  it('parses the containerd shim forms (ENGINES.md)', () => {
+  it('parses the containerd shim forms', () => {
     expect(parseFast([...g, 'start', 'c1'])).toEqual({ command: 'start', args: expect.objectContaining({ root: '/r', log: '/b/log.json', 'log-format': 'json', id: 'c1' }) });
     expect(parseFast([...g, 'kill', 'c1', '9'])?.args).toMatchObject({ id: 'c1', signal: '9', all: false });
     expect(parseFast([...g, 'create', '--bundle', '/b', '--pid-file', '/p', 'c1'])).toEqual({
