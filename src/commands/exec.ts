@@ -52,7 +52,9 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
       const name = c.toUpperCase().startsWith('CAP_') ? c.toUpperCase() : `CAP_${c.toUpperCase()}`;
       if (!CAPABILITIES.includes(name)) throw new BerthError(`exec --cap ${c}: unknown capability`);
       p.capabilities ??= {};
-      for (const set of ['bounding', 'effective', 'permitted', 'inheritable', 'ambient']) {
+      // Never inheritable or ambient: a cap there survives every later execve of an
+      // unprivileged program (CVE-2022-29162; runc adds --cap to these three sets only).
+      for (const set of ['bounding', 'effective', 'permitted']) {
         p.capabilities[set] = [...new Set([...(p.capabilities[set] ?? []), name])];
       }
     }
