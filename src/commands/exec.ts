@@ -17,6 +17,7 @@ import { buildSeccomp } from '../seccomp/build.js';
 import { storedSeccompOp } from '../seccomp/plan.js';
 import { handOffListener } from '../seccomp/notify.js';
 import { ociState } from '../state/record.js';
+import { readDocument } from '../config/read-document.js';
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -25,7 +26,7 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
   if (a.process) {
     let doc: any;
     try {
-      doc = JSON.parse(a.process === '-' ? readFileSync(0, 'utf8') : readFileSync(a.process, 'utf8'));
+      doc = JSON.parse(a.process === '-' ? readFileSync(0, 'utf8') : readDocument(a.process));
     } catch (e) {
       throw new BerthError(`exec --process ${a.process}: ${e instanceof SyntaxError ? `invalid JSON: ${e.message}` : describeErrno(e)}`);
     }
