@@ -3,6 +3,7 @@ import { BerthError, describeErrno } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
 import { Store } from '../state/store.js';
 import { statusOf } from '../state/status.js';
+import { withLock } from '../state/lock.js';
 import { execPlan } from '../plan/exec.js';
 import { runInit } from '../runtime/init-session.js';
 import { waitForwardingSignals } from '../runtime/wait.js';
@@ -70,6 +71,16 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
 export default async function exec(g: Globals, a: Record<string, any>): Promise<number> {
   const store = new Store(g.root);
   const id: string = a.id;
+  // Under the container's lock until the process runs: a `delete` racing this exec then either
+  // finds the new process in the cgroup (and kills it with the rest) or is done before, and
+  // this exec finds no container. Without it an exec joining between delete's kill and its
+  // rmdir would keep the cgroup and live on.
+  const pid = await withLock(store, id, () => startExecProcess(store, id, a));
+  if (a.detach) return 0;
+  return waitForwardingSignals(pid);
+}
+
+async function startExecProcess(store: Store, id: string, a: Record<string, any>): Promise<number> {
   const rec = store.load(id);
   const status = await statusOf(store, rec);
   if (status === 'stopped') throw new BerthError(`cannot exec in a stopped container`);
@@ -108,6 +119,5 @@ export default async function exec(g: Globals, a: Record<string, any>): Promise<
     writeFileSync(tmp, String(session.pid));
     renameSync(tmp, a['pid-file']);
   }
-  if (a.detach) return 0;
-  return waitForwardingSignals(session.pid);
+  return session.pid;
 }
