@@ -40,6 +40,23 @@ run('--no-pivot', () => {
     });
   }
 
+  it('in a user namespace (host mounts locked: covered instead of detached) with --no-pivot', () => {
+    b = makeBundle(['sh', '-c', PROBE], (c) => {
+      c.linux.namespaces.push({ type: 'user' });
+      c.linux.uidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+      c.linux.gidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+      c.mounts = c.mounts.filter((m: any) => !['/sys', '/sys/fs/cgroup'].includes(m.destination));
+      for (const set of ['bounding', 'effective', 'permitted']) c.process.capabilities[set].push('CAP_SETFCAP');
+    });
+    const before = mountTargets();
+    const r = berth(b, ['run', '--no-pivot', '--bundle', b.dir, uniqueId()]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('done');
+    expect(r.stdout).not.toContain('MOUNTED-PROC');
+    expect(r.stdout).not.toContain('MOUNTED-SYS');
+    expect(mountTargets()).toEqual(before);
+  });
+
   it('with --no-pivot the container keeps its own /proc', () => {
     b = makeBundle(['sh', '-c', 'cat /proc/1/comm; ls /sys/kernel >/dev/null && echo sys-ok']);
     const r = berth(b, ['run', '--no-pivot', '--bundle', b.dir, uniqueId()]);
