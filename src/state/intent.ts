@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { errnoCode } from '../errors.js';
 import type { CgroupRecord } from '../cgroups/types.js';
 import type { Store } from './store.js';
+import { ociState, type ContainerRecord } from './record.js';
 
 export const INTENT_FILE = 'creating.json';
 
@@ -88,16 +89,6 @@ export function removeIntent(store: Store, id: string): void {
 
 /** The OCI state of a half-made container: status `creating` (runtime.md; runc shows the same). */
 export function intentState(intent: CreateIntent): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    ociVersion: intent.ociVersion,
-    id: intent.id,
-    pid: intent.init?.pid ?? 0,
-    status: 'creating',
-    bundle: intent.bundle,
-    rootfs: intent.rootfs,
-    created: intent.created,
-    owner: intent.owner,
-  };
-  if (intent.annotations && Object.keys(intent.annotations).length > 0) out.annotations = intent.annotations;
-  return out;
+  const rec = { ...intent, pid: intent.init?.pid ?? 0, annotations: intent.annotations ?? {} };
+  return ociState(rec as unknown as ContainerRecord, 'creating');
 }

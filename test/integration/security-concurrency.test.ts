@@ -1,9 +1,9 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { BERTH, berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
-import { cgroupDirsNamed } from '../helpers/leaks.js';
+import { berthProcesses, cgroupDirsNamed } from '../helpers/leaks.js';
 
 const run = isRoot() && haveBuild() ? describe : describe.skip;
 
@@ -13,22 +13,6 @@ function berthAsync(root: string, args: string[]): Promise<number | null> {
     const c = spawn(BERTH, ['--root', root, ...args], { stdio: 'ignore' });
     c.on('exit', (code) => resolve(code));
   });
-}
-
-/** Live (not zombie) processes whose command line contains marker. */
-function processesWith(marker: string): string[] {
-  const out: string[] = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      if (!stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z') && cmd.includes(marker)) out.push(`${p} ${cmd}`);
-    } catch {
-      // gone
-    }
-  }
-  return out;
 }
 
 run('concurrency', () => {
@@ -78,7 +62,7 @@ run('concurrency', () => {
       // got in before the delete was killed with it; one after it failed).
       expect(existsSync(join(b.root, id)), `round ${round}`).toBe(false);
       expect(cgroupDirsNamed(cg), `round ${round}`).toEqual([]);
-      expect(processesWith(marker), `round ${round}`).toEqual([]);
+      expect(berthProcesses(marker, ''), `round ${round}`).toEqual([]);
       b.cleanup();
     }
   }, 240_000);

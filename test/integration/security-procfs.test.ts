@@ -27,29 +27,32 @@ run('procfs writes cannot be redirected', () => {
     return f;
   }
 
-  it('a host dir bind-mounted over /proc is refused', () => {
-    const f = hostFile('sys/kernel/domainname');
-    b = makeBundle(['true'], (c) => {
-      c.mounts.push({ destination: '/proc', type: 'bind', source: host, options: ['rbind'] });
-      c.linux.sysctl = { 'kernel.domainname': 'evil' };
-    });
-    const r = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/\/proc can only be a mount of type proc/);
+  /** With rootfs/p -> proc: run -d; the host file keeps its content; returns the init's pid. */
+  function runDetachedThroughP(f: string): number {
+    symlinkSync('proc', join(b.rootfs, 'p'));
+    const id = uniqueId();
+    const r = berth(b, ['run', '-d', '--bundle', b.dir, id]);
     expect(readFileSync(f, 'utf8')).toBe(BAIT);
-  });
+    expect(r.status, r.stderr).toBe(0);
+    return JSON.parse(berth(b, ['state', id]).stdout).pid;
+  }
 
-  it('a host file bind-mounted over /proc/sys/kernel/domainname is refused', () => {
-    const f = hostFile('domainname');
-    b = makeBundle(['true'], (c) => {
-      c.mounts.push({ destination: '/proc/sys/kernel/domainname', type: 'bind', source: f, options: ['bind'] });
-      c.linux.sysctl = { 'kernel.domainname': 'evil' };
+  for (const [what, rel, mount, error] of [
+    ['a host dir bind-mounted over /proc', 'sys/kernel/domainname', (_f: string) => ({ destination: '/proc', type: 'bind', source: host, options: ['rbind'] }), /\/proc can only be a mount of type proc/],
+    ['a host file bind-mounted over /proc/sys/kernel/domainname', 'domainname', (f: string) => ({ destination: '/proc/sys/kernel/domainname', type: 'bind', source: f, options: ['bind'] }), /\/proc\/sys\/kernel\/domainname is inside \/proc/],
+  ] as const) {
+    it(`${what} is refused`, () => {
+      const f = hostFile(rel);
+      b = makeBundle(['true'], (c) => {
+        c.mounts.push(mount(f));
+        c.linux.sysctl = { 'kernel.domainname': 'evil' };
+      });
+      const r = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(error);
+      expect(readFileSync(f, 'utf8')).toBe(BAIT);
     });
-    const r = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/\/proc\/sys\/kernel\/domainname is inside \/proc/);
-    expect(readFileSync(f, 'utf8')).toBe(BAIT);
-  });
+  }
 
   // The same two tricks through a symlink in the rootfs, which the config check cannot see:
   // the init's procfs handle must still not reach the host file.
@@ -59,14 +62,9 @@ run('procfs writes cannot be redirected', () => {
       c.mounts.push({ destination: '/p/sys/kernel/domainname', type: 'bind', source: f, options: ['bind'] });
       c.linux.sysctl = { 'kernel.domainname': 'evil' };
     });
-    symlinkSync('proc', join(b.rootfs, 'p'));
-    const id = uniqueId();
-    const r = berth(b, ['run', '-d', '--bundle', b.dir, id]);
-    expect(readFileSync(f, 'utf8')).toBe(BAIT);
-    expect(r.status, r.stderr).toBe(0);
+    const pid = runDetachedThroughP(f);
     // Written through a fresh procfs: the container's uts namespace has it (seen from the host
     // in that namespace; inside, the path shows the host file mounted there).
-    const pid = JSON.parse(berth(b, ['state', id]).stdout).pid;
     const uts = spawnSync('nsenter', ['--uts', '-t', String(pid), 'cat', '/proc/sys/kernel/domainname'], { encoding: 'utf8' });
     expect(uts.stdout.trim()).toBe('evil');
   });
@@ -91,12 +89,7 @@ run('procfs writes cannot be redirected', () => {
       c.mounts.push({ destination: '/p/self/oom_score_adj', type: 'bind', source: f, options: ['bind'] });
       c.process.oomScoreAdj = 123;
     });
-    symlinkSync('proc', join(b.rootfs, 'p'));
-    const id = uniqueId();
-    const r = berth(b, ['run', '-d', '--bundle', b.dir, id]);
-    expect(readFileSync(f, 'utf8')).toBe(BAIT);
-    expect(r.status, r.stderr).toBe(0);
-    const pid = JSON.parse(berth(b, ['state', id]).stdout).pid;
+    const pid = runDetachedThroughP(f);
     expect(readFileSync(`/proc/${pid}/oom_score_adj`, 'utf8').trim()).toBe('123');
   });
 });
