@@ -67,7 +67,6 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
   config.process = granted.process;
   const cgroup: Cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
   store.claim(id);
-  stopPoint('claimed');
   // From here on, what is about to be made is recorded first (state/intent.ts): a create killed
   // at any moment leaves a record `delete --force` cleans up from.
   const intent: CreateIntent = {
