@@ -70,6 +70,25 @@ run('create killed at any moment', () => {
     });
   }
 
+  it('a create still running: delete refuses without --force; --force kills the create and removes it all', async () => {
+    b = makeBundle(['sleep', '100']);
+    const id = uniqueId();
+    const cgName = basename(b.config.linux.cgroupsPath);
+    child = spawn(BERTH, ['--root', b.root, 'create', '--bundle', b.dir, id], { stdio: 'ignore', env: { ...process.env, BERTH_TEST_STOP_AT: 'ready' } });
+    await until('berth to stop at ready', () => readStat(child!.pid!)?.state === 'T');
+    const plain = berth(b, ['delete', id]);
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toMatch(/that is being created \(use --force\)/);
+    expect(cgroupDirsNamed(cgName).length).toBeGreaterThan(0);
+    const del = berth(b, ['delete', '--force', id]);
+    expect(del.status, del.stderr).toBe(0);
+    await exited(child);
+    expect(child.signalCode).toBe('SIGKILL');
+    expect(existsSync(join(b.root, id))).toBe(false);
+    expect(cgroupDirsNamed(cgName)).toEqual([]);
+    expect(snapshot(id, cgName).processes).toEqual([]);
+  });
+
   for (const kind of ['prestart', 'createRuntime', 'createContainer']) {
     it(`in a ${kind} hook: delete --force leaves no state dir, cgroup dir or process`, async () => {
       b = makeBundle(['sleep', '100']);
