@@ -19,6 +19,8 @@ import { listenFds, withListenEnv } from '../runtime/listen-fds.js';
 import { checkLsm, probeLsm } from '../host/lsm.js';
 import { log } from '../log/logger.js';
 import { grantableCapabilities, runtimeBounding } from '../host/capabilities.js';
+import { dirsToMake, removeIntent, writeIntent, type CreateIntent } from '../state/intent.js';
+import { stopPoint } from '../runtime/stop-point.js';
 
 export interface CreateOptions {
   id: string;
@@ -67,11 +69,30 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
   config.process = granted.process;
   const cgroup: Cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
   store.claim(id);
+  // From here on, what is about to be made is recorded first (state/intent.ts): a create killed
+  // at any moment leaves a record `delete --force` cleans up from.
+  const intent: CreateIntent = {
+    ociVersion: SPEC_VERSION,
+    id,
+    bundle: bundle.dir,
+    rootfs: bundle.rootfs,
+    created: new Date().toISOString(),
+    owner: userInfo().username ?? '',
+    ...(config.annotations ? { annotations: config.annotations } : {}),
+    creator: { pid: process.pid, startTime: readStat(process.pid)?.startTime ?? 0 },
+  };
   let cgroupMade = false;
   let hookState: object | undefined = undefined as object | undefined;
   try {
+    writeIntent(store, intent);
+    intent.cgroup = { ...cgroup.record, created: dirsToMake(cgroup.record.paths) };
+    writeIntent(store, intent);
+    stopPoint('before-cgroup');
     cgroup.create(config.linux?.resources);
     cgroupMade = true;
+    intent.cgroup = cgroup.record;
+    writeIntent(store, intent);
+    stopPoint('after-cgroup');
     const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json');
     const ops = containerPlan({
       id,
@@ -87,7 +108,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       preserveFds,
       seccomp: seccomp?.op,
     });
-    const created = new Date().toISOString();
+    const created = intent.created;
     const rec: ContainerRecord = {
       ociVersion: SPEC_VERSION,
       id,
@@ -106,6 +127,11 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       steps: ops.map((op) => op.what),
     };
     const session = runInit(ops, preserveFds, {
+      onPid: (pid) => {
+        intent.init = { pid, startTime: readStat(pid)?.startTime ?? 0 };
+        writeIntent(store, intent);
+        stopPoint('init-pid');
+      },
       onHooks: (_name, pid) => {
         // "created: the runtime has finished the create operation (after step 2 in the
         // lifecycle)": the hooks are steps 3-5, so all three kinds see `created` (as
@@ -121,11 +147,15 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       },
       onSeccomp: (fd, pid) => handOffListener(config.linux.seccomp, fd, pid, ociState({ ...rec, pid }, 'creating')),
     }, cgroup.record);
+    stopPoint('ready');
     rec.pid = session.pid;
     cgroup.afterJoin();
-    rec.initStartTime = readStat(session.pid)?.startTime ?? 0;
+    rec.cgroup = cgroup.record;
+    rec.initStartTime = intent.init?.startTime || (readStat(session.pid)?.startTime ?? 0);
     try {
+      stopPoint('before-state');
       store.save(rec);
+      removeIntent(store, id);
       if (o.pidFile) writePidFile(o.pidFile, session.pid);
     } catch (e) {
       try {

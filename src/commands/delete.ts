@@ -9,6 +9,8 @@ import { ociState, type ContainerRecord } from '../state/record.js';
 import { native } from '../native/addon.js';
 import { reopenCgroup } from '../cgroups/index.js';
 import { runHooksWarnOnly } from '../hooks/run.js';
+import { hasIntent } from '../state/intent.js';
+import { deleteHalfMade } from './delete-half-made.js';
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -41,10 +43,19 @@ export function destroy(store: Store, rec: ContainerRecord): void {
 export async function deleteContainer(g: Globals, id: string, force: boolean): Promise<void> {
   const store = new Store(g.root);
   if (!store.exists(id)) {
-    // A half-made dir (create died before state.json) is removed too.
-    rmSync(store.dir(id), { recursive: true, force: true });
-    if (force) return;
-    throw new BerthError(`container ${id} does not exist`);
+    if (hasIntent(store, id)) {
+      // Caught half-made (a create running, or killed): what its intent names goes.
+      const done = await withLock(store, id, async () => (store.exists(id) ? false : deleteHalfMade(store, id, force))).catch((e) => {
+        if (e instanceof BerthError && / does not exist$/.test(e.message)) return true; // removed meanwhile
+        throw e;
+      });
+      if (done) return;
+    } else {
+      // A dir without a record (from before intents were written): removed too.
+      rmSync(store.dir(id), { recursive: true, force: true });
+      if (force) return;
+      throw new BerthError(`container ${id} does not exist`);
+    }
   }
   await withLock(store, id, async () => {
     const rec = store.load(id);

@@ -2,6 +2,7 @@ import type { Globals } from '../cli/globals.js';
 import { Store } from '../state/store.js';
 import { statusOf } from '../state/status.js';
 import { stdout } from '../cli/output.js';
+import { intentState, readIntent } from '../state/intent.js';
 
 /** list: runc's table (ID PID STATUS BUNDLE CREATED OWNER), JSON, or ids only (-q). */
 export default async function list(g: Globals, a: Record<string, any>): Promise<number> {
@@ -12,7 +13,10 @@ export default async function list(g: Globals, a: Record<string, any>): Promise<
     try {
       rec = store.load(id);
     } catch {
-      continue; // removed while listing
+      // Caught half-made (a create running or killed), or removed while listing.
+      const intent = readIntent(store, id);
+      if (intent) rows.push(intentState(intent) as (typeof rows)[number]);
+      continue;
     }
     const status = await statusOf(store, rec);
     const { ociVersion, bundle, rootfs, created, owner, annotations } = rec;

@@ -114,8 +114,12 @@ export function findExecOp(p: any): PlanOp {
   return { op: 'FIND_EXEC', args: [prog, path], what: `find executable ${prog}` };
 }
 
-/** cwd, fds, the final hardening and the exec itself. `beforeExec` goes between (start sync, hooks). */
-export function execOps(inp: ProcessInput, beforeExec: PlanOp[], seccomp?: PlanOp): PlanOp[] {
+/**
+ * cwd, fds, the final hardening and the exec itself. `beforeExec` goes before the hardening (the
+ * start handshake); `confined` after no_new_privs and the filter, just before execve: the
+ * startContainer hooks, which then run as confined as the process itself (as runc).
+ */
+export function execOps(inp: ProcessInput, beforeExec: PlanOp[], seccomp?: PlanOp, confined: PlanOp[] = []): PlanOp[] {
   const p = inp.process;
   const cwd = posix.normalize(p.cwd ?? '/');
   const ops: PlanOp[] = [
@@ -125,6 +129,7 @@ export function execOps(inp: ProcessInput, beforeExec: PlanOp[], seccomp?: PlanO
   ];
   if (p.noNewPrivileges) ops.push({ op: 'NO_NEW_PRIVS', args: [], what: 'set no_new_privs' });
   if (seccomp && p.noNewPrivileges) ops.push(seccomp);
+  ops.push(...confined);
   const args: string[] = p.args ?? [];
   if (args.length === 0) throw new BerthError(`${inp.jsonPath}: /process/args: must name the program to run`);
   const env = processEnv(p);

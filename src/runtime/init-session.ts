@@ -10,6 +10,8 @@ import { renderInitError } from './init-errors.js';
 const SYNC_TIMEOUT_MS = 120_000;
 
 export interface SessionEvents {
+  /** The init reported the container process's pid (before that process runs a step). */
+  onPid?: (pid: number) => void;
   /** The init asks for runtime-side hooks; return the state JSON to send back. */
   onHooks?: (name: string, pid: number) => string;
   /** The init loaded an SCMP_ACT_NOTIFY filter and sent its listener fd: hand it to the agent
@@ -77,6 +79,7 @@ export function runInit(ops: readonly PlanOp[], preserveFds: number, events: Ses
       if (type === 'pid') {
         pid = Number(rest[0]);
         reapA();
+        events.onPid?.(pid);
       } else if (type === 'hooks') {
         let reply = 'continue\t{}';
         try {
