@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --engines --gyp
-exec node_modules/.bin/node scripts/test.mjs
+exec node_modules/.bin/node scripts/test.mjs "$@"
