@@ -8,7 +8,6 @@ import { BerthError } from '../errors.js';
 import { configureLog, log } from '../log/logger.js';
 import { versionText } from '../version.js';
 import { stdout } from './output.js';
-import { protectExecCommand } from './argv.js';
 import { asksVersion, parseFast, type FastCommand } from './fast-path.js';
 import { runCommand, type CommandModule } from './dispatch.js';
 
@@ -54,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const fast = parseFast(argv);
     if (fast) return await runCommand(FAST[fast.command], fast.args);
-    const { runYargs } = await import('./yargs.js');
+    const [{ runYargs }, { protectExecCommand }] = await Promise.all([import('./yargs.js'), import('./argv.js')]);
     return await runYargs(protectExecCommand(argv));
   } catch (e) {
     if (e instanceof BerthError) {

@@ -1,6 +1,5 @@
 import { writeSync } from 'node:fs';
-
-let pause: Int32Array | undefined;
+import { sleepMs } from '../sleep.js';
 
 /**
  * Write all of data to fd with write(2), the same under Node and Bun. berth never uses
@@ -16,7 +15,7 @@ export function writeAll(fd: number, data: string | Uint8Array): void {
       buf = buf.subarray(writeSync(fd, buf));
     } catch (e) {
       const code = (e as { code?: string }).code;
-      if (code === 'EAGAIN') Atomics.wait((pause ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, 1);
+      if (code === 'EAGAIN') sleepMs(1);
       else if (code === 'EINTR') continue;
       else if (code === 'EPIPE') return;
       else throw e;

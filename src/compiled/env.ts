@@ -1,8 +1,8 @@
 /** Node's variables that change code, flags or what a process reads and writes at start. */
-const NODE_VARIABLES = new Set([
+const NODE_VARIABLES = [
   'NODE_OPTIONS', 'NODE_CHANNEL_FD', 'NODE_CHANNEL_SERIALIZATION_MODE', 'NODE_PATH', 'NODE_PRESERVE_SYMLINKS',
   'NODE_COMPILE_CACHE', 'NODE_V8_COVERAGE', 'NODE_DEBUG', 'NODE_DEBUG_NATIVE', 'NODE_REPL_EXTERNAL_MODULE',
-]);
+];
 
 /**
  * Variables that would change the JavaScript engine under berth rather than berth itself: all of
@@ -14,7 +14,7 @@ const NODE_VARIABLES = new Set([
  * any of berth's code runs, so berth can only start over without them: README "Environment".)
  */
 export function engineVariables(env: Record<string, string | undefined>): string[] {
-  return Object.keys(env).filter((k) => k.startsWith('BUN_') || k.startsWith('JSC_') || NODE_VARIABLES.has(k));
+  return Object.keys(env).filter((k) => k.startsWith('BUN_') || k.startsWith('JSC_') || NODE_VARIABLES.includes(k));
 }
 
 /** env without engineVariables(env). */

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { readControl, writeControl } from '../apply.js';
 import { CgroupError } from '../errors.js';
-import { sleepMs } from '../sleep.js';
+import { sleepMs } from '../../sleep.js';
 
 export function eventsFrozen(dir: string): boolean {
   return /^frozen 1$/m.test(readControl(join(dir, 'cgroup.events')) ?? '');
