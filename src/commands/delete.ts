@@ -7,10 +7,9 @@ import { statusOf } from '../state/status.js';
 import { isSameLiveProcess } from '../state/proc.js';
 import { ociState, type ContainerRecord } from '../state/record.js';
 import { native } from '../native/addon.js';
-import { reopenCgroup } from '../cgroups/index.js';
+import { destroyCgroup } from '../cgroups/destroy.js';
 import { runHooksWarnOnly } from '../hooks/run.js';
 import { hasIntent } from '../state/intent.js';
-import { deleteHalfMade } from './delete-half-made.js';
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -19,7 +18,7 @@ function sleep(ms: number): Promise<void> {
 /** SIGKILL the init (and with a cgroup, everything in it) and wait until it is gone. */
 export async function killAndWait(rec: ContainerRecord): Promise<void> {
   try {
-    if (rec.cgroup) reopenCgroup(rec.cgroup).killAll(9);
+    if (rec.cgroup) (await cgroupOf(rec.cgroup)).killAll(9);
     native().signalPid(rec.pid, 9);
   } catch (e) {
     if (errnoCode(e) !== 'ESRCH') throw e;
@@ -28,10 +27,16 @@ export async function killAndWait(rec: ContainerRecord): Promise<void> {
   if (isSameLiveProcess(rec.pid, rec.initStartTime)) throw new BerthError(`container init ${rec.pid} did not die after SIGKILL`);
 }
 
+/** The full cgroup manager, for a container with processes to kill or thaw. */
+async function cgroupOf(record: NonNullable<ContainerRecord['cgroup']>) {
+  const { reopenCgroup } = await import('../cgroups/index.js');
+  return reopenCgroup(record);
+}
+
 /** Remove what the container had: poststop hooks, cgroup dirs it made, the state dir. */
-export function destroy(store: Store, rec: ContainerRecord): void {
+export async function destroy(store: Store, rec: ContainerRecord): Promise<void> {
   runHooksWarnOnly(rec.config?.hooks?.poststop, 'poststop', ociState(rec, 'stopped'));
-  if (rec.cgroup) reopenCgroup(rec.cgroup).destroy();
+  if (rec.cgroup) await destroyCgroup(rec.cgroup);
   store.remove(rec.id);
 }
 
@@ -45,6 +50,7 @@ export async function deleteContainer(g: Globals, id: string, force: boolean): P
   if (!store.exists(id)) {
     if (hasIntent(store, id)) {
       // Caught half-made (a create running, or killed): what its intent names goes.
+      const { deleteHalfMade } = await import('./delete-half-made.js');
       const done = await withLock(store, id, async () => (store.exists(id) ? false : deleteHalfMade(store, id, force))).catch((e) => {
         if (e instanceof BerthError && / does not exist$/.test(e.message)) return true; // removed meanwhile
         throw e;
@@ -63,7 +69,7 @@ export async function deleteContainer(g: Globals, id: string, force: boolean): P
     if (status === 'running' || status === 'paused') {
       if (!force) throw new BerthError(`cannot delete container ${id} that is not stopped: ${status}`);
       if (status === 'paused' && rec.cgroup) {
-        const cg = reopenCgroup(rec.cgroup);
+        const cg = await cgroupOf(rec.cgroup);
         cg.killAll(9);
         cg.thaw();
       }
@@ -71,7 +77,7 @@ export async function deleteContainer(g: Globals, id: string, force: boolean): P
     } else if (status === 'created') {
       await killAndWait(rec);
     }
-    destroy(store, rec);
+    await destroy(store, rec);
   });
 }
 

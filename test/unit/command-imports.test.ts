@@ -35,6 +35,12 @@ describe('each command loads only what it needs', () => {
     }
   });
 
+  it('delete of a stopped container loads no cgroup manager (only the dir removal)', async () => {
+    const mods = [...(await staticImports('src/commands/delete.ts'))];
+    expect(mods.filter((m) => /^src\/cgroups\/(manager|open|index|systemd|v1|v2|apply)/.test(m))).toEqual([]);
+    expect(mods).toContain('src/cgroups/remove-dirs.ts');
+  });
+
   it('the entry loads no command before the command line is read', async () => {
     const mods = [...(await staticImports('src/cli/main.ts'))];
     expect(mods.filter((m) => /^src\/commands\//.test(m) || /yargs/.test(m))).toEqual([]);
