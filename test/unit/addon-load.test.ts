@@ -75,6 +75,14 @@ describe('loading', () => {
     expect(mod.initImage()).toBe(join(REPO, 'dist/native/berth-init'));
   });
 
+  it('needs no shared library but glibc (libseccomp and libstdc++ are linked in: the single executable carries it)', () => {
+    const r = spawnSync('readelf', ['-d', join(REPO, 'dist/native/berth.node')], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const needed = [...r.stdout.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]);
+    expect(needed.length).toBeGreaterThan(0);
+    expect(needed.filter((l) => !/^(libc\.so\.6|ld-linux-[\w-]+\.so\.\d)$/.test(l!))).toEqual([]);
+  });
+
   it('argument errors are TypeErrors', () => {
     expect(thrown(() => (n.closeFd as any)('x'))).toBeInstanceOf(TypeError);
     expect(thrown(() => (n.spawnInit as any)('/bin/true', 'not a buffer', 0))).toBeInstanceOf(TypeError);
