@@ -52,7 +52,7 @@ const OpDef kOps[BERTH_OP_MAX + 1] = {
     {"SCHEDULER", 7, false, op_scheduler},
     {"IOPRIO", 2, false, op_ioprio},
     {"CONSOLE", 2, false, op_console},
-    {"CHDIR", 1, false, op_chdir},
+    {"CHDIR", 2, false, op_chdir},
     {"UMASK", 1, false, op_umask},
     {"CAP_BOUNDING", 1, false, op_cap_bounding},
     {"KEEPCAPS", 0, false, op_keepcaps},
