@@ -16,7 +16,7 @@ import { signalAll } from './signal-all.js';
 import { hugePageSizes, statsV1, statsV2 } from './stats.js';
 import type { Cgroup, CgroupLayout, CgroupRecord, LinuxResources } from './types.js';
 import { applyRtBudget, planRtBudget } from './v1/cpu-rt.js';
-import { initCpusetDir } from './v1/cpuset.js';
+import { fillCpusetChain } from './v1/cpuset.js';
 import { freezeV1, freezerState, thawV1 } from './v1/freezer.js';
 import { planV1 } from './v1/index.js';
 import { freezeV2, isFrozenV2, thawV2 } from './v2/freezer.js';
@@ -78,18 +78,16 @@ export class FsCgroup implements Cgroup {
         const made = this.mkdirRecorded(dir);
         if (!made.includes(dir)) preexisting.push(dir);
         if (paths.cpuset === dir) {
-          for (const d of made) {
-            initCpusetDir(d, {
-              read: readControl,
-              write: (p, v) => {
-                try {
-                  writeControl(p, v);
-                } catch (e) {
-                  throw new CgroupError(`cgroup: write ${p}: ${errnoText(e)}`);
-                }
-              },
-            });
-          }
+          fillCpusetChain(dir, {
+            read: readControl,
+            write: (p, v) => {
+              try {
+                writeControl(p, v);
+              } catch (e) {
+                throw new CgroupError(`cgroup: write ${p}: ${errnoText(e)}`);
+              }
+            },
+          });
         }
       }
       if (this.unified && this.ownsParents) {

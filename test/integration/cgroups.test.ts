@@ -214,6 +214,31 @@ describe.skipIf(!isRoot)(`cgroups (root, ${layout} layout)`, () => {
     for (const f of cg.procsFiles()) expect(readFileSync(f, 'utf8').trim()).toBe(String(c.pid));
   });
 
+  it.skipIf(unified)('v1: a parent made by someone else with an empty cpuset (plain mkdir) is filled, so the leaf can be joined', async () => {
+    const pod = open('pod');
+    const podDir = pod.record.paths.cpuset!;
+    // What an engine's pod-level mkdir leaves: a cpuset dir with empty cpus and mems.
+    mkdirSync(podDir);
+    const leaf = open('leaf', `${podDir.split('/').pop()}/leaf`);
+    try {
+      expect(readFileSync(join(podDir, 'cpuset.cpus'), 'utf8').trim()).toBe('');
+      leaf.create();
+      expect(leaf.record.created).not.toContain(podDir);
+      const parentCpus = readFileSync(join(podDir, '..', 'cpuset.cpus'), 'utf8').trim();
+      expect(readFileSync(join(podDir, 'cpuset.cpus'), 'utf8').trim()).toBe(parentCpus);
+      expect(readAt(leaf.record, files.cpusetMems(leaf.record))).not.toBe('');
+      const c = sleeper();
+      join_(leaf, c.pid!);
+      expect(leaf.pids()).toEqual([c.pid]);
+      c.kill('SIGKILL');
+      await exited(c);
+    } finally {
+      made.splice(made.indexOf(leaf), 1);
+      leaf.destroy();
+      rmdirSync(podDir);
+    }
+  });
+
   it('freezes and thaws a real process, lists pids, kills all, then leaves nothing', async () => {
     const cg = open('freeze');
     cg.create({ pids: { limit: 10 } });
