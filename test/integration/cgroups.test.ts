@@ -551,6 +551,27 @@ describe.skipIf(!isRoot || !haveBuild())(`create and exec: the init in the conta
   });
 });
 
+describe.skipIf(!isRoot || !haveBuild())(`create in a cgroup that already exists (${layout} layout)`, () => {
+  it('frozen: refused, saying so; not empty: a warning (as runc) and the container runs', () => {
+    const b = makeBundle(['sh', '-c', 'echo in-container']);
+    bundles.push(b);
+    const cg = open('existing', b.config.linux.cgroupsPath);
+    cg.create();
+    const c = sleeper();
+    join_(cg, c.pid!);
+    cg.freeze();
+    const frozen = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
+    expect(frozen.status).toBe(1);
+    expect(frozen.stderr).toMatch(/cgroup .* is frozen/);
+    expect(frozenOnDisk(cg.record)).toBe(true);
+    cg.thaw();
+    const busy = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
+    expect(busy.status, busy.stderr).toBe(0);
+    expect(busy.stdout).toBe('in-container\n');
+    expect(busy.stderr).toMatch(/level=warning msg="container's cgroup is not empty: 1 process\(es\) found/);
+  });
+});
+
 describe.skipIf(!isRoot || !haveBuild() || !unified || !PYTHON || !x86_64)('create on a kernel without clone3 (unified layout)', () => {
   it('fork, the reason in the --debug log, and CGROUP_JOIN puts the init in its cgroup', async () => {
     const b = makeBundle(['sleep', '300']);
