@@ -113,7 +113,7 @@ export function buildCli(argv: string[]): Argv {
           .option('pid-file', { type: 'string' })
           .option('preserve-fds', { type: 'number', default: 0 })
           .option('ignore-paused', { type: 'boolean', default: false })
-          .option('cgroup', { type: 'string', nargs: 1 }),
+          .option('cgroup', { type: 'string', nargs: 1, describe: 'join an existing sub-cgroup of the container: [CONTROLLER[,CONTROLLER]:]PATH (repeatable)' }),
       run(() => import('../commands/exec.js')),
     )
     .command(
