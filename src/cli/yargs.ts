@@ -62,8 +62,8 @@ export function buildCli(argv: string[]): Argv {
     .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'log format', global: true })
     .option('debug', { type: 'boolean', default: false, describe: 'debug logging', global: true })
     .option('systemd-cgroup', { type: 'boolean', default: false, describe: 'use systemd for cgroups (slice:prefix:name paths)', global: true })
-    .option('rootless', { type: 'string', default: 'auto', describe: 'rootless mode: true, false or auto', global: true })
-    .option('criu', { type: 'string', hidden: true, global: true })
+    .option('rootless', { type: 'string', default: 'auto', describe: "runc's rootless cgroup mode: false or auto (as root: cgroups are written); true is refused", global: true })
+    .option('criu', { type: 'string', describe: 'path to criu: ignored with a warning (no checkpoint/restore)', global: true })
     .command('create <id>', 'create a container', (y) => idArg(createFlags(y)), run(() => import('../commands/create.js')))
     .command('start <id>', 'start a created container', idArg, run(() => import('../commands/start.js')))
     .command(
@@ -144,25 +144,29 @@ export function buildCli(argv: string[]): Argv {
       'update resource limits of a container',
       (y) =>
         idArg(y)
-          .option('resources', { alias: 'r', type: 'string', describe: 'linux.resources JSON file, - for stdin' })
-          .option('memory', { type: 'string' })
-          .option('memory-reservation', { type: 'string' })
-          .option('memory-swap', { type: 'string' })
-          .option('kernel-memory', { type: 'string' })
-          .option('kernel-memory-tcp', { type: 'string' })
-          .option('cpu-shares', { type: 'string' })
-          .option('cpu-quota', { type: 'string' })
-          .option('cpu-period', { type: 'string' })
-          .option('cpu-burst', { type: 'string' })
-          .option('cpu-rt-period', { type: 'string' })
-          .option('cpu-rt-runtime', { type: 'string' })
-          .option('cpu-idle', { type: 'string' })
-          .option('cpuset-cpus', { type: 'string' })
-          .option('cpuset-mems', { type: 'string' })
-          .option('pids-limit', { type: 'string' })
-          .option('blkio-weight', { type: 'string' })
-          .option('l3-cache-schema', { type: 'string' })
-          .option('mem-bw-schema', { type: 'string' }),
+          .option('resources', {
+            alias: 'r',
+            type: 'string',
+            describe: 'path to a JSON file with the linux.resources object (config-linux.md), - for stdin; e.g. {"memory":{"limit":67108864},"cpu":{"shares":512,"quota":50000,"period":100000,"cpus":"0"},"pids":{"limit":100},"blockIO":{"weight":500}}',
+          })
+          .option('memory', { type: 'string', describe: 'memory limit in bytes (or 512m, 1g)' })
+          .option('memory-reservation', { type: 'string', describe: 'memory soft limit in bytes' })
+          .option('memory-swap', { type: 'string', describe: 'memory + swap limit in bytes' })
+          .option('kernel-memory', { type: 'string', describe: 'kernel memory limit: ignored with a warning (not in this kernel)' })
+          .option('kernel-memory-tcp', { type: 'string', describe: 'kernel TCP memory limit: ignored with a warning (not in this kernel)' })
+          .option('cpu-share', { alias: 'cpu-shares', type: 'string', describe: 'CPU shares (relative weight)' })
+          .option('cpu-quota', { type: 'string', describe: 'CPU CFS quota in microseconds per period' })
+          .option('cpu-period', { type: 'string', describe: 'CPU CFS period in microseconds' })
+          .option('cpu-burst', { type: 'string', describe: 'CPU CFS burst in microseconds' })
+          .option('cpu-rt-period', { type: 'string', describe: 'CPU real-time period in microseconds' })
+          .option('cpu-rt-runtime', { type: 'string', describe: 'CPU real-time runtime in microseconds' })
+          .option('cpu-idle', { type: 'string', describe: 'cgroup v2 cpu.idle: 1 for SCHED_IDLE' })
+          .option('cpuset-cpus', { type: 'string', describe: 'CPUs to run on (e.g. 0-2,4)' })
+          .option('cpuset-mems', { type: 'string', describe: 'memory nodes to use (e.g. 0)' })
+          .option('pids-limit', { type: 'string', describe: 'maximum number of processes' })
+          .option('blkio-weight', { type: 'string', describe: 'block IO weight (10-1000)' })
+          .option('l3-cache-schema', { type: 'string', describe: 'Intel RDT L3 cache schema: refused (not implemented)' })
+          .option('mem-bw-schema', { type: 'string', describe: 'Intel RDT memory bandwidth schema: refused (not implemented)' }),
       run(() => import('../commands/update.js')),
     )
     .command(
