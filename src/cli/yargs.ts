@@ -2,6 +2,18 @@ import yargs, { type Argv } from 'yargs';
 import { BerthError } from '../errors.js';
 import { DEFAULT_ROOT } from './globals.js';
 import { runCommand, type CommandModule } from './dispatch.js';
+import { precheck, showsUsage, UNKNOWN_COMMAND_EXIT, usageMessage } from './usage-errors.js';
+import { versionText } from '../version.js';
+
+/** The command word of argv (after the global flags), if any. */
+function commandOf(argv: string[]): string | undefined {
+  try {
+    const pre = precheck(argv, COMMAND_NAMES);
+    return pre.kind === 'command' ? pre.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 type Args = Record<string, any>;
 
@@ -38,6 +50,18 @@ const createFlags = (y: Argv) =>
     .option('no-new-keyring', { type: 'boolean', default: false, describe: 'keep the session keyring' })
     .option('preserve-fds', { type: 'number', default: 0, describe: 'pass N extra fds (3..3+N-1) to the container' });
 
+/** `update --help`: the -r JSON (config-linux.md linux.resources, as containerd sends it). */
+const UPDATE_JSON = `The -r JSON is a linux.resources object (config-linux.md); every field is optional:
+{
+  "memory": { "limit": 67108864, "reservation": 33554432, "swap": 134217728 },
+  "cpu": { "shares": 512, "quota": 50000, "period": 100000, "burst": 0,
+           "realtimeRuntime": 0, "realtimePeriod": 0, "cpus": "0-1", "mems": "0", "idle": 0 },
+  "pids": { "limit": 100 },
+  "blockIO": { "weight": 500 },
+  "hugepageLimits": [ { "pageSize": "2MB", "limit": 0 } ],
+  "unified": { "memory.high": "max" }
+}`;
+
 const idArg = (y: Argv) => y.positional('id', { type: 'string', describe: 'container id' });
 
 function notYet(what: string): CommandModule['default'] {
@@ -46,8 +70,34 @@ function notYet(what: string): CommandModule['default'] {
   };
 }
 
+/** The commands (and aliases) buildCli defines; `help` is runc's `help [COMMAND]`. */
+export const COMMAND_NAMES = [
+  'create', 'start', 'run', 'state', 'kill', 'delete', 'exec', 'list', 'ls', 'ps', 'pause', 'resume',
+  'events', 'update', 'spec', 'features', 'checkpoint', 'restore', 'help',
+];
+
 /** Parse with yargs and run the command; resolves to the exit code. */
 export async function runYargs(argv: string[]): Promise<number> {
+  let pre;
+  try {
+    pre = precheck(argv, COMMAND_NAMES);
+  } catch (e) {
+    // An unknown global flag or no command: the global usage, then the error.
+    if (e instanceof BerthError && e.exitCode !== UNKNOWN_COMMAND_EXIT) {
+      buildCli([]).showHelp('error');
+      process.stderr.write('\n');
+    }
+    throw e;
+  }
+  if (pre.kind === 'version') {
+    process.stdout.write(versionText());
+    return 0;
+  }
+  if (pre.kind === 'command' && pre.name === 'help') {
+    const topic = argv[pre.index + 1];
+    if (topic !== undefined && !COMMAND_NAMES.includes(topic)) throw new BerthError(`unknown command "${topic}"; see berth --help`, UNKNOWN_COMMAND_EXIT);
+    argv = [...argv.slice(0, pre.index), ...(topic ? [topic] : []), '--help'];
+  }
   await buildCli(argv).parseAsync();
   return pending ? await pending : 0;
 }
@@ -81,7 +131,11 @@ export function buildCli(argv: string[]): Argv {
       'send a signal to the container init (default SIGTERM)',
       (y) =>
         idArg(y)
-          .positional('signal', { type: 'string', default: 'SIGTERM' })
+          .positional('signal', {
+            type: 'string',
+            default: 'SIGTERM',
+            describe: 'a name (KILL, SIGKILL, sigkill, RTMIN+3, SIGRTMAX-1) or a number the kernel accepts (9; 0 only checks that the init lives)',
+          })
           .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'signal every process of the container' }),
       run(() => import('../commands/kill.js')),
     )
@@ -96,23 +150,23 @@ export function buildCli(argv: string[]): Argv {
       'run a process in a running container',
       (y) =>
         idArg(y)
-          .positional('command', { type: 'string', array: true })
+          .positional('command', { type: 'string', array: true, describe: 'the program and its arguments (not with --process)' })
           .option('process', { alias: 'p', type: 'string', describe: 'process.json (OCI process object)' })
-          .option('console-socket', { type: 'string' })
-          .option('cwd', { type: 'string' })
+          .option('console-socket', { type: 'string', describe: 'unix socket that receives the pty master (with -t)' })
+          .option('cwd', { type: 'string', describe: 'working directory in the container' })
           // Repeatable flags take one value each (runc); yargs' array options would be greedy.
-          .option('env', { alias: 'e', type: 'string', nargs: 1 })
-          .option('tty', { alias: 't', type: 'boolean', default: false })
+          .option('env', { alias: 'e', type: 'string', nargs: 1, describe: 'KEY=VALUE added to the environment (repeatable)' })
+          .option('tty', { alias: 't', type: 'boolean', default: false, describe: 'a pty for the process (berth proxies it without --console-socket)' })
           .option('user', { alias: 'u', type: 'string', describe: 'uid[:gid]' })
-          .option('additional-gids', { alias: 'g', type: 'number', nargs: 1 })
-          .option('cap', { alias: 'c', type: 'string', nargs: 1 })
-          .option('no-new-privs', { type: 'boolean', default: false })
-          .option('apparmor', { type: 'string' })
-          .option('process-label', { type: 'string' })
-          .option('detach', { alias: 'd', type: 'boolean', default: false })
-          .option('pid-file', { type: 'string' })
-          .option('preserve-fds', { type: 'number', default: 0 })
-          .option('ignore-paused', { type: 'boolean', default: false })
+          .option('additional-gids', { alias: 'g', type: 'number', nargs: 1, describe: 'an additional group id (repeatable)' })
+          .option('cap', { alias: 'c', type: 'string', nargs: 1, describe: 'a capability to add, e.g. CAP_NET_ADMIN (repeatable)' })
+          .option('no-new-privs', { type: 'boolean', default: false, describe: 'set no_new_privs for the process' })
+          .option('apparmor', { type: 'string', describe: 'AppArmor profile for the process' })
+          .option('process-label', { type: 'string', describe: 'SELinux label for the process' })
+          .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'do not wait for the process' })
+          .option('pid-file', { type: 'string', describe: 'file to write the process pid to' })
+          .option('preserve-fds', { type: 'number', default: 0, describe: 'pass N extra fds (3..3+N-1) to the process' })
+          .option('ignore-paused', { type: 'boolean', default: false, describe: 'exec in a paused container too' })
           .option('cgroup', { type: 'string', nargs: 1, describe: 'join an existing sub-cgroup of the container: [CONTROLLER[,CONTROLLER]:]PATH (repeatable)' }),
       run(() => import('../commands/exec.js')),
     )
@@ -121,14 +175,17 @@ export function buildCli(argv: string[]): Argv {
       'list containers',
       (y) =>
         y
-          .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const })
-          .option('quiet', { alias: 'q', type: 'boolean', default: false }),
+          .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'output format' })
+          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'only the container ids' }),
       run(() => import('../commands/list.js')),
     )
     .command(
       'ps <id> [ps-args..]',
       'processes of a container',
-      (y) => idArg(y).option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const }),
+      (y) =>
+        idArg(y)
+          .positional('ps-args', { type: 'string', array: true, describe: 'arguments for ps(1) (default -ef)' })
+          .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'table: ps(1) lines; json: the pids' }),
       run(() => import('../commands/ps.js')),
     )
     .command('pause <id>', 'freeze every process of a container', idArg, run(() => import('../commands/pause.js')))
@@ -136,7 +193,10 @@ export function buildCli(argv: string[]): Argv {
     .command(
       'events <id>',
       'container stats and events',
-      (y) => idArg(y).option('stats', { type: 'boolean', default: false }).option('interval', { type: 'string', default: '5s' }),
+      (y) =>
+        idArg(y)
+          .option('stats', { type: 'boolean', default: false, describe: 'print the stats once and exit' })
+          .option('interval', { type: 'string', default: '5s', describe: 'time between stats (e.g. 5s, 500ms)' }),
       run(() => import('../commands/events.js')),
     )
     .command(
@@ -144,11 +204,7 @@ export function buildCli(argv: string[]): Argv {
       'update resource limits of a container',
       (y) =>
         idArg(y)
-          .option('resources', {
-            alias: 'r',
-            type: 'string',
-            describe: 'path to a JSON file with the linux.resources object (config-linux.md), - for stdin; e.g. {"memory":{"limit":67108864},"cpu":{"shares":512,"quota":50000,"period":100000,"cpus":"0"},"pids":{"limit":100},"blockIO":{"weight":500}}',
-          })
+          .option('resources', { alias: 'r', type: 'string', describe: 'a JSON file with a linux.resources object (format below), - for stdin' })
           .option('memory', { type: 'string', describe: 'memory limit in bytes (or 512m, 1g)' })
           .option('memory-reservation', { type: 'string', describe: 'memory soft limit in bytes' })
           .option('memory-swap', { type: 'string', describe: 'memory + swap limit in bytes' })
@@ -166,7 +222,8 @@ export function buildCli(argv: string[]): Argv {
           .option('pids-limit', { type: 'string', describe: 'maximum number of processes' })
           .option('blkio-weight', { type: 'string', describe: 'block IO weight (10-1000)' })
           .option('l3-cache-schema', { type: 'string', describe: 'Intel RDT L3 cache schema: refused (not implemented)' })
-          .option('mem-bw-schema', { type: 'string', describe: 'Intel RDT memory bandwidth schema: refused (not implemented)' }),
+          .option('mem-bw-schema', { type: 'string', describe: 'Intel RDT memory bandwidth schema: refused (not implemented)' })
+          .epilog(UPDATE_JSON),
       run(() => import('../commands/update.js')),
     )
     .command(
@@ -187,8 +244,14 @@ export function buildCli(argv: string[]): Argv {
     .help('help')
     .alias('help', 'h')
     .wrap(Math.min(100, process.stdout.columns || 100))
-    .fail((msg, err) => {
-      throw err ?? new BerthError(msg);
+    .fail((msg, err, y) => {
+      if (err) throw err;
+      // The command's usage first (runc prints it too), then the one-line error.
+      if (showsUsage(msg)) {
+        y.showHelp('error');
+        process.stderr.write('\n');
+      }
+      throw new BerthError(usageMessage(msg, argv, commandOf(argv)));
     });
 }
 

@@ -41,6 +41,8 @@ export function destroy(store: Store, rec: ContainerRecord): void {
 export async function deleteContainer(g: Globals, id: string, force: boolean): Promise<void> {
   const store = new Store(g.root);
   if (!store.exists(id)) {
+    const notDir = store.rootNotDir();
+    if (notDir) throw notDir;
     // A half-made dir (create died before state.json) is removed too.
     rmSync(store.dir(id), { recursive: true, force: true });
     if (force) return;
