@@ -551,6 +551,24 @@ describe.skipIf(!isRoot || !haveBuild())(`create and exec: the init in the conta
   });
 });
 
+describe.skipIf(!isRoot || !haveBuild() || !haveTun)(`device access strings (${layout} layout)`, () => {
+  it('letters runc ignores ("rwa", as Docker sends) are a warning; r and w still apply, seen inside and from the host', () => {
+    const b = makeBundle(['sleep', '300'], (c) => {
+      c.linux.devices = [{ path: '/dev/net/tun', type: 'c', major: 10, minor: 200, fileMode: 0o666 }];
+      c.linux.resources = { devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 200, access: 'rwa' }] };
+    });
+    bundles.push(b);
+    const id = uniqueId();
+    const r = berth(b, ['run', '-d', '--bundle', b.dir, id]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/level=warning msg="config.json: \/linux\/resources\/devices\/1\/access: \\"rwa\\": a ignored/);
+    const probe = berth(b, ['exec', id, 'sh', '-c', TUN_PROBE]);
+    expect(probe.stdout).toBe('tun-ok\n');
+    const state = JSON.parse(readFileSync(join(b.root, id, 'state.json'), 'utf8'));
+    if (!unified) expect(readFileSync(join(state.cgroup.paths.devices, 'devices.list'), 'utf8').split('\n')).toContain('c 10:200 rw');
+  });
+});
+
 describe.skipIf(!isRoot || !haveBuild())(`create in a cgroup that already exists (${layout} layout)`, () => {
   it('frozen: refused, saying so; not empty: a warning (as runc) and the container runs', () => {
     const b = makeBundle(['sh', '-c', 'echo in-container']);
