@@ -5,7 +5,7 @@ import { loadBundle } from '../config/load.js';
 import { Store } from '../state/store.js';
 import { checkId } from '../state/id.js';
 import { readStat } from '../state/proc.js';
-import { ociState, type ContainerRecord } from '../state/record.js';
+import { ociState, rfc3339Nano, type ContainerRecord } from '../state/record.js';
 import { containerPlan } from '../plan/container.js';
 import { runInit } from '../runtime/init-session.js';
 import { runHooks, runHooksWarnOnly } from '../hooks/run.js';
@@ -85,9 +85,10 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       preserveFds,
       seccomp: seccomp?.op,
     });
-    const created = new Date().toISOString();
+    const created = rfc3339Nano();
     const rec: ContainerRecord = {
-      ociVersion: SPEC_VERSION,
+      // The version the bundle's config says it follows (its state complies with the same).
+      ociVersion: config.ociVersion ?? SPEC_VERSION,
       id,
       pid: 0,
       initStartTime: 0,

@@ -80,3 +80,13 @@ describe('exec argv', () => {
     expect(protectExecCommand(['--rootless', 'true', 'spec', '--rootless'])).toEqual(['--rootless', 'true', 'spec', '--spec-rootless']);
   });
 });
+
+describe("created as Go's RFC3339Nano (runc's state)", () => {
+  it('nanosecond digits, trailing zeros cut, none for a whole second', async () => {
+    const { rfc3339Nano } = await import('../../src/state/record.js');
+    expect(rfc3339Nano(1764638069179588720n)).toBe('2025-12-02T01:14:29.17958872Z');
+    expect(rfc3339Nano(1764638069000000000n)).toBe('2025-12-02T01:14:29Z');
+    expect(rfc3339Nano(1764638069000000001n)).toBe('2025-12-02T01:14:29.000000001Z');
+    expect(rfc3339Nano()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/);
+  });
+});
