@@ -50,6 +50,28 @@ const createFlags = (y: Argv) =>
     .option('no-new-keyring', { type: 'boolean', default: false, describe: 'keep the session keyring' })
     .option('preserve-fds', { type: 'number', default: 0, describe: 'pass N extra fds (3..3+N-1) to the container' });
 
+/** update's flags (runc's names), each a string the command parses: [name, description, alias]. */
+const UPDATE_FLAGS: [string, string, string?][] = [
+  ['memory', 'memory limit in bytes (or 512m, 1g)'],
+  ['memory-reservation', 'memory soft limit in bytes'],
+  ['memory-swap', 'memory + swap limit in bytes'],
+  ['kernel-memory', 'kernel memory limit: ignored with a warning (not in this kernel)'],
+  ['kernel-memory-tcp', 'kernel TCP memory limit: ignored with a warning (not in this kernel)'],
+  ['cpu-share', 'CPU shares (relative weight)', 'cpu-shares'],
+  ['cpu-quota', 'CPU CFS quota in microseconds per period'],
+  ['cpu-period', 'CPU CFS period in microseconds'],
+  ['cpu-burst', 'CPU CFS burst in microseconds'],
+  ['cpu-rt-period', 'CPU real-time period in microseconds'],
+  ['cpu-rt-runtime', 'CPU real-time runtime in microseconds'],
+  ['cpu-idle', 'cgroup v2 cpu.idle: 1 for SCHED_IDLE'],
+  ['cpuset-cpus', 'CPUs to run on (e.g. 0-2,4)'],
+  ['cpuset-mems', 'memory nodes to use (e.g. 0)'],
+  ['pids-limit', 'maximum number of processes'],
+  ['blkio-weight', 'block IO weight (10-1000)'],
+  ['l3-cache-schema', 'Intel RDT L3 cache schema: refused (not implemented)'],
+  ['mem-bw-schema', 'Intel RDT memory bandwidth schema: refused (not implemented)'],
+];
+
 /** `update --help`: the -r JSON (config-linux.md linux.resources, as containerd sends it). */
 const UPDATE_JSON = `The -r JSON is a linux.resources object (config-linux.md); every field is optional:
 {
@@ -205,24 +227,7 @@ export function buildCli(argv: string[]): Argv {
       (y) =>
         idArg(y)
           .option('resources', { alias: 'r', type: 'string', describe: 'a JSON file with a linux.resources object (format below), - for stdin' })
-          .option('memory', { type: 'string', describe: 'memory limit in bytes (or 512m, 1g)' })
-          .option('memory-reservation', { type: 'string', describe: 'memory soft limit in bytes' })
-          .option('memory-swap', { type: 'string', describe: 'memory + swap limit in bytes' })
-          .option('kernel-memory', { type: 'string', describe: 'kernel memory limit: ignored with a warning (not in this kernel)' })
-          .option('kernel-memory-tcp', { type: 'string', describe: 'kernel TCP memory limit: ignored with a warning (not in this kernel)' })
-          .option('cpu-share', { alias: 'cpu-shares', type: 'string', describe: 'CPU shares (relative weight)' })
-          .option('cpu-quota', { type: 'string', describe: 'CPU CFS quota in microseconds per period' })
-          .option('cpu-period', { type: 'string', describe: 'CPU CFS period in microseconds' })
-          .option('cpu-burst', { type: 'string', describe: 'CPU CFS burst in microseconds' })
-          .option('cpu-rt-period', { type: 'string', describe: 'CPU real-time period in microseconds' })
-          .option('cpu-rt-runtime', { type: 'string', describe: 'CPU real-time runtime in microseconds' })
-          .option('cpu-idle', { type: 'string', describe: 'cgroup v2 cpu.idle: 1 for SCHED_IDLE' })
-          .option('cpuset-cpus', { type: 'string', describe: 'CPUs to run on (e.g. 0-2,4)' })
-          .option('cpuset-mems', { type: 'string', describe: 'memory nodes to use (e.g. 0)' })
-          .option('pids-limit', { type: 'string', describe: 'maximum number of processes' })
-          .option('blkio-weight', { type: 'string', describe: 'block IO weight (10-1000)' })
-          .option('l3-cache-schema', { type: 'string', describe: 'Intel RDT L3 cache schema: refused (not implemented)' })
-          .option('mem-bw-schema', { type: 'string', describe: 'Intel RDT memory bandwidth schema: refused (not implemented)' })
+          .options(Object.fromEntries(UPDATE_FLAGS.map(([name, describe, alias]) => [name, { type: 'string' as const, describe, ...(alias ? { alias } : {}) }])))
           .epilog(UPDATE_JSON),
       run(() => import('../commands/update.js')),
     )

@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { writePidFile } from '../state/pid-file.js';
 import { BerthError, describeErrno } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
 import { loadBundle } from '../config/load.js';
@@ -35,12 +35,9 @@ export interface Created {
   store: Store;
 }
 
-function writePidFile(path: string, pid: number): void {
-  // Atomic like runc: engines poll for this file.
-  const tmp = `${path}.berth-${process.pid}`;
+function writeCreatePidFile(path: string, pid: number): void {
   try {
-    writeFileSync(tmp, String(pid));
-    renameSync(tmp, path);
+    writePidFile(path, pid);
   } catch (e) {
     throw new BerthError(`write pid file ${path}: ${describeErrno(e)}`);
   }
@@ -125,7 +122,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
     rec.initStartTime = readStat(session.pid)?.startTime ?? 0;
     try {
       store.save(rec);
-      if (o.pidFile) writePidFile(o.pidFile, session.pid);
+      if (o.pidFile) writeCreatePidFile(o.pidFile, session.pid);
     } catch (e) {
       try {
         native().signalPid(session.pid, 9);

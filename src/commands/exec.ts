@@ -1,4 +1,5 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writePidFile } from '../state/pid-file.js';
 import { BerthError, describeErrno } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
 import { Store } from '../state/store.js';
@@ -145,17 +146,6 @@ async function startExec(g: Globals, a: Record<string, any>): Promise<Started> {
   }
   proxy?.attach();
   return { pid: session.pid, proxy };
-}
-
-function writePidFile(path: string, pid: number): void {
-  const tmp = `${path}.berth-${process.pid}`;
-  try {
-    writeFileSync(tmp, String(pid));
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }
 
 async function killAndReap(pid: number): Promise<void> {
