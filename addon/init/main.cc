@@ -51,7 +51,7 @@ const OpDef kOps[BERTH_OP_MAX + 1] = {
     {"PERSONALITY", 1, false, op_personality},
     {"SCHEDULER", 7, false, op_scheduler},
     {"IOPRIO", 2, false, op_ioprio},
-    {"CONSOLE", 2, false, op_console},
+    {"CONSOLE", 3, false, op_console},
     {"CHDIR", 2, false, op_chdir},
     {"UMASK", 1, false, op_umask},
     {"CAP_BOUNDING", 1, false, op_cap_bounding},

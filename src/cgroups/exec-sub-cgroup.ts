@@ -26,7 +26,8 @@ export function parseSubCgroups(values: readonly string[]): Map<string, string> 
 
 function below(dir: string, sub: string, flag: string): string {
   const joined = posix.join(dir, sub);
-  if (joined !== dir && !joined.startsWith(dir + '/')) throw new BerthError(`exec --cgroup ${flag}: ${sub} is not a sub-cgroup of the container's cgroup`);
+  // runc's words: engines and runc's own tests match them.
+  if (joined !== dir && !joined.startsWith(dir + '/')) throw new BerthError(`exec --cgroup ${flag}: ${sub} is not a sub cgroup path of the container's cgroup`);
   return joined;
 }
 
@@ -39,7 +40,7 @@ export function withSubCgroups(rec: CgroupRecord, subs: Map<string, string>): Cg
   } else {
     for (const [ctrl, sub] of subs) {
       const dir = rec.paths[ctrl];
-      if (dir === undefined) throw new BerthError(`exec --cgroup ${ctrl}:${sub}: the container has no ${ctrl} cgroup (it has: ${Object.keys(rec.paths).filter(Boolean).join(', ') || 'unified'})`);
+      if (dir === undefined) throw new BerthError(`exec --cgroup ${ctrl}:${sub}: unknown controller ${ctrl} (the container's: ${Object.keys(rec.paths).filter(Boolean).join(', ') || 'unified'})`);
       // v1 hierarchies mounted together (cpu,cpuacct) are one dir under several names: all move.
       for (const k of Object.keys(paths)) if (rec.paths[k] === dir) paths[k] = below(dir, sub, `${ctrl}:${sub}`);
     }

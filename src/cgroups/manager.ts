@@ -143,7 +143,7 @@ export class FsCgroup implements Cgroup {
     const frozen = this.unified || dir === this.record.paths['']
       ? readControl(join(dir, 'cgroup.freeze')) === '1'
       : dir === this.record.paths.freezer && readControl(join(dir, 'freezer.state')) === 'FROZEN';
-    if (frozen) throw new CgroupError(`container's cgroup ${dir} is frozen: thaw it or use another cgroupsPath`);
+    if (frozen) throw new CgroupError(`container's cgroup unexpectedly frozen: ${dir} (thaw it or use another cgroupsPath)`);
     const n = processesBelow(dir);
     if (n > 0) log.warn(`container's cgroup is not empty: ${n} process(es) found in ${dir}`);
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writePidFile } from '../state/pid-file.js';
 import { BerthError, describeErrno } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
@@ -109,6 +109,10 @@ async function startExec(g: Globals, a: Record<string, any>): Promise<Started> {
   // The container's cgroup (or a sub-cgroup of it given with --cgroup), or the init's inside it
   // once the container made its own an inner node.
   const cgroup = !rec.cgroup ? undefined : subs.size > 0 ? withSubCgroups(rec.cgroup, subs) : execCgroup(rec.cgroup, rec.pid);
+  if (subs.size > 0) {
+    // runc's words for a sub-cgroup that is not there (the kernel's ENOENT on cgroup.procs).
+    for (const f of reopenCgroup(cgroup!).procsFiles()) if (!existsSync(f)) throw new BerthError(`exec --cgroup: adding pid to ${f}: no such file or directory`);
+  }
   if (subs.size === 0 && cgroup !== rec.cgroup) log.debug(`exec: ${rec.cgroup!.paths['']} has controllers enabled for its children: the process joins the init's cgroup ${cgroup!.paths['']}`);
   // A terminal with nobody to hand it to: berth proxies it itself (foreground only, as runc).
   const proxy = proc.terminal && !a['console-socket'] ? withFinish(new ConsoleProxy()) : undefined;

@@ -580,7 +580,7 @@ describe.skipIf(!isRoot || !haveBuild())(`create in a cgroup that already exists
     cg.freeze();
     const frozen = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
     expect(frozen.status).toBe(1);
-    expect(frozen.stderr).toMatch(/cgroup .* is frozen/);
+    expect(frozen.stderr).toMatch(/container's cgroup unexpectedly frozen: \/sys\/fs\/cgroup\//);
     expect(frozenOnDisk(cg.record)).toBe(true);
     cg.thaw();
     const busy = berth(b, ['run', '--bundle', b.dir, uniqueId()]);

@@ -84,10 +84,10 @@ run('exec: runtime failures, --pid-file, -t without a console socket, --cgroup (
     }
     const up = berth(b, ['exec', '--cgroup', ctrl ? `${ctrl}:../..` : '../..', id, 'true']);
     expect(up.status).toBe(255);
-    expect(up.stderr).toMatch(/not a sub-cgroup/);
+    expect(up.stderr).toMatch(/ \.\.\/\.\. is not a sub cgroup path/);
     const unknown = berth(b, ['exec', '--cgroup', 'nosuchctrl:sub', id, 'true']);
     expect(unknown.status).toBe(255);
-    expect(unknown.stderr).toMatch(/no nosuchctrl cgroup/);
+    expect(unknown.stderr).toMatch(/unknown controller nosuchctrl/);
     expect(existsSync(sub)).toBe(true);
   });
 });
