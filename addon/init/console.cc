@@ -29,8 +29,10 @@ void op_console_connect(const Op& op) {
   g.console_fd = fd;
 }
 
+// args: rows, cols, uid. The slave is given to the process's uid (its group kept: the devpts
+// mount's gid=5), as runc does: a non-root process can use its own terminal (mode 620).
 void op_console(const Op& op) {
-  long long rows = arg_num(op, 0), cols = arg_num(op, 1);
+  long long rows = arg_num(op, 0), cols = arg_num(op, 1), uid = arg_num(op, 2);
   if (g.console_fd < 0) fail("sendmsg", EBADF, "console socket");
   int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (master < 0) fail("open", errno, "/dev/ptmx");
@@ -58,6 +60,9 @@ void op_console(const Op& op) {
   close(g.console_fd);
   g.console_fd = -1;
 
+  // EINVAL: the uid is not mapped in this user namespace; EPERM: the pty's owner is not. Then
+  // the terminal stays as it is (runc skips these too).
+  if (uid > 0 && fchown(slave, (uid_t)uid, (gid_t)-1) < 0 && errno != EINVAL && errno != EPERM) fail("fchown", errno, name);
   if (ioctl(slave, TIOCSCTTY, 0) < 0) fail("ioctl", errno, "TIOCSCTTY");
   for (int fd = 0; fd < 3; fd++)
     if (dup2(slave, fd) < 0) fail("dup2", errno, name);

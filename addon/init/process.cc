@@ -1,5 +1,5 @@
 // CGROUP_JOIN, SETSID, SETHOSTNAME, SETDOMAINNAME, WRITE_FILE, OOM_SCORE_ADJ, RLIMIT,
-// PERSONALITY, SCHEDULER, IOPRIO, CHDIR, UMASK.
+// PERSONALITY, SCHEDULER, IOPRIO, UMASK.
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -87,28 +87,6 @@ void op_ioprio(const Op& op) {
   int value = (int)((cls << 13) | prio);
   if (syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, value) < 0)
     fail("ioprio_set", errno, arg_str(op, 0));
-}
-
-// The working directory is resolved inside "/" (after pivot: the container's root), never
-// through a magic link (CVE-2024-21626).
-void op_chdir(const Op& op) {
-  const char* path = arg_str(op, 0);
-  int rootfd = open_root("/");
-  if (rootfd < 0) fail("open", -rootfd, "/");
-  ResolveError e;
-  int fd = resolve_in_root(rootfd, path, RESOLVE_NOCREATE, 0, &e);
-  if (fd < 0 && (e.err == EPERM || e.err == ENOSYS) && strcmp(e.sys, "openat2") == 0) {
-    // A seccomp filter loaded before this step (no no_new_privs) that predates openat2 (older
-    // profiles, runtime-tools' default among them). Here the root is already the container's,
-    // so a plain chdir cannot leave it either.
-    close(rootfd);
-    if (chdir(path) < 0) fail("chdir", errno, path);
-    return;
-  }
-  if (fd < 0) fail(e.sys, e.err, path);
-  if (fchdir(fd) < 0) fail("chdir", errno, path);
-  close(fd);
-  close(rootfd);
 }
 
 void op_umask(const Op& op) { umask((mode_t)arg_octal(op, 0)); }

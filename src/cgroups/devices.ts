@@ -41,7 +41,9 @@ export function normaliseRule(d: LinuxDeviceCgroup): DeviceRule {
     type: (d.type ?? 'a') as DeviceRule['type'],
     major: major === undefined || major < 0n ? undefined : major,
     minor: minor === undefined || minor < 0n ? undefined : minor,
-    access: d.access || 'rwm',
+    // Absent or empty: every access. Letters other than r, w, m are dropped (as runc; the
+    // validator warned), in the kernel's order.
+    access: d.access ? 'rwm'.split('').filter((c) => d.access!.includes(c)).join('') : 'rwm',
   };
 }
 

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { errnoCode } from '../errors.js';
+import { log } from '../log/logger.js';
 import { applyWrites, readControl, realContext, writeControl } from './apply.js';
 import { CgroupError, errnoText } from './errors.js';
 import { realEnv, resolveCgroupPaths } from './path.js';
@@ -16,7 +17,7 @@ import { signalAll } from './signal-all.js';
 import { hugePageSizes, statsV1, statsV2 } from './stats.js';
 import type { Cgroup, CgroupRecord, LinuxResources } from './types.js';
 import { applyRtBudget, planRtBudget } from './v1/cpu-rt.js';
-import { initCpusetDir } from './v1/cpuset.js';
+import { fillCpusetChain } from './v1/cpuset.js';
 import { freezeV1, thawV1 } from './v1/freezer.js';
 import { planV1 } from './v1/index.js';
 import { freezeV2, thawV2 } from './v2/freezer.js';
@@ -25,6 +26,17 @@ import { checkCgroupRecord, recordDirs } from './record.js';
 import { planV2 } from './v2/index.js';
 import { attachDevicesV2 } from './v2/devices.js';
 import { enableControllers } from './v2/subtree.js';
+
+/** Processes in dir and its sub-cgroups. */
+function processesBelow(dir: string): number {
+  let n = (readControl(join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean).length;
+  try {
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) n += processesBelow(join(dir, e.name));
+  } catch {
+    // removed meanwhile
+  }
+  return n;
+}
 
 export class FsCgroup implements Cgroup {
   readonly record: CgroupRecord;
@@ -76,18 +88,16 @@ export class FsCgroup implements Cgroup {
         const made = this.mkdirRecorded(dir);
         if (!made.includes(dir)) preexisting.push(dir);
         if (paths.cpuset === dir) {
-          for (const d of made) {
-            initCpusetDir(d, {
-              read: readControl,
-              write: (p, v) => {
-                try {
-                  writeControl(p, v);
-                } catch (e) {
-                  throw new CgroupError(`cgroup: write ${p}: ${errnoText(e)}`);
-                }
-              },
-            });
-          }
+          fillCpusetChain(dir, {
+            read: readControl,
+            write: (p, v) => {
+              try {
+                writeControl(p, v);
+              } catch (e) {
+                throw new CgroupError(`cgroup: write ${p}: ${errnoText(e)}`);
+              }
+            },
+          });
         }
       }
       if (this.unified && this.ownsParents) {
@@ -123,14 +133,17 @@ export class FsCgroup implements Cgroup {
     return cgroup2MountOf(this.record.paths['']!, readFileSync('/proc/self/mountinfo', 'utf8'))?.mountpoint;
   }
 
-  /** A cgroup that already existed must be empty and not frozen (config-linux.md "fit for purpose"). */
+  /**
+   * A cgroup that already existed must not be frozen (the init could never run); one with
+   * processes in it (its own or below) is used with a warning, as runc does.
+   */
   private checkUsable(dir: string): void {
-    const procs = (readControl(join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean);
-    if (procs.length) throw new CgroupError(`cgroup ${dir} is not empty: ${procs.length} process(es) in it`);
     const frozen = this.unified || dir === this.record.paths['']
       ? readControl(join(dir, 'cgroup.freeze')) === '1'
       : dir === this.record.paths.freezer && readControl(join(dir, 'freezer.state')) === 'FROZEN';
-    if (frozen) throw new CgroupError(`cgroup ${dir} is frozen`);
+    if (frozen) throw new CgroupError(`container's cgroup unexpectedly frozen: ${dir} (thaw it or use another cgroupsPath)`);
+    const n = processesBelow(dir);
+    if (n > 0) log.warn(`container's cgroup is not empty: ${n} process(es) found in ${dir}`);
   }
 
   /** After the init has joined (before the container starts); nothing to do for cgroupfs. */

@@ -4,6 +4,7 @@ const EXEC_VALUE = new Set([
   '--console-socket', '--cwd', '--env', '-e', '--user', '-u', '--additional-gids', '-g', '--cap', '-c',
   '--apparmor', '--process-label', '--pid-file', '--preserve-fds', '--cgroup', '--process', '-p',
 ]);
+const PS_VALUE = new Set(['--format', '-f']);
 
 /**
  * `berth exec [opts] ID CMD ARGS...`: everything after the id belongs to the command (runc stops
@@ -14,12 +15,14 @@ export function protectExecCommand(argv: string[]): string[] {
   const i = commandIndex(argv);
   if (argv[i] === 'spec') return specRootless(argv, i);
   if (argv[i] === 'update') return stdinValue(argv, i);
-  if (argv[i] !== 'exec') return argv;
+  // ps ID ARGS...: the words after the id are ps(1)'s (`ps ID -e -x`), as with runc.
+  const valueFlags = argv[i] === 'exec' ? EXEC_VALUE : argv[i] === 'ps' ? PS_VALUE : undefined;
+  if (!valueFlags) return argv;
   for (let j = i + 1; j < argv.length; j++) {
     const t = argv[j]!;
     if (t === '--') return argv;
     if (t.startsWith('-')) {
-      if (EXEC_VALUE.has(t)) j++;
+      if (valueFlags.has(t)) j++;
       continue;
     }
     // t is the container id.

@@ -11,12 +11,16 @@ export const SIGNALS: Record<string, number> = {
   SIGXFSZ: 25, SIGVTALRM: 26, SIGPROF: 27, SIGWINCH: 28, SIGIO: 29, SIGPOLL: 29, SIGPWR: 30, SIGSYS: 31,
 };
 
-/** "9", "KILL", "SIGKILL", "sigkill", "SIGRTMIN+3" → signal number (runc accepts all of these). */
+/**
+ * "9", "KILL", "SIGKILL", "sigkill", "SIGRTMIN+3" → signal number. A number is passed to the
+ * kernel as it is (as runc): 0 probes whether the process lives, and the kernel refuses numbers
+ * it does not know (EINVAL).
+ */
 export function parseSignal(text: string): number {
   const t = text.trim();
   if (/^\d+$/.test(t)) {
     const n = Number(t);
-    if (n >= 1 && n <= 64) return n;
+    if (n <= 0x7fffffff) return n;
     throw new BerthError(`invalid signal ${JSON.stringify(text)}`);
   }
   const name = t.toUpperCase().startsWith('SIG') ? t.toUpperCase() : `SIG${t.toUpperCase()}`;

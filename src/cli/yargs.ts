@@ -1,7 +1,20 @@
 import yargs, { type Argv } from 'yargs';
+import { stderr, stdout } from './output.js';
 import { BerthError } from '../errors.js';
 import { DEFAULT_ROOT } from './globals.js';
 import { runCommand, type CommandModule } from './dispatch.js';
+import { precheck, showsUsage, UNKNOWN_COMMAND_EXIT, usageMessage } from './usage-errors.js';
+import { versionText } from '../version.js';
+
+/** The command word of argv (after the global flags), if any. */
+function commandOf(argv: string[]): string | undefined {
+  try {
+    const pre = precheck(argv, COMMAND_NAMES);
+    return pre.kind === 'command' ? pre.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 type Args = Record<string, any>;
 
@@ -38,6 +51,40 @@ const createFlags = (y: Argv) =>
     .option('no-new-keyring', { type: 'boolean', default: false, describe: 'keep the session keyring' })
     .option('preserve-fds', { type: 'number', default: 0, describe: 'pass N extra fds (3..3+N-1) to the container' });
 
+/** update's flags (runc's names), each a string the command parses: [name, description, alias]. */
+const UPDATE_FLAGS: [string, string, string?][] = [
+  ['memory', 'memory limit in bytes (or 512m, 1g)'],
+  ['memory-reservation', 'memory soft limit in bytes'],
+  ['memory-swap', 'memory + swap limit in bytes'],
+  ['kernel-memory', 'kernel memory limit: ignored with a warning (not in this kernel)'],
+  ['kernel-memory-tcp', 'kernel TCP memory limit: ignored with a warning (not in this kernel)'],
+  ['cpu-share', 'CPU shares (relative weight)', 'cpu-shares'],
+  ['cpu-quota', 'CPU CFS quota in microseconds per period'],
+  ['cpu-period', 'CPU CFS period in microseconds'],
+  ['cpu-burst', 'CPU CFS burst in microseconds'],
+  ['cpu-rt-period', 'CPU real-time period in microseconds'],
+  ['cpu-rt-runtime', 'CPU real-time runtime in microseconds'],
+  ['cpu-idle', 'cgroup v2 cpu.idle: 1 for SCHED_IDLE'],
+  ['cpuset-cpus', 'CPUs to run on (e.g. 0-2,4)'],
+  ['cpuset-mems', 'memory nodes to use (e.g. 0)'],
+  ['pids-limit', 'maximum number of processes'],
+  ['blkio-weight', 'block IO weight (10-1000)'],
+  ['l3-cache-schema', 'Intel RDT L3 cache schema: refused (not implemented)'],
+  ['mem-bw-schema', 'Intel RDT memory bandwidth schema: refused (not implemented)'],
+];
+
+/** `update --help`: the -r JSON (config-linux.md linux.resources, as containerd sends it). */
+const UPDATE_JSON = `The -r JSON is a linux.resources object (config-linux.md); every field is optional:
+{
+  "memory": { "limit": 67108864, "reservation": 33554432, "swap": 134217728 },
+  "cpu": { "shares": 512, "quota": 50000, "period": 100000, "burst": 0,
+           "realtimeRuntime": 0, "realtimePeriod": 0, "cpus": "0-1", "mems": "0", "idle": 0 },
+  "pids": { "limit": 100 },
+  "blockIO": { "weight": 500 },
+  "hugepageLimits": [ { "pageSize": "2MB", "limit": 0 } ],
+  "unified": { "memory.high": "max" }
+}`;
+
 const idArg = (y: Argv) => y.positional('id', { type: 'string', describe: 'container id' });
 
 function notYet(what: string): CommandModule['default'] {
@@ -46,8 +93,34 @@ function notYet(what: string): CommandModule['default'] {
   };
 }
 
+/** The commands (and aliases) buildCli defines; `help` is runc's `help [COMMAND]`. */
+export const COMMAND_NAMES = [
+  'create', 'start', 'run', 'state', 'kill', 'delete', 'exec', 'list', 'ls', 'ps', 'pause', 'resume',
+  'events', 'update', 'spec', 'features', 'checkpoint', 'restore', 'help',
+];
+
 /** Parse with yargs and run the command; resolves to the exit code. */
 export async function runYargs(argv: string[]): Promise<number> {
+  let pre;
+  try {
+    pre = precheck(argv, COMMAND_NAMES);
+  } catch (e) {
+    // An unknown global flag or no command: the global usage, then the error.
+    if (e instanceof BerthError && e.exitCode !== UNKNOWN_COMMAND_EXIT) {
+      buildCli([]).showHelp('error');
+      stderr('\n');
+    }
+    throw e;
+  }
+  if (pre.kind === 'version') {
+    stdout(versionText());
+    return 0;
+  }
+  if (pre.kind === 'command' && pre.name === 'help') {
+    const topic = argv[pre.index + 1];
+    if (topic !== undefined && !COMMAND_NAMES.includes(topic)) throw new BerthError(`unknown command "${topic}"; see berth --help`, UNKNOWN_COMMAND_EXIT);
+    argv = [...argv.slice(0, pre.index), ...(topic ? [topic] : []), '--help'];
+  }
   await buildCli(argv).parseAsync();
   return pending ? await pending : 0;
 }
@@ -62,8 +135,8 @@ export function buildCli(argv: string[]): Argv {
     .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'log format', global: true })
     .option('debug', { type: 'boolean', default: false, describe: 'debug logging', global: true })
     .option('systemd-cgroup', { type: 'boolean', default: false, describe: 'use systemd for cgroups (slice:prefix:name paths)', global: true })
-    .option('rootless', { type: 'string', default: 'auto', describe: 'rootless mode: true, false or auto', global: true })
-    .option('criu', { type: 'string', hidden: true, global: true })
+    .option('rootless', { type: 'string', default: 'auto', describe: "runc's rootless cgroup mode: false or auto (as root: cgroups are written); true is refused", global: true })
+    .option('criu', { type: 'string', describe: 'path to criu: ignored with a warning (no checkpoint/restore)', global: true })
     .command('create <id>', 'create a container', (y) => idArg(createFlags(y)), run(() => import('../commands/create.js')))
     .command('start <id>', 'start a created container', idArg, run(() => import('../commands/start.js')))
     .command(
@@ -81,7 +154,11 @@ export function buildCli(argv: string[]): Argv {
       'send a signal to the container init (default SIGTERM)',
       (y) =>
         idArg(y)
-          .positional('signal', { type: 'string', default: 'SIGTERM' })
+          .positional('signal', {
+            type: 'string',
+            default: 'SIGTERM',
+            describe: 'a name (KILL, SIGKILL, sigkill, RTMIN+3, SIGRTMAX-1) or a number the kernel accepts (9; 0 only checks that the init lives)',
+          })
           .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'signal every process of the container' }),
       run(() => import('../commands/kill.js')),
     )
@@ -96,24 +173,24 @@ export function buildCli(argv: string[]): Argv {
       'run a process in a running container',
       (y) =>
         idArg(y)
-          .positional('command', { type: 'string', array: true })
+          .positional('command', { type: 'string', array: true, describe: 'the program and its arguments (not with --process)' })
           .option('process', { alias: 'p', type: 'string', describe: 'process.json (OCI process object)' })
-          .option('console-socket', { type: 'string' })
-          .option('cwd', { type: 'string' })
+          .option('console-socket', { type: 'string', describe: 'unix socket that receives the pty master (with -t)' })
+          .option('cwd', { type: 'string', describe: 'working directory in the container' })
           // Repeatable flags take one value each (runc); yargs' array options would be greedy.
-          .option('env', { alias: 'e', type: 'string', nargs: 1 })
-          .option('tty', { alias: 't', type: 'boolean', default: false })
+          .option('env', { alias: 'e', type: 'string', nargs: 1, describe: 'KEY=VALUE added to the environment (repeatable)' })
+          .option('tty', { alias: 't', type: 'boolean', default: false, describe: 'a pty for the process (berth proxies it without --console-socket)' })
           .option('user', { alias: 'u', type: 'string', describe: 'uid[:gid]' })
-          .option('additional-gids', { alias: 'g', type: 'number', nargs: 1 })
-          .option('cap', { alias: 'c', type: 'string', nargs: 1 })
-          .option('no-new-privs', { type: 'boolean', default: false })
-          .option('apparmor', { type: 'string' })
-          .option('process-label', { type: 'string' })
-          .option('detach', { alias: 'd', type: 'boolean', default: false })
-          .option('pid-file', { type: 'string' })
-          .option('preserve-fds', { type: 'number', default: 0 })
-          .option('ignore-paused', { type: 'boolean', default: false })
-          .option('cgroup', { type: 'string', nargs: 1 }),
+          .option('additional-gids', { alias: 'g', type: 'number', nargs: 1, describe: 'an additional group id (repeatable)' })
+          .option('cap', { alias: 'c', type: 'string', nargs: 1, describe: 'a capability to add, e.g. CAP_NET_ADMIN (repeatable)' })
+          .option('no-new-privs', { type: 'boolean', default: false, describe: 'set no_new_privs for the process' })
+          .option('apparmor', { type: 'string', describe: 'AppArmor profile for the process' })
+          .option('process-label', { type: 'string', describe: 'SELinux label for the process' })
+          .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'do not wait for the process' })
+          .option('pid-file', { type: 'string', describe: 'file to write the process pid to' })
+          .option('preserve-fds', { type: 'number', default: 0, describe: 'pass N extra fds (3..3+N-1) to the process' })
+          .option('ignore-paused', { type: 'boolean', default: false, describe: 'exec in a paused container too' })
+          .option('cgroup', { type: 'string', nargs: 1, describe: 'join an existing sub-cgroup of the container: [CONTROLLER[,CONTROLLER]:]PATH (repeatable)' }),
       run(() => import('../commands/exec.js')),
     )
     .command(
@@ -121,14 +198,17 @@ export function buildCli(argv: string[]): Argv {
       'list containers',
       (y) =>
         y
-          .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const })
-          .option('quiet', { alias: 'q', type: 'boolean', default: false }),
+          .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'output format' })
+          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'only the container ids' }),
       run(() => import('../commands/list.js')),
     )
     .command(
       'ps <id> [ps-args..]',
       'processes of a container',
-      (y) => idArg(y).option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const }),
+      (y) =>
+        idArg(y)
+          .positional('ps-args', { type: 'string', array: true, describe: 'arguments for ps(1) (default -ef)' })
+          .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'table: ps(1) lines; json: the pids' }),
       run(() => import('../commands/ps.js')),
     )
     .command('pause <id>', 'freeze every process of a container', idArg, run(() => import('../commands/pause.js')))
@@ -136,7 +216,10 @@ export function buildCli(argv: string[]): Argv {
     .command(
       'events <id>',
       'container stats and events',
-      (y) => idArg(y).option('stats', { type: 'boolean', default: false }).option('interval', { type: 'string', default: '5s' }),
+      (y) =>
+        idArg(y)
+          .option('stats', { type: 'boolean', default: false, describe: 'print the stats once and exit' })
+          .option('interval', { type: 'string', default: '5s', describe: 'time between stats (e.g. 5s, 500ms)' }),
       run(() => import('../commands/events.js')),
     )
     .command(
@@ -144,25 +227,9 @@ export function buildCli(argv: string[]): Argv {
       'update resource limits of a container',
       (y) =>
         idArg(y)
-          .option('resources', { alias: 'r', type: 'string', describe: 'linux.resources JSON file, - for stdin' })
-          .option('memory', { type: 'string' })
-          .option('memory-reservation', { type: 'string' })
-          .option('memory-swap', { type: 'string' })
-          .option('kernel-memory', { type: 'string' })
-          .option('kernel-memory-tcp', { type: 'string' })
-          .option('cpu-shares', { type: 'string' })
-          .option('cpu-quota', { type: 'string' })
-          .option('cpu-period', { type: 'string' })
-          .option('cpu-burst', { type: 'string' })
-          .option('cpu-rt-period', { type: 'string' })
-          .option('cpu-rt-runtime', { type: 'string' })
-          .option('cpu-idle', { type: 'string' })
-          .option('cpuset-cpus', { type: 'string' })
-          .option('cpuset-mems', { type: 'string' })
-          .option('pids-limit', { type: 'string' })
-          .option('blkio-weight', { type: 'string' })
-          .option('l3-cache-schema', { type: 'string' })
-          .option('mem-bw-schema', { type: 'string' }),
+          .option('resources', { alias: 'r', type: 'string', describe: 'a JSON file with a linux.resources object (format below), - for stdin' })
+          .options(Object.fromEntries(UPDATE_FLAGS.map(([name, describe, alias]) => [name, { type: 'string' as const, describe, ...(alias ? { alias } : {}) }])))
+          .epilog(UPDATE_JSON),
       run(() => import('../commands/update.js')),
     )
     .command(
@@ -183,8 +250,14 @@ export function buildCli(argv: string[]): Argv {
     .help('help')
     .alias('help', 'h')
     .wrap(100)
-    .fail((msg, err) => {
-      throw err ?? new BerthError(msg);
+    .fail((msg, err, y) => {
+      if (err) throw err;
+      // The command's usage first (runc prints it too), then the one-line error.
+      if (showsUsage(msg)) {
+        y.showHelp('error');
+        stderr('\n');
+      }
+      throw new BerthError(usageMessage(msg, argv, commandOf(argv)));
     });
 }
 

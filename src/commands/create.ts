@@ -1,11 +1,11 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { writePidFile } from '../state/pid-file.js';
 import { BerthError, describeErrno } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
 import { loadBundle, type Bundle } from '../config/load.js';
 import { Store } from '../state/store.js';
 import { checkId } from '../state/id.js';
 import { readStat } from '../state/proc.js';
-import { ociState, type ContainerRecord } from '../state/record.js';
+import { ociState, rfc3339Nano, type ContainerRecord } from '../state/record.js';
 import { containerPlan } from '../plan/container.js';
 import { runInit } from '../runtime/init-session.js';
 import { runHooks, runHooksWarnOnly } from '../hooks/run.js';
@@ -39,12 +39,9 @@ export interface Created {
   store: Store;
 }
 
-function writePidFile(path: string, pid: number): void {
-  // Atomic like runc: engines poll for this file.
-  const tmp = `${path}.berth-${process.pid}`;
+function writeCreatePidFile(path: string, pid: number): void {
   try {
-    writeFileSync(tmp, String(pid));
-    renameSync(tmp, path);
+    writePidFile(path, pid);
   } catch (e) {
     throw new BerthError(`write pid file ${path}: ${describeErrno(e)}`);
   }
@@ -76,7 +73,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
     id,
     bundle: bundle.dir,
     rootfs: bundle.rootfs,
-    created: new Date().toISOString(),
+    created: rfc3339Nano(),
     owner: userInfo().username ?? '',
     ...(config.annotations ? { annotations: config.annotations } : {}),
     creator: { pid: process.pid, startTime: readStat(process.pid)?.startTime ?? 0 },
@@ -110,7 +107,8 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
     });
     const created = intent.created;
     const rec: ContainerRecord = {
-      ociVersion: SPEC_VERSION,
+      // The version the bundle's config says it follows (its state complies with the same).
+      ociVersion: config.ociVersion ?? SPEC_VERSION,
       id,
       pid: 0,
       initStartTime: 0,
@@ -156,7 +154,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       stopPoint('before-state');
       store.save(rec);
       removeIntent(store, id);
-      if (o.pidFile) writePidFile(o.pidFile, session.pid);
+      if (o.pidFile) writeCreatePidFile(o.pidFile, session.pid);
     } catch (e) {
       try {
         native().signalPid(session.pid, 9);

@@ -48,6 +48,8 @@ export async function destroy(store: Store, rec: ContainerRecord): Promise<void>
 export async function deleteContainer(g: Globals, id: string, force: boolean): Promise<void> {
   const store = new Store(g.root);
   if (!store.exists(id)) {
+    const notDir = store.rootNotDir();
+    if (notDir) throw notDir;
     if (hasIntent(store, id)) {
       // Caught half-made (a create running, or killed): what its intent names goes.
       const { deleteHalfMade } = await import('./delete-half-made.js');

@@ -1,4 +1,5 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writePidFile } from '../state/pid-file.js';
 import { BerthError, describeErrno } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
 import { Store } from '../state/store.js';
@@ -9,6 +10,9 @@ import { runInit } from '../runtime/init-session.js';
 import { waitForwardingSignals } from '../runtime/wait.js';
 import { reopenCgroup } from '../cgroups/index.js';
 import { execCgroup } from '../cgroups/exec-cgroup.js';
+import { parseSubCgroups, withSubCgroups } from '../cgroups/exec-sub-cgroup.js';
+import { ConsoleProxy } from '../runtime/console-proxy.js';
+import { native } from '../native/addon.js';
 import { validateProcess } from '../validate/config.js';
 import { checkLsm, probeLsm } from '../host/lsm.js';
 import { log } from '../log/logger.js';
@@ -67,20 +71,42 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
   return p;
 }
 
-/** exec (runc): a new process in a created, running (or, with --ignore-paused, paused) container. */
+/**
+ * exec (runc): a new process in a created, running (or, with --ignore-paused, paused) container.
+ * Every failure of berth's own exits 255 (runc's code), so the caller can tell it from the
+ * program's own exit status.
+ */
 export default async function exec(g: Globals, a: Record<string, any>): Promise<number> {
+  let started: Started;
+  try {
+    started = await startExec(g, a);
+  } catch (e) {
+    throw e instanceof BerthError ? new BerthError(e.message, 255) : new BerthError(`internal error: ${(e as Error)?.message ?? String(e)}`, 255);
+  }
+  if (a.detach) return 0;
+  try {
+    return await waitForwardingSignals(started.pid);
+  } finally {
+    await started.proxy?.finish();
+  }
+}
+
+interface Started {
+  pid: number;
+  proxy?: ConsoleProxy & { finish(): Promise<void> };
+}
+
+async function startExec(g: Globals, a: Record<string, any>): Promise<Started> {
   const store = new Store(g.root);
   const id: string = a.id;
   // Under the container's lock until the process runs: a `delete` racing this exec then either
   // finds the new process in the cgroup (and kills it with the rest) or is done before, and
   // this exec finds no container. Without it an exec joining between delete's kill and its
   // rmdir would keep the cgroup and live on.
-  const pid = await withLock(store, id, () => startExecProcess(store, id, a));
-  if (a.detach) return 0;
-  return waitForwardingSignals(pid);
+  return withLock(store, id, () => startExecProcess(store, id, a));
 }
 
-async function startExecProcess(store: Store, id: string, a: Record<string, any>): Promise<number> {
+async function startExecProcess(store: Store, id: string, a: Record<string, any>): Promise<Started> {
   const rec = store.load(id);
   const status = await statusOf(store, rec);
   if (status === 'stopped') throw new BerthError(`cannot exec in a stopped container`);
@@ -89,17 +115,26 @@ async function startExecProcess(store: Store, id: string, a: Record<string, any>
   checkLsm(proc, 'process.json', probeLsm());
   const granted = grantableCapabilities(proc, 'process.json', runtimeBounding());
   for (const w of granted.warnings) log.warn(w);
-  if (proc.terminal && !a['console-socket']) throw new BerthError('exec: a terminal needs --console-socket');
-  // The container's cgroup, or the init's inside it once the container made its own an inner node.
-  const cgroup = rec.cgroup ? execCgroup(rec.cgroup, rec.pid) : undefined;
-  if (cgroup !== rec.cgroup) log.debug(`exec: ${rec.cgroup!.paths['']} has controllers enabled for its children: the process joins the init's cgroup ${cgroup!.paths['']}`);
+  if (proc.terminal && !a['console-socket'] && a.detach) throw new BerthError('exec: cannot allocate a tty with --detach without --console-socket');
+  const subs = parseSubCgroups(list<string>(a.cgroup));
+  if (subs.size > 0 && !rec.cgroup) throw new BerthError(`exec --cgroup: container ${id} has no cgroup of its own`);
+  // The container's cgroup (or a sub-cgroup of it given with --cgroup), or the init's inside it
+  // once the container made its own an inner node.
+  const cgroup = !rec.cgroup ? undefined : subs.size > 0 ? withSubCgroups(rec.cgroup, subs) : execCgroup(rec.cgroup, rec.pid);
+  if (subs.size > 0) {
+    // runc's words for a sub-cgroup that is not there (the kernel's ENOENT on cgroup.procs).
+    for (const f of reopenCgroup(cgroup!).procsFiles()) if (!existsSync(f)) throw new BerthError(`exec --cgroup: adding pid to ${f}: no such file or directory`);
+  }
+  if (subs.size === 0 && cgroup !== rec.cgroup) log.debug(`exec: ${rec.cgroup!.paths['']} has controllers enabled for its children: the process joins the init's cgroup ${cgroup!.paths['']}`);
+  // A terminal with nobody to hand it to: berth proxies it itself (foreground only, as runc).
+  const proxy = proc.terminal && !a['console-socket'] ? withFinish(new ConsoleProxy()) : undefined;
   const ops = execPlan({
     initPid: rec.pid,
     namespaces: rec.namespaces,
     cgroupProcs: cgroup ? reopenCgroup(cgroup).procsFiles() : [],
     process: granted.process,
     linux: rec.config.linux,
-    consoleSocket: a['console-socket'],
+    consoleSocket: a['console-socket'] ?? proxy?.socketPath,
     preserveFds: a['preserve-fds'] ?? 0,
     keyringOf: rec.noNewKeyring ? undefined : rec.id,
     // The program create compiled (state.json); a record without one (older berth) compiles again.
@@ -112,12 +147,39 @@ async function startExecProcess(store: Store, id: string, a: Record<string, any>
       onSeccomp: (fd, pid) => handOffListener(rec.config.linux.seccomp, fd, pid, ociState(rec, status)),
     }, cgroup);
   } catch (e) {
+    proxy?.close();
     throw e instanceof BerthError ? new BerthError(`exec ${id}: ${e.message}`) : e;
   }
   if (a['pid-file']) {
-    const tmp = `${a['pid-file']}.berth-${process.pid}`;
-    writeFileSync(tmp, String(session.pid));
-    renameSync(tmp, a['pid-file']);
+    try {
+      writePidFile(a['pid-file'], session.pid);
+    } catch (e) {
+      // Nobody could find the process to manage it: it must not run (runc kills it too).
+      await killAndReap(session.pid);
+      proxy?.close();
+      throw new BerthError(`exec ${id}: --pid-file ${a['pid-file']}: ${describeErrno(e)}`);
+    }
   }
-  return session.pid;
+  proxy?.attach();
+  return { pid: session.pid, proxy };
+}
+
+async function killAndReap(pid: number): Promise<void> {
+  try {
+    native().signalPid(pid, 9);
+    await native().waitPidAsync(pid);
+  } catch {
+    // already gone
+  }
+}
+
+function withFinish(p: ConsoleProxy): ConsoleProxy & { finish(): Promise<void> } {
+  return Object.assign(p, {
+    async finish(): Promise<void> {
+      // Let the last output drain, then stop copying (as run).
+      await new Promise((r) => setTimeout(r, 20));
+      p.closeMaster();
+      p.close();
+    },
+  });
 }

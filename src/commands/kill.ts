@@ -7,7 +7,8 @@ import { native } from '../native/addon.js';
 
 /**
  * kill (runtime.md "Kill"): signal the init through a pidfd (no pid-reuse race after the live
- * status check); `--all` signals every process in the container's cgroup.
+ * status check); `--all` signals every process in the container's cgroup. Signal 0 only checks
+ * that the init lives (a liveness probe): "container not running" when it does not.
  */
 export default async function kill(g: Globals, a: Record<string, any>): Promise<number> {
   const sig = parseSignal(String(a.signal ?? 'SIGTERM'));
@@ -25,6 +26,7 @@ export default async function kill(g: Globals, a: Record<string, any>): Promise<
     native().signalPid(rec.pid, sig);
   } catch (e) {
     if (errnoCode(e) === 'ESRCH') throw new BerthError('container not running');
+    if (errnoCode(e) === 'EINVAL') throw new BerthError(`unable to signal init: invalid signal ${a.signal}`);
     throw e;
   }
   return 0;

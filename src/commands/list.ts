@@ -20,12 +20,14 @@ export default async function list(g: Globals, a: Record<string, any>): Promise<
     }
     const status = await statusOf(store, rec);
     const { ociVersion, bundle, rootfs, created, owner, annotations } = rec;
-    rows.push({ ociVersion, id, pid: status === 'stopped' ? 0 : rec.pid, status, bundle, rootfs, created, owner, annotations });
+    // runc's order; annotations only when there are some.
+    rows.push({ ociVersion, id, pid: status === 'stopped' ? 0 : rec.pid, status, bundle, rootfs, created, ...(annotations && Object.keys(annotations).length ? { annotations } : {}), owner });
   }
   if (a.quiet) {
     for (const r of rows) stdout(`${r.id}\n`);
   } else if (a.format === 'json') {
-    stdout(JSON.stringify(rows) + '\n');
+    // No containers: runc prints null (a nil slice), and engines parse that.
+    stdout(JSON.stringify(rows.length ? rows : null) + '\n');
   } else {
     const table = [['ID', 'PID', 'STATUS', 'BUNDLE', 'CREATED', 'OWNER'], ...rows.map((r) => [r.id, String(r.pid), r.status, r.bundle, r.created, r.owner])];
     const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));

@@ -15,7 +15,8 @@ export default async function ps(g: Globals, a: Record<string, any>): Promise<nu
     stdout(JSON.stringify(pids) + '\n');
     return 0;
   }
-  const psArgs: string[] = a['ps-args']?.length ? a['ps-args'] : ['-ef'];
+  const extra: string[] = [...(a['ps-args'] ?? []), ...(a['--'] ?? [])].map(String);
+  const psArgs: string[] = extra.length ? extra : ['-ef'];
   const r = spawnSync('ps', psArgs, { encoding: 'utf8' });
   if (r.status !== 0 || r.error) throw new BerthError(`ps ${psArgs.join(' ')}: ${r.stderr?.trim() || r.error?.message || 'failed'}`);
   const lines = r.stdout.split('\n');

@@ -4,6 +4,7 @@ import type { Globals } from '../cli/globals.js';
 import { Store } from '../state/store.js';
 import { withLock } from '../state/lock.js';
 import { reopenCgroup } from '../cgroups/index.js';
+import { log } from '../log/logger.js';
 
 function num(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
@@ -54,8 +55,20 @@ export function mergeResources(old: Record<string, unknown>, update: Record<stri
   return out;
 }
 
+/**
+ * runc's flags berth cannot act on: kernel memory limits are gone from the kernel (runc ignores
+ * them with this warning); Intel RDT is not implemented, so its schemas are refused.
+ */
+function checkUnsupportedFlags(a: Record<string, any>): void {
+  for (const f of ['l3-cache-schema', 'mem-bw-schema']) {
+    if (a[f] !== undefined) throw new BerthError(`update --${f}: Intel RDT is not implemented by berth`);
+  }
+  if (a['kernel-memory'] !== undefined || a['kernel-memory-tcp'] !== undefined) log.warn('Kernel memory settings are ignored and will be removed');
+}
+
 /** update: change the resources of a live container (-r FILE|- takes containerd's JSON). */
 export default async function update(g: Globals, a: Record<string, any>): Promise<number> {
+  checkUnsupportedFlags(a);
   const store = new Store(g.root);
   let resources: any;
   if (a.resources) {

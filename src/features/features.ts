@@ -1,11 +1,12 @@
 import { CAPABILITIES } from '../plan/capabilities.js';
 import { SPEC_VERSION, BERTH_VERSION, buildInfo } from '../version.js';
 import { seccompFeatures, seccompSupport } from '../seccomp/probe.js';
+import { probeLsm, type LsmHost } from '../host/lsm.js';
 
 /** Mount options parseMountOptions understands (src/plan/mount-options.ts). */
 export const MOUNT_OPTIONS = [
-  'async', 'atime', 'bind', 'defaults', 'dev', 'diratime', 'dirsync', 'exec', 'iversion', 'lazytime',
-  'loud', 'mand', 'noatime', 'nodev', 'nodiratime', 'noexec', 'noiversion', 'nolazytime', 'nomand',
+  'acl', 'async', 'atime', 'bind', 'defaults', 'dev', 'diratime', 'dirsync', 'exec', 'iversion', 'lazytime',
+  'loud', 'mand', 'noacl', 'noatime', 'nodev', 'nodiratime', 'noexec', 'noiversion', 'nolazytime', 'nomand',
   'norelatime', 'nostrictatime', 'nosuid', 'nosymfollow', 'private', 'ratime', 'rbind', 'rdev',
   'rdiratime', 'relatime', 'remount', 'rexec', 'rnoatime', 'rnodev', 'rnodiratime', 'rnoexec',
   'rnorelatime', 'rnostrictatime', 'rnosuid', 'rnosymfollow', 'ro', 'rprivate', 'rrelatime', 'rro',
@@ -17,7 +18,7 @@ export const MOUNT_OPTIONS = [
  * The OCI features document (features.md, features-linux.md): what berth really implements.
  * Keep in step with the code: a feature is listed only when it works and is tested.
  */
-export function features(): Record<string, unknown> {
+export function features(lsm: LsmHost = probeLsm()): Record<string, unknown> {
   const seccomp = seccompFeatures();
   return {
     ociVersionMin: '1.0.0',
@@ -30,8 +31,10 @@ export function features(): Record<string, unknown> {
       // v2: the cgroup tests pass in the pure-cgroup2 VM lane (scripts/cgroup2-vm/, docs/CGROUPS.md).
       cgroup: { v1: true, v2: true, systemd: true, systemdUser: false, rdma: false },
       seccomp,
-      apparmor: { enabled: false },
-      selinux: { enabled: false },
+      // An LSM the host runs: berth applies process.apparmorProfile / selinuxLabel there (and
+      // refuses them where it does not run, host/lsm.ts).
+      apparmor: { enabled: lsm.apparmor },
+      selinux: { enabled: lsm.selinux },
       intelRdt: { enabled: false },
       mountExtensions: { idmap: { enabled: false } },
       netDevices: { enabled: false },

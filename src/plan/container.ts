@@ -70,7 +70,7 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   if (proc.terminal) {
     if (!inp.consoleSocket) throw new BerthError('config.json: /process/terminal: a terminal needs --console-socket');
     const size = proc.consoleSize ?? {};
-    b.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0)], what: 'set up the console' });
+    b.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0), String(proc.user?.uid ?? 0)], what: 'set up the console' });
   }
   b.push(...seccompBeforeCredentials(procIn, inp.seccomp));
   b.push(...credentialOps(procIn));

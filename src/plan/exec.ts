@@ -50,7 +50,7 @@ export function execPlan(inp: ExecPlanInput): PlanOp[] {
   ops.push(...privilegedProcessOps(procIn));
   if (p.terminal) {
     const size = p.consoleSize ?? {};
-    ops.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0)], what: 'set up the console' });
+    ops.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0), String(p.user?.uid ?? 0)], what: 'set up the console' });
   }
   ops.push(...seccompBeforeCredentials(procIn, inp.seccomp));
   ops.push(...credentialOps(procIn));

@@ -21,14 +21,14 @@ const SET: Record<string, number> = {
   remount: MS.REMOUNT, mand: MS.MANDLOCK, dirsync: MS.DIRSYNC, nosymfollow: MS.NOSYMFOLLOW,
   noatime: MS.NOATIME, nodiratime: MS.NODIRATIME, bind: MS.BIND, rbind: MS.BIND | MS.REC,
   silent: MS.SILENT, relatime: MS.RELATIME, iversion: MS.I_VERSION, strictatime: MS.STRICTATIME,
-  lazytime: MS.LAZYTIME,
+  lazytime: MS.LAZYTIME, acl: MS.POSIXACL,
 };
 
 const CLEAR: Record<string, number> = {
   rw: MS.RDONLY, suid: MS.NOSUID, dev: MS.NODEV, exec: MS.NOEXEC, async: MS.SYNCHRONOUS,
   nomand: MS.MANDLOCK, symfollow: MS.NOSYMFOLLOW, atime: MS.NOATIME, diratime: MS.NODIRATIME,
   loud: MS.SILENT, norelatime: MS.RELATIME, noiversion: MS.I_VERSION, nostrictatime: MS.STRICTATIME,
-  nolazytime: MS.LAZYTIME, defaults: 0,
+  nolazytime: MS.LAZYTIME, noacl: MS.POSIXACL, defaults: 0,
 };
 
 const PROPAGATION: Record<string, number> = {

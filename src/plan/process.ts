@@ -59,12 +59,21 @@ export function privilegedProcessOps(inp: ProcessInput): PlanOp[] {
   return ops;
 }
 
-/** User switch and capabilities (runc's order). */
+/** The cwd, normalised; CHDIR goes to it in two tries around the user switch (as runc). */
+function cwdOf(p: any): string {
+  return posix.normalize(p.cwd ?? '/');
+}
+
+/**
+ * User switch and capabilities (runc's order), after the first try at the cwd: while
+ * still root, so a cwd only root may enter (a root-owned WORKDIR with a non-root user) works;
+ * refused (EACCES), it is tried again after the switch (execOps).
+ */
 export function credentialOps(inp: ProcessInput): PlanOp[] {
   const p = inp.process;
   const user = p.user ?? { uid: 0, gid: 0 };
   const caps = p.capabilities ?? {};
-  const ops: PlanOp[] = [];
+  const ops: PlanOp[] = [{ op: 'CHDIR', args: [cwdOf(p), 'first'], what: `chdir to ${cwdOf(p)}` }];
   if (user.umask !== undefined) ops.push({ op: 'UMASK', args: [Number(user.umask).toString(8)], what: `set umask ${Number(user.umask).toString(8)}` });
   ops.push({ op: 'CAP_BOUNDING', args: [capMask(caps.bounding)], what: 'drop bounding capabilities' });
   ops.push({ op: 'KEEPCAPS', args: [], what: 'keep capabilities across setuid' });
@@ -121,9 +130,9 @@ export function findExecOp(p: any): PlanOp {
  */
 export function execOps(inp: ProcessInput, beforeExec: PlanOp[], seccomp?: PlanOp, confined: PlanOp[] = []): PlanOp[] {
   const p = inp.process;
-  const cwd = posix.normalize(p.cwd ?? '/');
+  const cwd = cwdOf(p);
   const ops: PlanOp[] = [
-    { op: 'CHDIR', args: [cwd], what: `chdir to ${cwd}` },
+    { op: 'CHDIR', args: [cwd, 'again'], what: `chdir to ${cwd} as the container user` },
     { op: 'CLOSE_FDS', args: [String(3 + inp.preserveFds)], what: 'close inherited fds' },
     ...beforeExec,
   ];

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { BerthError } from '../errors.js';
 import { MS } from './linux.js';
-import { parseMountOptions } from './mount-options.js';
+import { parseMountOptions, type ParsedOptions } from './mount-options.js';
 import { containerDevices, DEFAULT_SYMLINKS, deviceMode } from './devices.js';
 import type { PlanOp } from './ops.js';
 
@@ -64,11 +64,27 @@ function cgroupMountOps(root: string, m: any, cg: RootfsInput['cgroup']): PlanOp
   return ops;
 }
 
+/**
+ * A read-only tmpfs, or /dev, is mounted read-write and remounted read-only once the mounts and
+ * devices under it are made (as runc): mounted read-only at once, nothing could be made in it
+ * (EROFS for /dev/pts and the device nodes).
+ */
+function deferredReadonly(m: any, o: ParsedOptions): boolean {
+  return !o.bind && (o.flags & MS.RDONLY) !== 0 && (m.type === 'tmpfs' || posix.normalize('/' + m.destination) === '/dev');
+}
+
+function remountReadonlyOp(root: string, m: any): PlanOp {
+  const o = parseMountOptions(m.options);
+  const at = posix.normalize('/' + m.destination);
+  return { op: 'MOUNT_IN_ROOT', args: [root, '', rel(m.destination), '', String(MS.REMOUNT | o.flags), o.data.join(','), 'dir'], what: `remount ${at} read-only` };
+}
+
 /** Ops of one config mount: mount, remount for bind flags, propagation, recursive attributes. */
 function mountOps(root: string, m: any, bundle: string, index: number, cg: RootfsInput['cgroup']): PlanOp[] {
   if (m.type === 'cgroup') return cgroupMountOps(root, m, cg);
   const dst = rel(m.destination);
   const o = parseMountOptions(m.options);
+  if (deferredReadonly(m, o)) o.flags &= ~MS.RDONLY;
   const type: string = m.type ?? (o.bind ? '' : 'none');
   const what = `mount ${m.source ?? type} on ${posix.normalize('/' + m.destination)}`;
   if (o.idmap) throw new BerthError(`config.json: /mounts/${index}/options: idmapped mounts are not supported yet`);
@@ -121,6 +137,9 @@ export function rootfsOps(inp: RootfsInput): PlanOp[] {
   }
   if (config.process?.cwd) {
     ops.push({ op: 'MKDIR_IN_ROOT', args: [root, rel(config.process.cwd), '755'], what: `make cwd ${config.process.cwd}` });
+  }
+  for (const m of mounts) {
+    if (m.type !== 'cgroup' && deferredReadonly(m, parseMountOptions(m.options))) ops.push(remountReadonlyOp(root, m));
   }
   return ops;
 }

@@ -2,8 +2,13 @@ import { SPEC_VERSION } from '../version.js';
 
 const CAPS = ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];
 
-/** The config `berth spec` writes: runc's default, for a rootfs/ beside config.json. Pure. */
-export function defaultConfig(opts: { rootless?: boolean; uid?: number; gid?: number } = {}): any {
+/**
+ * The config `berth spec` writes: runc's default, for a rootfs/ beside config.json. Pure.
+ * `cgroupNamespace: false` leaves the cgroup namespace out, as runc's spec does on a host
+ * without a unified (cgroup v2) hierarchy: on v1 a cgroup namespace makes /proc/self/cgroup read
+ * "/" for every controller, which tools that find their cgroup from it cannot use.
+ */
+export function defaultConfig(opts: { rootless?: boolean; uid?: number; gid?: number; cgroupNamespace?: boolean } = {}): any {
   const config: any = {
     ociVersion: SPEC_VERSION,
     process: {
@@ -37,6 +42,7 @@ export function defaultConfig(opts: { rootless?: boolean; uid?: number; gid?: nu
       readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
     },
   };
+  if (opts.cgroupNamespace === false) config.linux.namespaces = config.linux.namespaces.filter((n: any) => n.type !== 'cgroup');
   if (opts.rootless) {
     const uid = opts.uid ?? 1000;
     const gid = opts.gid ?? 1000;

@@ -12,6 +12,7 @@ export async function withLock<T>(store: Store, id: string, fn: () => T | Promis
     fd = native().lockFile(store.lockPath(id), true);
   } catch (e) {
     if (errnoCode(e) === 'ENOENT') throw new BerthError(`container ${id} does not exist`);
+    if (errnoCode(e) === 'ENOTDIR') throw store.rootNotDir() ?? new BerthError(`container ${id} does not exist`);
     throw e;
   }
   try {

@@ -38,8 +38,21 @@ export function ociState(rec: ContainerRecord, status: Status): Record<string, u
     bundle: rec.bundle,
     rootfs: rec.rootfs,
     created: rec.created,
-    owner: rec.owner,
   };
+  // runc's order and shape: annotations only when there are some, then owner.
   if (rec.annotations && Object.keys(rec.annotations).length > 0) out.annotations = rec.annotations;
+  out.owner = rec.owner;
   return out;
+}
+
+/**
+ * Now as Go's RFC3339Nano (runc's `created`): nanosecond digits with trailing zeros cut, none
+ * when the fraction is 0. The clock is Node's high-resolution wall time (performance.timeOrigin
+ * + now(), microseconds in practice).
+ */
+export function rfc3339Nano(ns: bigint = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6))): string {
+  const ms = ns / 1_000_000n;
+  const base = new Date(Number(ms)).toISOString().slice(0, 19);
+  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return `${base}${frac ? `.${frac}` : ''}Z`;
 }

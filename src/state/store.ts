@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError, errnoCode, describeErrno } from '../errors.js';
 import { checkId } from './id.js';
@@ -12,6 +12,15 @@ const LOCK_FILE = 'lock';
 /** The state root (--root): one directory per container. */
 export class Store {
   constructor(readonly root: string) {}
+
+  /** The error for a --root that exists but is not a directory (a file given by mistake). */
+  rootNotDir(): BerthError | undefined {
+    try {
+      return statSync(this.root).isDirectory() ? undefined : new BerthError(`--root ${this.root}: not a directory`);
+    } catch {
+      return undefined;
+    }
+  }
 
   dir(id: string): string {
     return join(this.root, checkId(id));
@@ -34,7 +43,7 @@ export class Store {
     try {
       mkdirSync(this.root, { recursive: true, mode: 0o711 });
     } catch (e) {
-      throw new BerthError(`cannot create state root ${this.root}: ${describeErrno(e)}`);
+      throw this.rootNotDir() ?? new BerthError(`cannot create state root ${this.root}: ${describeErrno(e)}`);
     }
     try {
       mkdirSync(dir, { mode: 0o711 });
@@ -55,7 +64,8 @@ export class Store {
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') throw new BerthError(`container ${id} does not exist`);
+      if (errnoCode(e) === 'ENOTDIR') throw this.rootNotDir() ?? new BerthError(`container ${id} does not exist`);
+      if (errnoCode(e) === 'ENOENT') throw new BerthError(`container ${id} does not exist`);
       throw new BerthError(`read ${file}: ${describeErrno(e)}`);
     }
     try {
@@ -84,7 +94,7 @@ export class Store {
       names = readdirSync(this.root);
     } catch (e) {
       if (errnoCode(e) === 'ENOENT') return [];
-      throw new BerthError(`read ${this.root}: ${describeErrno(e)}`);
+      throw this.rootNotDir() ?? new BerthError(`read ${this.root}: ${describeErrno(e)}`);
     }
     return names.filter((n) => !n.startsWith('.') && (existsSync(join(this.root, n, STATE_FILE)) || existsSync(join(this.root, n, INTENT_FILE)))).sort();
   }

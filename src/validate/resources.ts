@@ -9,7 +9,8 @@ const FILE_NAME = /^(?!\.\.?$)[^/\0]+$/;
 /**
  * config-linux.md "Control groups": cgroupsPath without "..", and the resource rules the schema
  * cannot say (swappiness 0-100, burst <= quota, one of weight/leafWeight, rate, one of
- * hcaHandles/hcaObjects, unified keys naming files).
+ * hcaHandles/hcaObjects, unified keys naming files); device access letters other than r, w, m
+ * are ignored with a warning, as runc ignores them.
  */
 export function checkResources(linux: any, r: Report): void {
   if (linux.cgroupsPath !== undefined && /(^|\/)\.\.(\/|$)/.test(linux.cgroupsPath)) r.error('/linux/cgroupsPath', 'must not contain ".."');
@@ -34,6 +35,10 @@ export function checkResources(linux: any, r: Report): void {
   for (const [dev, limits] of Object.entries<any>(res.rdma ?? {})) {
     if (limits.hcaHandles === undefined && limits.hcaObjects === undefined) r.error(at('rdma', dev), 'needs hcaHandles or hcaObjects');
   }
+  (res.devices ?? []).forEach((d: any, i: number) => {
+    const other = [...new Set(String(d?.access ?? '').replace(/[rwm]/g, ''))].join('');
+    if (other) r.warn(at('devices', i, 'access'), `${JSON.stringify(d.access)}: ${other} ignored (access is a composition of r, w, m; runc ignores other letters too)`);
+  });
   for (const key of Object.keys(res.unified ?? {})) {
     if (!FILE_NAME.test(key)) r.error(at('unified', key), 'must name a file in the container cgroup');
   }

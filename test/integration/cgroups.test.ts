@@ -214,6 +214,31 @@ describe.skipIf(!isRoot)(`cgroups (root, ${layout} layout)`, () => {
     for (const f of cg.procsFiles()) expect(readFileSync(f, 'utf8').trim()).toBe(String(c.pid));
   });
 
+  it.skipIf(unified)('v1: a parent made by someone else with an empty cpuset (plain mkdir) is filled, so the leaf can be joined', async () => {
+    const pod = open('pod');
+    const podDir = pod.record.paths.cpuset!;
+    // What an engine's pod-level mkdir leaves: a cpuset dir with empty cpus and mems.
+    mkdirSync(podDir);
+    const leaf = open('leaf', `${podDir.split('/').pop()}/leaf`);
+    try {
+      expect(readFileSync(join(podDir, 'cpuset.cpus'), 'utf8').trim()).toBe('');
+      leaf.create();
+      expect(leaf.record.created).not.toContain(podDir);
+      const parentCpus = readFileSync(join(podDir, '..', 'cpuset.cpus'), 'utf8').trim();
+      expect(readFileSync(join(podDir, 'cpuset.cpus'), 'utf8').trim()).toBe(parentCpus);
+      expect(readAt(leaf.record, files.cpusetMems(leaf.record))).not.toBe('');
+      const c = sleeper();
+      join_(leaf, c.pid!);
+      expect(leaf.pids()).toEqual([c.pid]);
+      c.kill('SIGKILL');
+      await exited(c);
+    } finally {
+      made.splice(made.indexOf(leaf), 1);
+      leaf.destroy();
+      rmdirSync(podDir);
+    }
+  });
+
   it('freezes and thaws a real process, lists pids, kills all, then leaves nothing', async () => {
     const cg = open('freeze');
     cg.create({ pids: { limit: 10 } });
@@ -523,6 +548,45 @@ describe.skipIf(!isRoot || !haveBuild())(`create and exec: the init in the conta
     } finally {
       rmSync(logs, { recursive: true, force: true });
     }
+  });
+});
+
+describe.skipIf(!isRoot || !haveBuild() || !haveTun)(`device access strings (${layout} layout)`, () => {
+  it('letters runc ignores ("rwa", as Docker sends) are a warning; r and w still apply, seen inside and from the host', () => {
+    const b = makeBundle(['sleep', '300'], (c) => {
+      c.linux.devices = [{ path: '/dev/net/tun', type: 'c', major: 10, minor: 200, fileMode: 0o666 }];
+      c.linux.resources = { devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 200, access: 'rwa' }] };
+    });
+    bundles.push(b);
+    const id = uniqueId();
+    const r = berth(b, ['run', '-d', '--bundle', b.dir, id]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/level=warning msg="config.json: \/linux\/resources\/devices\/1\/access: \\"rwa\\": a ignored/);
+    const probe = berth(b, ['exec', id, 'sh', '-c', TUN_PROBE]);
+    expect(probe.stdout).toBe('tun-ok\n');
+    const state = JSON.parse(readFileSync(join(b.root, id, 'state.json'), 'utf8'));
+    if (!unified) expect(readFileSync(join(state.cgroup.paths.devices, 'devices.list'), 'utf8').split('\n')).toContain('c 10:200 rw');
+  });
+});
+
+describe.skipIf(!isRoot || !haveBuild())(`create in a cgroup that already exists (${layout} layout)`, () => {
+  it('frozen: refused, saying so; not empty: a warning (as runc) and the container runs', () => {
+    const b = makeBundle(['sh', '-c', 'echo in-container']);
+    bundles.push(b);
+    const cg = open('existing', b.config.linux.cgroupsPath);
+    cg.create();
+    const c = sleeper();
+    join_(cg, c.pid!);
+    cg.freeze();
+    const frozen = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
+    expect(frozen.status).toBe(1);
+    expect(frozen.stderr).toMatch(/container's cgroup unexpectedly frozen: \/sys\/fs\/cgroup\//);
+    expect(frozenOnDisk(cg.record)).toBe(true);
+    cg.thaw();
+    const busy = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
+    expect(busy.status, busy.stderr).toBe(0);
+    expect(busy.stdout).toBe('in-container\n');
+    expect(busy.stderr).toMatch(/level=warning msg="container's cgroup is not empty: 1 process\(es\) found/);
   });
 });
 

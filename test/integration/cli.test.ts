@@ -31,12 +31,34 @@ run('the command line (foundation issue)', () => {
     expect(rl.linux.namespaces.map((n: any) => n.type)).toContain('user');
   });
 
+  it("spec: a cgroup namespace only on a unified (cgroup v2) host, as runc's spec", () => {
+    const dir = join(tmp, 'spec-cgroupns');
+    mkdirSync(dir);
+    expect(berth(['spec'], dir).status).toBe(0);
+    const types = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).linux.namespaces.map((n: any) => n.type);
+    const unified = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => / - cgroup2 /.test(l) && l.split(' ')[4] === '/sys/fs/cgroup');
+    expect(types.includes('cgroup')).toBe(unified);
+    const runcDir = join(tmp, 'spec-runc');
+    mkdirSync(runcDir);
+    if (spawnSync('runc', ['spec'], { cwd: runcDir }).status === 0) {
+      expect(types).toEqual(JSON.parse(readFileSync(join(runcDir, 'config.json'), 'utf8')).linux.namespaces.map((n: any) => n.type));
+    }
+  });
+
   it('features prints a document the official schema accepts', () => {
     const r = berth(['features']);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(officialValidator('features')(doc)).toBe(true);
     expect(doc.ociVersionMax).toBe('1.3.0');
+    // The host's LSMs, as it runs them.
+    const apparmor = existsSync('/sys/module/apparmor/parameters/enabled') && readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').trim() === 'Y';
+    expect(doc.linux.apparmor.enabled).toBe(apparmor);
+    expect(doc.linux.selinux.enabled).toBe(existsSync('/sys/fs/selinux/enforce'));
+    // Every mount option runc knows (acl and noacl among them).
+    expect(doc.mountOptions).toEqual(expect.arrayContaining(['acl', 'noacl']));
+    const runc = spawnSync('runc', ['features'], { encoding: 'utf8' });
+    if (runc.status === 0) expect(doc.mountOptions).toEqual(expect.arrayContaining(JSON.parse(runc.stdout).mountOptions));
   });
 
   it('--version names berth, the commit and the spec version', () => {
@@ -74,8 +96,7 @@ run('the command line (foundation issue)', () => {
 
   it('usage errors, bad ids and unbuilt commands fail with one clear line, never a stack trace', () => {
     for (const [args, msg] of [
-      [['state'], /Not enough non-option arguments/],
-      [['frobnicate', 'x'], /Unknown argument|Unknown command/i],
+      [['state'], /state: a container id is required/],
       [['state', '../etc'], /invalid container id/],
       [['kill', 'x', 'SIGNOPE'], /unknown signal/],
       [['checkpoint', 'x'], /checkpoint: not supported yet/],

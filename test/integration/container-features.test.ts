@@ -81,6 +81,24 @@ run('container features, asserted from inside and from the host', () => {
     expect(out).toContain('/proc/self/fd\npts/ptmx\n3\nnull-ok');
   });
 
+  it('a read-only /dev and a read-only tmpfs with a mount under it: filled first, read-only after (as runc)', () => {
+    const script = 'grep -E " /dev | /mnt | /mnt/sub " /proc/self/mounts | cut -d" " -f2,4 | cut -d, -f1; ls /dev/pts/ptmx /dev/null; touch /dev/x 2>/dev/null || echo dev-ro; touch /mnt/sub/y && echo sub-rw';
+    const out = check(script, (c) => {
+      c.mounts.find((m: any) => m.destination === '/dev').options.push('ro');
+      c.mounts.push({ destination: '/mnt', type: 'tmpfs', source: 'tmpfs', options: ['ro', 'nosuid', 'size=1m'] });
+      c.mounts.push({ destination: '/mnt/sub', type: 'tmpfs', source: 'tmpfs', options: ['nosuid'] });
+    });
+    expect(out).toBe('/dev ro\n/mnt ro\n/mnt/sub rw\n/dev/null\n/dev/pts/ptmx\ndev-ro\nsub-rw\n');
+  });
+
+  it('mount options acl and noacl are mount flags (MS_POSIXACL), not tmpfs data, as runc', () => {
+    const out = check('grep -E " /mnt/(a|n) " /proc/self/mountinfo | cut -d" " -f5,9', (c) => {
+      c.mounts.push({ destination: '/mnt/a', type: 'tmpfs', source: 'tmpfs', options: ['acl'] });
+      c.mounts.push({ destination: '/mnt/n', type: 'tmpfs', source: 'tmpfs', options: ['noacl'] });
+    });
+    expect(out).toBe('/mnt/a tmpfs\n/mnt/n tmpfs\n');
+  });
+
   it('linux.devices are created with their mode and owner', () => {
     const out = check('stat -c "%F %t:%T %a %u:%g" /dev/mynull', (c) => {
       c.linux.devices = [{ path: '/dev/mynull', type: 'c', major: 1, minor: 3, fileMode: 0o640, uid: 7, gid: 8 }];

@@ -23,6 +23,32 @@ run('lifecycle (runtime.md operations, runtime-tools order)', () => {
   let b: TestBundle;
   afterEach(() => b?.cleanup());
 
+  it('kill: signal 0 probes the init, a number goes to the kernel as it is, a stopped container is "container not running" (as runc)', async () => {
+    // The init traps USR2 (12) and RTMIN+30 (64) to prove they arrived.
+    b = makeBundle(['sh', '-c', 'trap "echo usr2 >> /tmp/got" USR2; trap "echo rt64 >> /tmp/got" 64; while :; do sleep 0.05; done'], (c) => (c.root.readonly = false));
+    const id = uniqueId();
+    expect(berth(b, ['run', '-d', '--bundle', b.dir, id]).status).toBe(0);
+    const pid = state(b, id).pid;
+    const probe = berth(b, ['kill', id, '0']);
+    expect(probe.status, probe.stderr).toBe(0);
+    expect(berth(b, ['kill', id, '12']).status).toBe(0);
+    expect(berth(b, ['kill', id, '64']).status).toBe(0);
+    const got = `/proc/${pid}/root/tmp/got`;
+    await waitFor(() => existsSync(got) && readFileSync(got, 'utf8').split('\n').length > 2);
+    expect(readFileSync(got, 'utf8')).toBe('usr2\nrt64\n');
+    const bad = berth(b, ['kill', id, '99']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/invalid/);
+    expect(state(b, id).status).toBe('running');
+    expect(berth(b, ['kill', id, 'KILL']).status).toBe(0);
+    await waitFor(() => state(b, id).status === 'stopped');
+    for (const sig of ['0', 'TERM']) {
+      const r = berth(b, ['kill', id, sig]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe('container not running\n');
+    }
+  });
+
   it('create → created, start → running, kill → stopped, delete → gone', async () => {
     b = makeBundle(['sleep', '300']);
     const id = uniqueId();

@@ -17,6 +17,23 @@ run('terminals', () => {
     expect(r.stdout).toBe('/dev/pts/0\r\nhi\r\n');
   });
 
+  it('the terminal belongs to the process user (its group the devpts gid), as runc: run and exec -t', () => {
+    b = makeBundle(['sh', '-c', 'stat -c %u:%g $(tty)'], (c) => {
+      c.process.terminal = true;
+      c.process.user = { uid: 1000, gid: 100 };
+    });
+    const r = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('1000:5\r\n');
+    b.config.process = { ...b.config.process, terminal: false, user: { uid: 0, gid: 0 }, args: ['sleep', '30'] };
+    b.write();
+    const id = uniqueId();
+    expect(berth(b, ['run', '-d', '--bundle', b.dir, id]).status).toBe(0);
+    const e = berth(b, ['exec', '-t', '--user', '1000:100', id, 'sh', '-c', 'stat -c %u:%g $(tty)']);
+    expect(e.status, e.stderr).toBe(0);
+    expect(e.stdout).toBe('1000:5\r\n');
+  });
+
   it('create --console-socket sends the pty master; the container sees a terminal of the given size', () => {
     const native = createRequire(import.meta.url)(join(REPO, 'dist/native/berth.node'));
     b = makeBundle(['sh', '-c', 'tty; stty size'], (c) => {

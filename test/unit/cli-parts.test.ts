@@ -16,7 +16,10 @@ describe('signals', () => {
     expect(parseSignal('sigusr1')).toBe(10);
     expect(parseSignal('SIGRTMIN+2')).toBe(36);
     expect(() => parseSignal('SIGNOPE')).toThrow(/unknown signal/);
-    expect(() => parseSignal('0')).toThrow(/invalid signal/);
+    // Numbers go to the kernel as they are (runc): 0 is a liveness probe, 99 the kernel refuses.
+    expect(parseSignal('0')).toBe(0);
+    expect(parseSignal('99')).toBe(99);
+    expect(() => parseSignal('99999999999')).toThrow(/invalid signal/);
   });
 });
 
@@ -75,5 +78,15 @@ describe('exec argv', () => {
     expect(protectExecCommand(['--root', '/r', 'update', '--resources', '-', 'c1'])).toEqual(['--root', '/r', 'update', '--resources=-', 'c1']);
     expect(protectExecCommand(['update', '-r', '-', 'c1'])).toEqual(['update', '-r=-', 'c1']);
     expect(protectExecCommand(['--rootless', 'true', 'spec', '--rootless'])).toEqual(['--rootless', 'true', 'spec', '--spec-rootless']);
+  });
+});
+
+describe("created as Go's RFC3339Nano (runc's state)", () => {
+  it('nanosecond digits, trailing zeros cut, none for a whole second', async () => {
+    const { rfc3339Nano } = await import('../../src/state/record.js');
+    expect(rfc3339Nano(1764638069179588720n)).toBe('2025-12-02T01:14:29.17958872Z');
+    expect(rfc3339Nano(1764638069000000000n)).toBe('2025-12-02T01:14:29Z');
+    expect(rfc3339Nano(1764638069000000001n)).toBe('2025-12-02T01:14:29.000000001Z');
+    expect(rfc3339Nano()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/);
   });
 });

@@ -224,7 +224,11 @@ describe('validateConfig: devices, resources, seccomp and the rest of linux', ()
     expect(errors(res({ blockIO: { throttleReadBpsDevice: [{ major: 8, minor: 0 }] } }))).toEqual(['config.json: /linux/resources/blockIO/throttleReadBpsDevice/0/rate: is required']);
     expect(errors(res({ rdma: { mlx5_1: {} } }))).toEqual(['config.json: /linux/resources/rdma/mlx5_1: needs hcaHandles or hcaObjects']);
     expect(errors(res({ unified: { '../cgroup.procs': '1', 'memory.max': '1G' } }))).toEqual(['config.json: /linux/resources/unified/..~1cgroup.procs: must name a file in the container cgroup']);
-    expect(errors(res({ devices: [{ allow: true, access: 'rwx' }] }))).toEqual(['config.json: /linux/resources/devices/0/access: must match ^[rwm]*$']);
+    // Letters runc ignores (Docker sends "rwa") are a warning, not an error.
+    expect(errors(res({ devices: [{ allow: true, access: 'rwa' }] }))).toEqual([]);
+    expect(warnings(res({ devices: [{ allow: true, access: 'rwax' }] }))).toEqual([
+      'config.json: /linux/resources/devices/0/access: "rwax": ax ignored (access is a composition of r, w, m; runc ignores other letters too)',
+    ]);
     expect(errors(res({ pids: {} }))).toEqual([]); // pids.limit is OPTIONAL in runtime-spec 1.3
   });
 

@@ -54,6 +54,13 @@ describe('validateFeatures', () => {
     expect(officialValidator('features')(features())).toBe(true);
   });
 
+  it('apparmor and selinux are enabled where the host runs them', () => {
+    const doc: any = features({ apparmor: true, selinux: false });
+    expect([doc.linux.apparmor.enabled, doc.linux.selinux.enabled]).toEqual([true, false]);
+    const other: any = features({ apparmor: false, selinux: true });
+    expect([other.linux.apparmor.enabled, other.linux.selinux.enabled]).toEqual([false, true]);
+  });
+
   it('versions are SemVer and max is not below min', () => {
     expect(validateFeatures({ ...min, ociVersionMax: '1.3' }).errors).toEqual(['features.json: /ociVersionMax: "1.3" is not a SemVer 2.0.0 version']);
     expect(validateFeatures({ ociVersionMin: '1.1.0', ociVersionMax: '1.1.0-rc.1' }).errors).toEqual([

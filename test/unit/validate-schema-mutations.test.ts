@@ -97,7 +97,7 @@ const DEVIATIONS: Record<OfficialKind, Deviation[]> = {
     { kind: 'delete', path: /^\/linux\/resources\/pids\/limit$/, official: false, berth: true, why: 'config-linux.md 1.3: pids.limit is OPTIONAL' },
     { kind: 'delete', path: /^\/linux\/personality\/domain$/, official: true, berth: false, why: 'config-linux.md: personality.domain is REQUIRED' },
     { kind: 'delete', path: /^\/linux\/memoryPolicy\/mode$/, official: true, berth: false, why: 'config-linux.md: memoryPolicy.mode is REQUIRED' },
-    { kind: 'string', path: /^\/linux\/resources\/devices\/\d+\/(type|access)$/, official: true, berth: false, why: 'config-linux.md: type is a, c or b; access a composition of r, w, m' },
+    { kind: 'string', path: /^\/linux\/resources\/devices\/\d+\/type$/, official: true, berth: false, why: 'config-linux.md: type is a, c or b' },
   ],
   state: [],
   features: [

@@ -1,7 +1,7 @@
 /**
  * v1 cpuset controller: cpus → cpuset.cpus, mems → cpuset.mems. A new cpuset cgroup starts empty
- * and nothing can join it; the manager copies the parent's values into each dir it creates
- * before these writes (runc's ensureParent), so absent fields mean "same as the parent".
+ * and nothing can join it; the manager fills every empty level down to the container's dir
+ * before these writes (fillCpusetChain), so absent fields mean "same as the parent".
  */
 import { write } from '../plan.js';
 import type { CgroupWrite, LinuxResources, PlanContext } from '../types.js';
@@ -16,14 +16,21 @@ export function planCpusetV1(r: LinuxResources, _ctx: PlanContext): CgroupWrite[
 }
 
 /**
- * A new v1 cpuset dir has empty cpuset.cpus and cpuset.mems and refuses members; copy the
- * parent's into it (only into a dir berth just made).
+ * A new v1 cpuset dir has empty cpuset.cpus and cpuset.mems and refuses members (ENOSPC), and so
+ * does one an engine made with a plain mkdir (a pod-level parent). From the hierarchy's root down
+ * to dir, every level with an empty value gets its parent's (runc's ensureParent): levels with a
+ * value are left as they are.
  */
-export function initCpusetDir(dir: string, io: { read(path: string): string | undefined; write(path: string, v: string): void }): void {
-  const parent = dir.replace(/\/[^/]+$/, '');
-  for (const f of ['cpuset.cpus', 'cpuset.mems']) {
-    if ((io.read(`${dir}/${f}`) ?? '') !== '') continue;
-    const v = io.read(`${parent}/${f}`) ?? '';
-    if (v !== '') io.write(`${dir}/${f}`, v);
+export function fillCpusetChain(dir: string, io: { read(path: string): string | undefined; write(path: string, v: string): void }): void {
+  // The hierarchy's root is the last level whose parent has no cpuset.cpus.
+  const chain: string[] = [];
+  for (let d = dir; io.read(`${d.replace(/\/[^/]+$/, '')}/cpuset.cpus`) !== undefined; d = d.replace(/\/[^/]+$/, '')) chain.unshift(d);
+  for (const d of chain) {
+    const parent = d.replace(/\/[^/]+$/, '');
+    for (const f of ['cpuset.cpus', 'cpuset.mems']) {
+      if ((io.read(`${d}/${f}`) ?? '') !== '') continue;
+      const v = io.read(`${parent}/${f}`) ?? '';
+      if (v !== '') io.write(`${d}/${f}`, v);
+    }
   }
 }
