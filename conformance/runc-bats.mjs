@@ -52,9 +52,10 @@ const HOWTO = `runc-bats: RUNC_SRC is not set or not a prepared runc v1.1.5 chec
   To run it (Debian: apt-get install bats jq gawk golang-go busybox-static; network once for the source):
     git clone --branch v1.1.5 https://github.com/opencontainers/runc /work/runc-1.1.5
     cd /work/runc-1.1.5
-    for h in ${HELPERS.join(' ')}; do GOFLAGS=-mod=vendor go build -o contrib/cmd/$h/$h ./contrib/cmd/$h; done
+    for h in ${HELPERS.join(' ')}; do GOFLAGS=-mod=vendor go build -tags seccomp -o contrib/cmd/$h/$h ./contrib/cmd/$h; done
     RUNC_SRC=/work/runc-1.1.5 node conformance/runc-bats.mjs --prepare
-  (the helpers build offline from runc's vendor/ with Debian's Go 1.19; --prepare makes the
+  (the helpers build offline from runc's vendor/ with Debian's Go 1.19, libseccomp-dev for
+  seccompagent's seccomp tag; --prepare makes the
   busybox and "debian" test images from /bin/busybox, so get-images.sh downloads nothing).`;
 
 function which(cmd) {

@@ -25,7 +25,8 @@ export function handOffListener(seccomp: any, fd: number, pid: number, state: Re
     try {
       sock = n.connectUnix(path);
     } catch (e) {
-      throw new BerthError(`seccomp agent at ${path}: ${describeErrno(e)}`);
+      // runc's words (its suite and engines' logs match them).
+      throw new BerthError(`failed to connect with seccomp agent at ${path}: ${describeErrno(e)}`);
     }
     try {
       n.sendFdMessage(sock, fd, JSON.stringify(containerProcessState(seccomp, pid, state)));
