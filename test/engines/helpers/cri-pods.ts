@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, type Runtime } from './env.js';
 import type { PrivateCriContainerd } from './cri.js';
@@ -61,10 +61,22 @@ export class Pods {
     return r.container_id;
   }
 
-  /** StopPodSandbox then RemovePodSandbox: what the kubelet does when a pod is deleted. */
-  async removePod(id: string): Promise<void> {
-    await this.ctd.cri.call('StopPodSandbox', { pod_sandbox_id: id });
-    await this.ctd.cri.call('RemovePodSandbox', { pod_sandbox_id: id });
+  /**
+   * StopPodSandbox then RemovePodSandbox, then the pod's cgroup dir is removed (the kubelet owns
+   * the pod-level cgroup; the runtime made and must have removed those of the containers under
+   * it). Returns the cgroup dirs the runtime left under the pod's (none when all is well).
+   */
+  async removePod(pod: { id: string; config: Msg }): Promise<string[]> {
+    await this.ctd.cri.call('StopPodSandbox', { pod_sandbox_id: pod.id });
+    await this.ctd.cri.call('RemovePodSandbox', { pod_sandbox_id: pod.id });
+    const left: string[] = [];
+    for (const h of readdirSync('/sys/fs/cgroup')) {
+      const dir = join('/sys/fs/cgroup', h, pod.config.linux.cgroup_parent);
+      if (!existsSync(dir)) continue;
+      for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) left.push(join(dir, e.name));
+      if (!left.length) rmdirSync(dir);
+    }
+    return left;
   }
 
   async status(cid: string): Promise<Msg> {
