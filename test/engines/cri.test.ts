@@ -3,10 +3,10 @@
 // = runc and = berth side by side: every scenario must give the same result for both handlers.
 // Pods are on the node's network (no CNI); the sandbox image is built here from busybox-static.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFileSync, readlinkSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BERTH } from '../helpers/bundle.js';
-import { CRI_PROGRAMS, PrivateCriContainerd } from './helpers/cri.js';
+import { CNI_CACHE, CRI_PROGRAMS, PrivateCriContainerd } from './helpers/cri.js';
 import { CriError } from './helpers/cri-client.js';
 import { cgroupDir, criLogLines, Pods } from './helpers/cri-pods.js';
 import { leftovers } from './helpers/cri-leftovers.js';
@@ -265,6 +265,27 @@ describe.skipIf(!!why)(`cri${why ? ` (skipped: ${why})` : ''}`, () => {
       expect(items[0].labels.tier).toBe('web');
       expect(await pods.removePod(p1)).toEqual([]);
       expect(await pods.removePod(p2)).toEqual([]);
+    });
+
+    it('a pod with its own network namespace (CNI bridge in the node netns): address, lo, released on removal', async () => {
+      const pod = await pods.runPod('netns', { network: 'POD' });
+      const ps = (await cri('PodSandboxStatus', { pod_sandbox_id: pod.id })).status;
+      expect(ps.network.ip).toMatch(/^10\.213\.7\.\d+$/);
+      expect(readdirSync(join(ctd.ipamDir, 'berth-cri'))).toContain(ps.network.ip);
+      const cid = await pods.create(pod, 'web', ['/bin/sleep', '300']);
+      await cri('StartContainer', { container_id: cid });
+      const pid = await pods.pid(cid);
+      expect(readlinkSync(`/proc/${pid}/ns/net`)).not.toBe(readlinkSync(`/proc/${ctd.daemonPid}/ns/net`));
+      expect(readlinkSync(`/proc/${pid}/ns/net`)).not.toBe(readlinkSync('/proc/self/ns/net'));
+      const r = await cri('ExecSync', { container_id: cid, cmd: ['/bin/sh', '-c', 'cat /sys/class/net/lo/operstate /sys/class/net/eth0/operstate; grep -c "$0" /proc/net/fib_trie', ps.network.ip], timeout: 10 });
+      expect(text(r.stderr)).toBe('');
+      expect(text(r.stdout)).toMatch(/^unknown\nup\n[1-9]\d*\n$/);
+      expect(await pods.removePod(pod)).toEqual([]);
+      // the address is released and the netns mount is gone with the pod
+      expect(readdirSync(join(ctd.ipamDir, 'berth-cri'))).not.toContain(ps.network.ip);
+      expect(run('grep', ['-c', join(ctd.dir, 'state'), '/proc/self/mountinfo']).stdout.trim()).toBe('0');
+      const cached = join(CNI_CACHE, 'results');
+      expect(existsSync(cached) ? readdirSync(cached).filter((f) => f.includes(pod.id)) : []).toEqual([]);
     });
 
     it('20 pods created and removed in a loop: nothing left behind', async () => {

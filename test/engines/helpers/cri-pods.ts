@@ -8,6 +8,13 @@ type Msg = Record<string, any>;
 
 export type Ns = 'POD' | 'CONTAINER' | 'NODE';
 
+/** A pod's namespaces (network NODE and pid CONTAINER unless asked) and extra labels. */
+export interface PodOpts {
+  network?: Ns;
+  pid?: Ns;
+  labels?: Record<string, string>;
+}
+
 /**
  * What a kubelet sends for one pod and its containers, for one runtime handler: pods on the node's
  * network (no CNI), under this instance's cgroup parent, logs in its temp dir.
@@ -19,22 +26,22 @@ export class Pods {
     readonly rt: Runtime,
   ) {}
 
-  sandboxConfig(name: string, opts: { pid?: Ns; labels?: Record<string, string> } = {}): Msg {
+  sandboxConfig(name: string, opts: PodOpts = {}): Msg {
     const uid = `${this.rt.name}-${name}-${this.n++}`;
     return {
       metadata: { name, uid, namespace: 'berth-cri', attempt: 0 },
-      hostname: '',
+      hostname: opts.network === 'POD' ? name : '',
       log_directory: join(this.ctd.logDir, uid),
       labels: { lane: 'cri', handler: this.rt.name, ...opts.labels },
       linux: {
         cgroup_parent: `/${this.ctd.cgroupParent}/${uid}`,
-        security_context: { namespace_options: { network: 'NODE', pid: opts.pid ?? 'CONTAINER', ipc: 'POD' } },
+        security_context: { namespace_options: { network: opts.network ?? 'NODE', pid: opts.pid ?? 'CONTAINER', ipc: 'POD' } },
       },
     };
   }
 
   /** RunPodSandbox with this handler: the pod's id and the config to pass again on create. */
-  async runPod(name: string, opts: { pid?: Ns; labels?: Record<string, string> } = {}): Promise<{ id: string; config: Msg }> {
+  async runPod(name: string, opts: PodOpts = {}): Promise<{ id: string; config: Msg }> {
     const config = this.sandboxConfig(name, opts);
     const r = await this.ctd.cri.call('RunPodSandbox', { config, runtime_handler: this.rt.name });
     return { id: r.pod_sandbox_id, config };
@@ -55,7 +62,7 @@ export class Pods {
       envs: [{ key: 'HANDLER', value: this.rt.name }],
       labels: { container: name, ...opts.labels },
       log_path: `${name}/${attempt}.log`,
-      linux: { security_context: { namespace_options: { network: 'NODE', pid: opts.pid ?? pod.config.linux.security_context.namespace_options.pid, ipc: 'POD' } } },
+      linux: { security_context: { namespace_options: { ...pod.config.linux.security_context.namespace_options, ...(opts.pid ? { pid: opts.pid } : {}) } } },
     };
     const r = await this.ctd.cri.call('CreateContainer', { pod_sandbox_id: pod.id, config, sandbox_config: pod.config });
     return r.container_id;

@@ -5,17 +5,33 @@ import { join } from 'node:path';
 import { CriClient } from './cri-client.js';
 import { buildPauseImage, LANE_IMAGE } from './pause-image.js';
 import { readmeSnippet } from './readme.js';
-import { alive, removeCgroupTree, removeEmptyDirs, run, stopPid, unmountAndRemove, waitFor, type Runtime } from './env.js';
+import { alive, hostPathsMadeBy, removeCgroupTree, run, stopPid, unmountAndRemove, waitFor, type Runtime } from './env.js';
 
 /** Debian's programs for this lane, with the package that has each. */
-export const CRI_PROGRAMS = { containerd: 'containerd', ctr: 'containerd', 'containerd-shim-runc-v2': 'containerd', tar: 'tar' };
+export const CRI_PROGRAMS = {
+  containerd: 'containerd',
+  ctr: 'containerd',
+  'containerd-shim-runc-v2': 'containerd',
+  tar: 'tar',
+  unshare: 'util-linux',
+  ip: 'iproute2',
+};
+
+/** The CNI plugin the lane's pod network uses (Debian containernetworking-plugins). */
+export const CNI_BRIDGE = '/usr/lib/cni/bridge';
+
+/** Where libcni caches each pod's CNI result (`<network>-<sandbox id>-<ifname>`). */
+export const CNI_CACHE = '/var/lib/cni';
 
 /** The CRI plugin's section of config.toml. */
 const CRI = 'plugins."io.containerd.grpc.v1.cri"';
 
 /**
  * A private containerd 1.6 with its CRI plugin on: config, root, state, sockets, CNI config dir
- * and the runtimes' state roots in a temp dir; started as our child and stopped by its PID. The
+ * and the runtimes' state roots in a temp dir; started as our child and stopped by its PID, in a
+ * network namespace of its own (only its loopback up): that is the "node" network of its
+ * NODE-network pods, and where the CNI bridge of its POD-network pods is made, so nothing the
+ * CRI plugin does to networks reaches the host's. The
  * runtime handlers are README.md's `berth` entry (its snippet, with a state root here added to
  * its options) and the same entry for runc. The sandbox image is the lane's own busybox image.
  */
@@ -28,7 +44,12 @@ export class PrivateCriContainerd {
   readonly image = LANE_IMAGE;
   cri!: CriClient;
   private pid = 0;
-  private runDirExisted = existsSync('/run/containerd');
+  /**
+   * Host dirs containerd makes on its own: the shims' sockets in /run/containerd/s (fixed in
+   * 1.6) and libcni's result cache in /var/lib/cni (not configurable in 1.6); removed after the
+   * lane if it made them, as far as they are empty.
+   */
+  private hostPaths = hostPathsMadeBy([], ['/run/containerd', CNI_CACHE]);
 
   constructor(private readonly runtimes: Runtime[]) {
     this.dir = mkdtempSync(join(tmpdir(), 'berth-cri-'));
@@ -83,6 +104,8 @@ export class PrivateCriContainerd {
       // Root without CAP_SYS_RESOURCE (this kind of host) cannot lower oom_score_adj: the pause
       // container's -998 is clamped to containerd's own, as on a rootless or nested node.
       '  restrict_oom_score_adj = true',
+      // pod netns bind mounts in the state dir (removed with it), not /var/run/netns
+      '  netns_mounts_under_state_dir = true',
       `[${CRI}.cni]`,
       '  bin_dir = "/usr/lib/cni"',
       `  conf_dir = "${cniDir}"`,
@@ -94,13 +117,50 @@ export class PrivateCriContainerd {
     ].join('\n');
   }
 
+  /** Where host-local keeps its address leases (one file per address in use). */
+  get ipamDir(): string {
+    return join(this.dir, 'cni-ipam');
+  }
+
+  /** The subnet POD-network pods get addresses from. */
+  readonly podSubnet = '10.213.7.0/24';
+
+  /**
+   * The pod network: a bridge in containerd's own network namespace, addresses from host-local
+   * (leases in the temp dir), no gateway, no masquerading, no firewall rules.
+   */
+  private cniConfig() {
+    return {
+      cniVersion: '0.4.0',
+      name: 'berth-cri',
+      plugins: [
+        {
+          type: 'bridge',
+          bridge: 'berth-cri0',
+          isGateway: false,
+          ipMasq: false,
+          ipam: { type: 'host-local', ranges: [[{ subnet: this.podSubnet }]], dataDir: this.ipamDir },
+        },
+      ],
+    };
+  }
+
+  /** containerd's pid: its network namespace is the lane's node network. */
+  get daemonPid(): number {
+    return this.pid;
+  }
+
   async start(): Promise<void> {
     mkdirSync(join(this.dir, 'cni'));
+    writeFileSync(join(this.dir, 'cni', '10-berth-cri.conflist'), JSON.stringify(this.cniConfig()));
     mkdirSync(this.logDir);
     const cfg = join(this.dir, 'config.toml');
     writeFileSync(cfg, this.configText());
     const log = openSync(join(this.dir, 'containerd.log'), 'w');
-    const child = spawn('containerd', ['--config', cfg], { stdio: ['ignore', log, log], detached: true });
+    const child = spawn('unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec containerd --config "$0"', cfg], {
+      stdio: ['ignore', log, log],
+      detached: true,
+    });
     closeSync(log);
     child.unref();
     this.pid = child.pid!;
@@ -146,7 +206,6 @@ export class PrivateCriContainerd {
     if (this.pid) await stopPid(this.pid);
     unmountAndRemove(this.dir);
     removeCgroupTree(this.cgroupParent);
-    // The shims put their sockets under /run/containerd/s (fixed in 1.6).
-    if (!this.runDirExisted) removeEmptyDirs('/run/containerd');
+    this.hostPaths.remove();
   }
 }
