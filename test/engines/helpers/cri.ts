@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CriClient } from './cri-client.js';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { CriClient, type CriError } from './cri-client.js';
 import { buildPauseImage, LANE_IMAGE } from './pause-image.js';
 import { readmeSnippet } from './readme.js';
 import { alive, hostPathsMadeBy, removeCgroupTree, run, stopPid, unmountAndRemove, waitFor, type Runtime } from './env.js';
@@ -19,6 +20,12 @@ export const CRI_PROGRAMS = {
 
 /** The CNI plugin the lane's pod network uses (Debian containernetworking-plugins). */
 export const CNI_BRIDGE = '/usr/lib/cni/bridge';
+
+/**
+ * containerd's CRI plugin cannot run here (it did not load, the lane's network namespace or image
+ * could not be made): the lane skips with this message rather than failing.
+ */
+export class CriUnavailable extends Error {}
 
 /** Where libcni caches each pod's CNI result (`<network>-<sandbox id>-<ifname>`). */
 export const CNI_CACHE = '/var/lib/cni';
@@ -165,14 +172,22 @@ export class PrivateCriContainerd {
     child.unref();
     this.pid = child.pid!;
     await waitFor('containerd to serve', () => {
-      if (!alive(this.pid)) throw new Error(`containerd exited:\n${this.log()}`);
+      if (!alive(this.pid)) {
+        const log = this.log();
+        if (/^unshare: /m.test(log)) throw new CriUnavailable(`no network namespace for containerd: ${log.trim()}`);
+        throw new Error(`containerd exited:\n${log}`);
+      }
       return existsSync(this.sock) && this.ctr(['version']).status === 0;
     });
     const archive = buildPauseImage(join(this.dir, 'image'));
     const imp = this.ctr(['images', 'import', archive]);
-    if (imp.status !== 0) throw new Error(`ctr images import: ${imp.stderr}`);
+    if (imp.status !== 0) throw new CriUnavailable(`the lane's image does not import (snapshotter overlayfs): ${imp.stderr.trim()}`);
     this.cri = new CriClient(this.sock);
-    const st = await this.cri.call('Status', { verbose: false });
+    const st = await this.cri.call('Status', { verbose: false }).catch((e: CriError) => {
+      if (e.code !== grpcStatus.UNIMPLEMENTED) throw e;
+      const line = this.log(400).split('\n').find((l) => l.includes('failed to load plugin io.containerd.grpc.v1.cri'));
+      throw new CriUnavailable(`containerd's CRI plugin did not load: ${line ?? e.message}`);
+    });
     const ready = st.status.conditions.find((c: { type: string }) => c.type === 'RuntimeReady');
     if (!ready?.status) throw new Error(`CRI runtime not ready: ${JSON.stringify(st.status)}`);
   }
