@@ -10,7 +10,7 @@ import { CNI_BRIDGE, CNI_CACHE, CRI_PROGRAMS, CriUnavailable, PrivateCriContaine
 import { CriError } from './helpers/cri-client.js';
 import { cgroupDir, criLogLines, Pods } from './helpers/cri-pods.js';
 import { leftovers } from './helpers/cri-leftovers.js';
-import { alive, announceSkip, run, runtimes, waitFor, whyNot, type Runtime } from './helpers/env.js';
+import { alive, announceSkip, mountsUnder, run, runtimes, waitFor, whyNot, type Runtime } from './helpers/env.js';
 
 // The private containerd is started while the file is collected, so that a host where its CRI
 // plugin cannot run makes the lane skip with the reason instead of failing.
@@ -34,6 +34,21 @@ if (!why && !haveBridge) console.log(`engines: cri lane: the pod-network test sk
 const text = (b: Buffer | Uint8Array) => Buffer.from(b).toString('utf8');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const timings: { handler: string; start: number; exec: number }[] = [];
+
+/** Live (not zombie) processes whose raw command line is `cmdline`. */
+function pidsRunning(cmdline: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8') === cmdline && !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 async function until(what: string, cond: () => Promise<boolean>, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
@@ -89,11 +104,13 @@ describe.skipIf(!!why)(`cri${why ? ` (skipped: ${why})` : ''}`, () => {
       expect(ex.exit_code).toBe(3);
       // ExecSync with a timeout: the call fails once it is exceeded, and the process is killed
       const t0 = Date.now();
-      const err = await cri('ExecSync', { container_id: cid, cmd: ['/bin/sleep', '37'], timeout: 1 }).catch((e) => e);
+      const call = cri('ExecSync', { container_id: cid, cmd: ['/bin/sleep', '37'], timeout: 1 }).catch((e) => e);
+      await waitFor('the exec to run', () => pidsRunning('/bin/sleep\x0037\x00').length === 1, 5_000);
+      const err = await call;
       expect(err).toBeInstanceOf(CriError);
       expect(err.details).toMatch(/timeout 1s exceeded/);
       expect(Date.now() - t0).toBeLessThan(10_000);
-      await waitFor('the timed-out exec to be gone', () => !run('ps', ['-eo', 'args']).stdout.includes('/bin/sleep 37'));
+      await waitFor('the timed-out exec to be gone', () => pidsRunning('/bin/sleep\x0037\x00').length === 0);
 
       // UpdateContainerResources: the limits land in the container's cgroup
       await cri('UpdateContainerResources', { container_id: cid, linux: { memory_limit_in_bytes: 64 * 1024 * 1024, cpu_period: 100_000, cpu_quota: 50_000, cpu_shares: 512 } });
@@ -294,7 +311,7 @@ describe.skipIf(!!why)(`cri${why ? ` (skipped: ${why})` : ''}`, () => {
       expect(await pods.removePod(pod)).toEqual([]);
       // the address is released and the netns mount is gone with the pod
       expect(readdirSync(join(ctd.ipamDir, 'berth-cri'))).not.toContain(ps.network.ip);
-      expect(run('grep', ['-c', join(ctd.dir, 'state'), '/proc/self/mountinfo']).stdout.trim()).toBe('0');
+      expect(mountsUnder(join(ctd.dir, 'state'))).toEqual([]);
       const cached = join(CNI_CACHE, 'results');
       expect(existsSync(cached) ? readdirSync(cached).filter((f) => f.includes(pod.id)) : []).toEqual([]);
     });
