@@ -1,7 +1,8 @@
 // Kubernetes' view: a private containerd 1.6 with its CRI plugin on, driven over CRI runtime.v1
 // the way a kubelet drives it (helpers/cri-client.ts, helpers/cri.proto), with runtime_handler
 // = runc and = berth side by side: every scenario must give the same result for both handlers.
-// Pods are on the node's network (no CNI); the sandbox image is built here from busybox-static.
+// Pods are on the lane's node network (containerd's own netns; one pod has a netns of its own and
+// a CNI bridge); the sandbox image is built here from busybox-static.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, readdirSync, readlinkSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,21 +11,23 @@ import { CNI_BRIDGE, CNI_CACHE, CRI_PROGRAMS, CriUnavailable, PrivateCriContaine
 import { CriError } from './helpers/cri-client.js';
 import { cgroupDir, criLogLines, Pods } from './helpers/cri-pods.js';
 import { leftovers } from './helpers/cri-leftovers.js';
+import { median, pidsRunning, until } from './helpers/cri-wait.js';
 import { alive, announceSkip, mountsUnder, run, runtimes, waitFor, whyNot, type Runtime } from './helpers/env.js';
 
-// The private containerd is started while the file is collected, so that a host where its CRI
-// plugin cannot run makes the lane skip with the reason instead of failing.
+// Whether containerd's CRI plugin can run here is found out while the file is collected (a
+// private instance started and stopped again), so that the lane can skip with the reason; the
+// instance the tests use is started in beforeAll, so that a run whose filter leaves no test of
+// this file (no hooks run) leaves no daemon behind.
 let why = whyNot(CRI_PROGRAMS);
-let started: PrivateCriContainerd | undefined;
 if (!why) {
-  started = new PrivateCriContainerd(runtimes());
+  const probe = new PrivateCriContainerd(runtimes());
   try {
-    await started.start();
+    await probe.start();
   } catch (e) {
-    await started.stop();
-    started = undefined;
     if (!(e instanceof CriUnavailable)) throw e;
     why = e.message;
+  } finally {
+    await probe.stop();
   }
 }
 announceSkip('cri', why);
@@ -32,34 +35,15 @@ const haveBridge = existsSync(CNI_BRIDGE);
 if (!why && !haveBridge) console.log(`engines: cri lane: the pod-network test skipped: no ${CNI_BRIDGE} (Debian containernetworking-plugins)`);
 
 const text = (b: Buffer | Uint8Array) => Buffer.from(b).toString('utf8');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const timings: { handler: string; start: number; exec: number }[] = [];
 
-/** Live (not zombie) processes whose raw command line is `cmdline`. */
-function pidsRunning(cmdline: string): number[] {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-        return readFileSync(`/proc/${p}/cmdline`, 'utf8') === cmdline && !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-async function until(what: string, cond: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe.skipIf(!!why)(`cri${why ? ` (skipped: ${why})` : ''}`, () => {
-  const ctd = started!;
+  let ctd: PrivateCriContainerd;
+
+  beforeAll(async () => {
+    ctd = new PrivateCriContainerd(runtimes());
+    await ctd.start();
+  });
 
   afterAll(async () => {
     await ctd?.stop();
