@@ -219,7 +219,7 @@ describe.skipIf(!!why)(`cri${why ? ` (skipped: ${why})` : ''}`, () => {
       expect(await pods.removePod(pod)).toEqual([]);
     });
 
-    it('restarts: the same container created again in the same sandbox (attempt 1), its own log', async () => {
+    it('restarts: the same container created again in the same sandbox (attempts 1, 2), each its own log', async () => {
       const pod = await pods.runPod('restart');
       const sandboxPid = JSON.parse(pods.runtimeState(pod.id).stdout).pid;
       const ids: string[] = [];

@@ -16,7 +16,6 @@ export class CriError extends Error {
   }
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Msg = Record<string, any>;
 
 /**

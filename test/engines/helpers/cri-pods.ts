@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { run, type Runtime } from './env.js';
 import type { PrivateCriContainerd } from './cri.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Msg = Record<string, any>;
 
 export type Ns = 'POD' | 'CONTAINER' | 'NODE';
