@@ -37,7 +37,7 @@ fi
 # during the install or at the next boot (a policy-rc.d, made only for it if there is none and
 # removed on every exit), and the tests never use a system instance. A failed install is not
 # fatal: the lane then skips and says why. BERTH_NO_ENGINES=1 leaves the engines out.
-ENGINE_PKGS=(containerd podman docker.io)
+ENGINE_PKGS=(containerd podman docker.io containernetworking-plugins)
 if [ -n "$engines" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ "${BERTH_NO_ENGINES:-}" != 1 ]; then
   missing=()
   for p in "${ENGINE_PKGS[@]}"; do
