@@ -1,133 +1,133 @@
-// berth beside runc (and crun where it starts): medians of repeated runs and the berth/runc
-// ratio, printed as one table. Usage: npm run bench [-- --runs N]. Root for the lifecycle rows.
-import { spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// berth beside runc and crun in one run (`npm run bench`, as root): start-up, the lifecycle
+// calls, exec, concurrency, a root with many containers, memory, and containerd's view, as one
+// markdown table with berth/runc for each berth column. Progress goes to stderr, the table to
+// stdout. Everything made here (temp dirs, bundles, state roots, containers, cgroups, the
+// private containerd) is removed at the end, on failure and on SIGINT/SIGTERM too.
+// Flags: node bench/run.mjs --help (bench/lib/args.mjs). Speed targets live here, never in tests.
+import { existsSync, mkdtempSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
+import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REPO, parseArgs } from './lib/args.mjs';
+import { BUSYBOX, Bundles } from './lib/bundles.mjs';
+import { CTD_PARENT, PARENT, layout, removeParent } from './lib/cgroups.mjs';
+import { Aborted, cleanupAll, onCleanup } from './lib/cleanup.mjs';
+import { FLOOR, MISSING, VERSION, cliRows } from './lib/cli.mjs';
+import { engineRow, engineRows } from './lib/engine.mjs';
+import { ROWS, lifecycleRows } from './lib/lifecycle.mjs';
+import { closeOutput, runSync } from './lib/proc.mjs';
+import { Results } from './lib/results.mjs';
+import { columns } from './lib/runtimes.mjs';
+import { concurrentRow, concurrentRows, listRow, manyRows, stateRow } from './lib/scale.mjs';
+import { markdown } from './lib/table.mjs';
 
-const repo = new URL('..', import.meta.url).pathname;
-const argRuns = process.argv.indexOf('--runs');
-const RUNS = argRuns > 0 ? Number(process.argv[argRuns + 1]) : 30;
-const berth = join(repo, 'bin/berth');
-
-function which(cmd) {
-  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
+function die(msg) {
+  console.error(`bench: ${msg}`);
+  process.exit(2);
 }
-
-const runtimes = [['berth', berth], ['runc', which('runc')], ['crun', which('crun')]].filter(([, p]) => p && existsSync(p));
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+let opts;
+try {
+  opts = parseArgs(process.argv.slice(2));
+} catch (e) {
+  die(e.message);
 }
+if (process.getuid() !== 0) die('run as root (it runs real containers)');
+if (!existsSync(BUSYBOX)) die(`no ${BUSYBOX} (apt-get install busybox-static)`);
 
-/** Time `fn` RUNS times (ms); undefined if the first try fails. */
-function timeIt(fn) {
-  const xs = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = process.hrtime.bigint();
-    const ok = fn(i);
-    const t1 = process.hrtime.bigint();
-    if (!ok) return undefined;
-    xs.push(Number(t1 - t0) / 1e6);
+const started = Date.now();
+const log = (s) => console.error(`bench [${((Date.now() - started) / 1000).toFixed(0)} s] ${s}`);
+
+// Cleanup steps run last-in first-out: containers and the containerd daemon (registered as they
+// are made) go first, then the cgroup parents, the default dirs a runtime may make, the temp dir.
+onCleanup('output files', closeOutput);
+const tmp = mkdtempSync(join(tmpdir(), 'berth-bench-'));
+onCleanup(`temp dir ${tmp}`, () => rmSync(tmp, { recursive: true, force: true }));
+const hostDirs = ['/run/mount', '/run/crun', '/run/runc', '/run/berth', '/run/containerd'].filter((d) => !existsSync(d));
+onCleanup('host dirs made by a runtime', () => {
+  for (const d of hostDirs) if (existsSync(d) && readdirSync(d).length === 0) rmdirSync(d);
+});
+onCleanup('cgroups', async () => {
+  for (const p of [PARENT, CTD_PARENT]) {
+    const left = await removeParent(p);
+    if (left.length) console.error(`bench: cgroup dirs left: ${left.join(' ')}`);
   }
-  return median(xs);
-}
+});
 
-// No pipes: a container left in `created` keeps the runtime's stdio, and spawnSync would wait on it.
-const run = (bin, args, okCodes = [0]) => {
-  const r = spawnSync(bin, args, { stdio: 'ignore' });
-  return okCodes.includes(r.status);
-};
+const res = new Results();
+const on = (s) => !opts.skip.has(s);
+// The table's rows in this order (a row no column measured is left out).
+for (const [name, unit] of [
+  [FLOOR, 'ms'], [VERSION, 'ms'], [MISSING, 'ms'], [ROWS.run, 'ms'], [ROWS.create, 'ms'], [ROWS.start, 'ms'],
+  [ROWS.state, 'ms'], [ROWS.kill, 'ms'], [ROWS.delete, 'ms'], [ROWS.csd, 'ms'], [ROWS.exec, 'ms'],
+  [concurrentRow(opts.concurrent), 'ms'], [listRow(opts.many), 'ms'], [stateRow(opts.many), 'ms'],
+  [ROWS.initRss, 'MiB'], [ROWS.createRss, 'MiB'], [engineRow(opts.ctrRuns), 'ms'],
+]) res.row(name, unit);
+try {
+  const { cols, missing } = columns(opts, tmp);
+  if (!cols.length) throw new Error(`bench: no runtime to run (${missing.join('; ')})`);
+  log(`columns: ${cols.map((c) => `${c.label} = ${c.path}`).join(', ')}${missing.length ? `; left out: ${missing.join('; ')}` : ''}`);
+  const bundles = new Bundles(tmp, [...cols.filter((c) => c.berth), ...cols.filter((c) => !c.berth)].map((c) => c.argv([])));
+  log(`default config from ${bundles.specBy} spec`);
+  const runs = opts.runs;
 
-const rows = [];
-function row(name, unit, values) {
-  rows.push({ name, unit, values });
-}
-
-const rootFor = (rt) => mkdtempSync(join(tmpdir(), `bench-${rt}-`));
-
-// 1. CLI floor. berth's column of the first row is Node 24 itself (`node -e 0`): every berth
-// command pays it, and it varies with the machine (the other rows are best read against it).
-row('node -e 0 (berth: Node 24 floor)', 'ms', { berth: timeIt(() => run(process.execPath, ['-e', '0'])) });
-row('--version', 'ms', Object.fromEntries(runtimes.map(([n, p]) => [n, timeIt(() => run(p, ['--version']))])));
-row('state missing-id', 'ms', Object.fromEntries(runtimes.map(([n, p]) => {
-  const root = rootFor(n);
-  const v = timeIt(() => run(p, ['--root', root, 'state', 'missing-id'], [1]));
-  rmSync(root, { recursive: true, force: true });
-  return [n, v];
-})));
-
-// 2. Lifecycle, as root with busybox-static.
-if (process.getuid() === 0 && existsSync('/bin/busybox') && existsSync(berth)) {
-  const bundle = mkdtempSync(join(tmpdir(), 'bench-bundle-'));
-  execFileSync(process.execPath, [join(repo, 'scripts/make-bundle.mjs'), bundle, 'true'], { stdio: 'ignore' });
-  const cfgPath = join(bundle, 'config.json');
-  const cfg = JSON.parse(readFileSync(cfgPath, 'utf8'));
-  // No cgroupsPath: each runtime's default (the container id) gives every container its own cgroup.
-  const { writeFileSync } = await import('node:fs');
-  const sleeping = structuredClone(cfg);
-  sleeping.process.args = ['sleep', '1000'];
-  const sleepBundle = mkdtempSync(join(tmpdir(), 'bench-bundle-sleep-'));
-  writeFileSync(join(sleepBundle, 'config.json'), JSON.stringify({ ...sleeping, root: { path: join(bundle, 'rootfs'), readonly: true } }));
-  writeFileSync(cfgPath, JSON.stringify(cfg));
-  const life = {};
-  const phases = { run: {}, create: {}, start: {}, state: {}, kill: {}, delete: {}, rss: {} };
-  for (const [n, p] of runtimes) {
-    const root = rootFor(n);
-    phases.run[n] = timeIt((i) => run(p, ['--root', root, 'run', '--bundle', bundle, `r${i}`]));
-    const per = { create: [], start: [], state: [], kill: [], delete: [] };
-    const rss = [];
-    let ok = true;
-    for (let i = 0; i < Math.min(RUNS, 15) && ok; i++) {
-      const id = `l${i}`;
-      const t = (args, codes) => {
-        const t0 = process.hrtime.bigint();
-        const good = run(p, ['--root', root, ...args], codes);
-        return good ? Number(process.hrtime.bigint() - t0) / 1e6 : undefined;
-      };
-      const c = t(['create', '--bundle', sleepBundle, id]);
-      if (c === undefined) { ok = false; break; }
-      per.create.push(c);
-      try {
-        const st = JSON.parse(spawnSync(p, ['--root', root, 'state', id], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).stdout);
-        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${st.pid}/status`, 'utf8'));
-        if (m) rss.push(Number(m[1]) / 1024);
-      } catch { /* no rss */ }
-      per.start.push(t(['start', id]));
-      per.state.push(t(['state', id]));
-      per.kill.push(t(['kill', id, 'KILL']));
-      for (let w = 0; w < 200; w++) {
-        const st = spawnSync(p, ['--root', root, 'state', id], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-        if (st.status !== 0 || JSON.parse(st.stdout).status === 'stopped') break;
-      }
-      per.delete.push(t(['delete', '--force', id]));
+  if (on('cli')) {
+    log('start-up rows');
+    await cliRows(res, cols, tmp, runs);
+  }
+  for (const col of cols) {
+    if (on('lifecycle')) {
+      log(`${col.key}: lifecycle rows`);
+      await lifecycleRows(res, col, tmp, bundles, runs);
     }
-    for (const k of Object.keys(per)) phases[k][n] = ok && per[k].length && per[k].every((x) => x !== undefined) ? median(per[k]) : undefined;
-    phases.rss[n] = rss.length ? median(rss) : undefined;
-    // Whatever a failed step left: remove it through the runtime itself, then its state root.
-    const left = spawnSync(p, ['--root', root, 'list', '-q'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).stdout ?? '';
-    for (const id of left.split('\n').filter(Boolean)) run(p, ['--root', root, 'delete', '--force', id], [0, 1]);
-    rmSync(root, { recursive: true, force: true });
+    if (on('concurrent')) {
+      log(`${col.key}: ${opts.concurrent} concurrent creates`);
+      await concurrentRows(res, col, tmp, bundles, opts.concurrent, Math.min(3, runs));
+    }
+    if (on('many')) {
+      log(`${col.key}: ${opts.many} containers in the root`);
+      await manyRows(res, col, tmp, bundles, opts.many, Math.min(10, runs));
+    }
   }
-  row('run /bin/true', 'ms', phases.run);
-  for (const k of ['create', 'start', 'state', 'kill', 'delete']) row(`${k} (lifecycle)`, 'ms', phases[k]);
-  const sum = Object.fromEntries(runtimes.map(([n]) => [n, ['create', 'start', 'delete'].reduce((a, k) => (a === undefined || phases[k][n] === undefined ? undefined : a + phases[k][n]), 0)]));
-  row('create+start+delete', 'ms', sum);
-  row('RSS of init in created', 'MiB', phases.rss);
-  rmSync(bundle, { recursive: true, force: true });
-  rmSync(sleepBundle, { recursive: true, force: true });
-  void life;
-} else {
-  console.log('(lifecycle rows need root, /bin/busybox and a built bin/berth)');
-}
+  if (on('engine')) {
+    log('containerd rows');
+    await engineRows(res, cols, tmp, bundles.rootfs, opts.ctrRuns);
+  }
 
-// Print
-const names = runtimes.map(([n]) => n);
-const fmt = (v) => (v === undefined ? 'n/a' : v.toFixed(v < 10 ? 2 : 1));
-const header = ['benchmark', 'unit', ...names, 'berth/runc'];
-const lines = rows.map((r) => [r.name, r.unit, ...names.map((n) => fmt(r.values[n])), r.values.berth !== undefined && r.values.runc ? (r.values.berth / r.values.runc).toFixed(2) + 'x' : 'n/a']);
-const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-console.log(`runs per row: ${RUNS} (medians); crun n/a = it cannot start on this host`);
-for (const l of [header, ...lines]) console.log(l.map((c, i) => c.padEnd(widths[i] + 2)).join(''));
+  const secs = ((Date.now() - started) / 1000).toFixed(0);
+  const ctd = (() => {
+    try {
+      return runSync(['containerd', '--version'], { capture: true }).match(/\d+\.\d+\.\d+/)?.[0];
+    } catch {
+      return undefined;
+    }
+  })();
+  const out = [
+    `Measured with \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` (${runs} runs per row, medians), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ` +
+      `Linux ${release()}, ${layout()}, ${cpus().length} CPUs; the whole run took ${secs} s.`,
+    '',
+    markdown(res, cols, { noRatio: new Set([FLOOR]) }),
+    '',
+    ...[
+      cols.some((c) => c.wrapperCost) &&
+        'crun 1.8 refuses this cgroup v1 hybrid host, so its column runs `unshare -m sh -c \'umount -n /sys/fs/cgroup/unified; exec crun "$@"\'` (a private mount namespace without the cgroup2 mount); every crun cell includes that wrapper (its cost alone is the first row).',
+      `Each container has its own bundle config (the default \`spec\` of ${bundles.specBy.replace(`${REPO}/`, '')}, ociVersion 1.0.2 for crun 1.8) over one read-only busybox-static rootfs and its own relative cgroupsPath under the bench's parent.`,
+      (on('concurrent') || on('many')) && `The ${opts.concurrent} concurrent creates: median of ${Math.min(3, runs)} rounds; the ${opts.many}-container root: real containers waiting in \`created\`, made two at a time before the timed \`list\`/\`state\` (of one of them) and deleted after.`,
+      on('lifecycle') && 'Peak RSS of `create`: GNU time\'s %M (max RSS of the runtime process; the container\'s init is not counted).',
+      on('engine') && `${ctd ? `containerd ${ctd}` : 'containerd'}: a private instance (temp root, state and socket), \`--runc-binary\` per column (crun: a script running its wrapper), one warm-up run not counted.`,
+      ...missing.map((m) => `Left out: ${m.replace(`${REPO}/`, '')}.`),
+      ...res.notes.map((n, i) => `[${i + 1}] ${n}`),
+    ].filter(Boolean).map((l) => `- ${l}`),
+  ];
+  console.log(out.join('\n'));
+  // A berth cell that could not be measured is a berth bug: the run says so by its exit status.
+  const berthFailed = cols.filter((c) => c.berth && res.failedCols.has(c.key));
+  if (berthFailed.length) {
+    console.error(`bench: ${berthFailed.map((c) => c.label).join(', ')}: some rows failed (notes under the table)`);
+    process.exitCode = 1;
+  }
+} catch (e) {
+  console.error(e instanceof Aborted ? `bench: ${e.message}` : e.stack ?? String(e));
+  process.exitCode ||= 1;
+} finally {
+  log('cleaning up');
+  await cleanupAll();
+}

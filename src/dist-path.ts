@@ -1,5 +1,3 @@
-import { fileURLToPath } from 'node:url';
-
 /** Set to true by esbuild (`define`) when building the bundle; absent in tsc's output. */
 declare const BERTH_BUNDLE: boolean | undefined;
 
@@ -13,5 +11,6 @@ export function distFile(rel: string): string {
   const here = import.meta.url;
   const dist =
     typeof BERTH_BUNDLE !== 'undefined' && BERTH_BUNDLE ? new URL('../', here) : here.endsWith('/src/dist-path.ts') ? new URL('../dist/', here) : new URL('./', here);
-  return fileURLToPath(new URL(rel, dist));
+  // (URL's pathname, not node:url's fileURLToPath: that module costs start-up on Bun.)
+  return decodeURIComponent(new URL(rel, dist).pathname);
 }

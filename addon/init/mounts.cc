@@ -40,6 +40,24 @@ int root_or_fail(const char* root) {
   return fd;
 }
 
+// A bind source inside the rootfs is resolved inside it, like a target: a symlink the
+// container's files hold on the way (or swap in meanwhile) cannot lead the bind to a host path.
+// Any other source is a host path the bundle's author chose.
+int open_bind_source(int rootfd, const char* root, const char* src) {
+  size_t rlen = strlen(root);
+  while (rlen > 1 && root[rlen - 1] == '/') rlen--;
+  int fd;
+  if (strncmp(src, root, rlen) == 0 && src[rlen] == '/') {
+    ResolveError e;
+    fd = resolve_in_root(rootfd, src + rlen, RESOLVE_NOCREATE, 0, &e);
+    if (fd < 0) fail(e.sys, e.err, src);
+  } else {
+    fd = open(src, O_PATH | O_CLOEXEC);
+    if (fd < 0) fail("open", errno, src);
+  }
+  return fd;
+}
+
 }  // namespace
 
 bool mount_flags_of(int fd, unsigned long* flags) {
@@ -95,8 +113,7 @@ void op_mount_in_root(const Op& op) {
     const char* source = opt(src);
     int srcfd = -1;
     if ((base & MS_BIND) && src[0]) {
-      srcfd = open(src, O_PATH | O_CLOEXEC);
-      if (srcfd < 0) fail("open", errno, src);
+      srcfd = open_bind_source(rootfd, root, src);
       source = fd_path(spath, srcfd);
     }
     if (mount(source, tpath, opt(fstype), base, opt(data)) < 0)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "handlers.h"
+#include "procfs.h"
 #include "report.h"
 #include "util.h"
 
@@ -70,8 +71,9 @@ namespace {
 void write_proc(pid_t child, const char* file, const char* content) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/%s", (int)child, file);
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) parent_fail(child, "open", errno, path);
+  const char* sys = "open";
+  int fd = proc_open_write(path, &sys);
+  if (fd < 0) parent_fail(child, sys, errno, path);
   size_t len = strlen(content);
   ssize_t n;
   do n = write(fd, content, len); while (n < 0 && errno == EINTR);

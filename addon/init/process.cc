@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "handlers.h"
+#include "procfs.h"
 #include "report.h"
 #include "resolve.h"
 #include "util.h"
@@ -29,11 +30,13 @@ void op_setdomainname(const Op& op) {
   if (setdomainname(op.args[0].s, op.args[0].len) < 0) fail("setdomainname", errno, op.args[0].s);
 }
 
-void op_write_file(const Op& op) { write_file_or_fail(arg_str(op, 0), op.args[1].s, op.args[1].len); }
+// Every WRITE_FILE is a procfs file (sysctls, LSM attributes, timens offsets): written through a
+// procfs handle the bundle cannot have mounted over (procfs.h).
+void op_write_file(const Op& op) { proc_write_or_fail(arg_str(op, 0), op.args[1].s, op.args[1].len); }
 
 void op_oom_score_adj(const Op& op) {
   arg_num(op, 0);  // validated
-  write_file_or_fail("/proc/self/oom_score_adj", op.args[0].s, op.args[0].len);
+  proc_write_or_fail("/proc/self/oom_score_adj", op.args[0].s, op.args[0].len);
 }
 
 void op_rlimit(const Op& op) {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "handlers.h"
+#include "host_mounts.h"
 #include "report.h"
 
 void op_pivot_root(const Op& op) {
@@ -19,8 +20,12 @@ void op_pivot_root(const Op& op) {
   if (chdir("/") < 0) fail("chdir", errno, "/");
 }
 
+// --no-pivot: the host's /proc and /sys (and any other full procfs or sysfs outside the root)
+// would stay in the container's mount namespace under the moved root, where a nested user
+// namespace could use them to mount an unmasked procfs (runc's msMoveRoot does the same).
 void op_move_root(const Op& op) {
   const char* root = arg_str(op, 0);
+  hide_host_proc_sys(root);
   if (chdir(root) < 0) fail("chdir", errno, root);
   if (mount(root, "/", nullptr, MS_MOVE, nullptr) < 0) fail("mount", errno, root);
   if (chroot(".") < 0) fail("chroot", errno, root);

@@ -123,9 +123,33 @@ bool CopyFile(int dst, int src, off_t size, int* err, const char** sys) {
   return true;
 }
 
-// A sealed, executable memfd holding a copy of the file at path (CVE-2019-5736: the container
-// can reach the init's executable through /proc/PID/exe; sealed, it cannot be written).
-int SealedCopy(const std::string& path, int* err, const char** sys) {
+// A sealed, executable memfd (CVE-2019-5736: the container can reach the init's executable
+// through /proc/PID/exe; sealed, it cannot be written), filled by fill(mfd).
+template <typename Fill>
+int SealedMemfd(Fill fill, int* err, const char** sys) {
+  // MFD_EXEC (Linux 6.3+) says so explicitly (no vm.memfd_noexec warning); older kernels
+  // reject the flag, and their memfds are executable anyway.
+  int mfd = static_cast<int>(syscall(SYS_memfd_create, "berth-init", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC));
+  if (mfd < 0 && errno == EINVAL)
+    mfd = static_cast<int>(syscall(SYS_memfd_create, "berth-init", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (mfd < 0) {
+    *err = errno, *sys = "memfd_create";
+    return -1;
+  }
+  if (!fill(mfd)) {
+    close(mfd);
+    return -1;
+  }
+  if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
+    *err = errno, *sys = "fcntl F_ADD_SEALS";
+    close(mfd);
+    return -1;
+  }
+  return mfd;
+}
+
+// The sealed copy of the file at path (a checkout's dist/native/berth-init).
+int SealedCopyOfFile(const std::string& path, int* err, const char** sys) {
   int src = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (src < 0) {
     *err = errno, *sys = "open";
@@ -137,28 +161,20 @@ int SealedCopy(const std::string& path, int* err, const char** sys) {
     close(src);
     return -1;
   }
-  // MFD_EXEC (Linux 6.3+) says so explicitly (no vm.memfd_noexec warning); older kernels
-  // reject the flag, and their memfds are executable anyway.
-  int mfd = static_cast<int>(syscall(SYS_memfd_create, "berth-init", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC));
-  if (mfd < 0 && errno == EINVAL)
-    mfd = static_cast<int>(syscall(SYS_memfd_create, "berth-init", MFD_CLOEXEC | MFD_ALLOW_SEALING));
-  if (mfd < 0) {
-    *err = errno, *sys = "memfd_create";
-    close(src);
-    return -1;
-  }
-  bool copied = CopyFile(mfd, src, st.st_size, err, sys);
+  int mfd = SealedMemfd([&](int fd) { return CopyFile(fd, src, st.st_size, err, sys); }, err, sys);
   close(src);
-  if (!copied) {
-    close(mfd);
-    return -1;
-  }
-  if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
-    *err = errno, *sys = "fcntl F_ADD_SEALS";
-    close(mfd);
-    return -1;
-  }
   return mfd;
+}
+
+// The sealed copy of bytes (the init embedded in the single executable).
+int SealedCopyOfBytes(const char* data, size_t len, int* err, const char** sys) {
+  return SealedMemfd(
+      [&](int fd) {
+        if (WriteAll(fd, data, len)) return true;
+        *err = errno, *sys = "write";
+        return false;
+      },
+      err, sys);
 }
 
 // Decimal text of n into buf (async-signal-safe); returns buf.
@@ -189,6 +205,13 @@ char* Itoa(long n, char* buf, size_t size) {
   sigprocmask(SIG_SETMASK, &none, nullptr);
   // Node marks its stdio close-on-exec: the container's stdio and preserved fds must survive.
   for (int fd = 0; fd < 3 + preserve; fd++) fcntl(fd, F_SETFD, 0);
+  // The container's stdio blocks, as programs expect: a JavaScript runtime (Bun's stdout
+  // stream) or an engine may have left O_NONBLOCK on the open file description it shares with
+  // us, and a program writing to a full pipe would then fail with EAGAIN.
+  for (int fd = 0; fd < 3; fd++) {
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0 && (fl & O_NONBLOCK)) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  }
   // dup2 gives the copies no FD_CLOEXEC; the originals (above base + 1) close on exec.
   if (dup2(syncHi, base) < 0 || dup2(planHi, base + 1) < 0) _exit(126);
   // The init gets exactly stdio, the preserved fds, sync and plan: any other fd the runtime
@@ -212,12 +235,14 @@ char* Itoa(long n, char* buf, size_t size) {
 
 Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!ArgString(info, 0, "initPath") || !ArgNumber(info, 2, "preserveFds")) return env.Undefined();
+  // The init: a path to copy, or its bytes (a Buffer).
+  if (!info[0].IsBuffer() && !ArgString(info, 0, "init")) return env.Undefined();
+  if (!ArgNumber(info, 2, "preserveFds")) return env.Undefined();
   if (!info[1].IsBuffer()) {
     Napi::TypeError::New(env, "plan must be a Buffer").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  std::string initPath = info[0].As<Napi::String>();
+  std::string initPath = info[0].IsBuffer() ? "berth-init (embedded)" : info[0].As<Napi::String>().Utf8Value();
   auto plan = info[1].As<Napi::Buffer<char>>();
   int preserve = info[2].As<Napi::Number>().Int32Value();
   if (preserve < 0 || preserve > 1000) {
@@ -256,7 +281,12 @@ Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
   }
   int err = 0;
   const char* sys = "";
-  f.v[3] = SealedCopy(initPath, &err, &sys);
+  if (info[0].IsBuffer()) {
+    auto bytes = info[0].As<Napi::Buffer<char>>();
+    f.v[3] = SealedCopyOfBytes(bytes.Data(), bytes.Length(), &err, &sys);
+  } else {
+    f.v[3] = SealedCopyOfFile(initPath, &err, &sys);
+  }
   if (f.v[3] < 0) {
     ThrowErrno(env, err, sys, initPath);
     return env.Undefined();

@@ -15,12 +15,14 @@ import { cgroup2MountOf } from './layout.js';
 import { removeCgroupDirs } from './remove-dirs.js';
 import { signalAll } from './signal-all.js';
 import { hugePageSizes, statsV1, statsV2 } from './stats.js';
-import type { Cgroup, CgroupLayout, CgroupRecord, LinuxResources } from './types.js';
+import type { Cgroup, CgroupRecord, LinuxResources } from './types.js';
 import { applyRtBudget, planRtBudget } from './v1/cpu-rt.js';
 import { fillCpusetChain } from './v1/cpuset.js';
-import { freezeV1, freezerState, thawV1 } from './v1/freezer.js';
+import { freezeV1, thawV1 } from './v1/freezer.js';
 import { planV1 } from './v1/index.js';
-import { freezeV2, isFrozenV2, thawV2 } from './v2/freezer.js';
+import { freezeV2, thawV2 } from './v2/freezer.js';
+import { isFrozenRecord } from './frozen.js';
+import { checkCgroupRecord, recordDirs } from './record.js';
 import { planV2 } from './v2/index.js';
 import { attachDevicesV2 } from './v2/devices.js';
 import { enableControllers } from './v2/subtree.js';
@@ -34,10 +36,6 @@ function processesBelow(dir: string): number {
     // removed meanwhile
   }
   return n;
-}
-
-function unique<T>(xs: T[]): T[] {
-  return [...new Set(xs)];
 }
 
 export class FsCgroup implements Cgroup {
@@ -57,7 +55,7 @@ export class FsCgroup implements Cgroup {
 
   /** Distinct dirs, one per hierarchy, in the order of paths. */
   private dirs(): string[] {
-    return unique(Object.values(this.record.paths));
+    return recordDirs(this.record);
   }
 
   /** mkdir every missing level of dir, recording each one made. */
@@ -208,13 +206,7 @@ export class FsCgroup implements Cgroup {
   }
 
   isFrozen(): boolean {
-    const dir = this.unified ? this.record.paths[''] : this.record.paths.freezer;
-    if (!dir) return false;
-    try {
-      return this.unified ? isFrozenV2(dir) : freezerState(dir) === 'FROZEN';
-    } catch {
-      return false;
-    }
+    return isFrozenRecord(this.record);
   }
 
   /** Whether there is a freezer (v1 freezer hierarchy, or the v2 dir). */
@@ -262,16 +254,8 @@ export function openFsCgroup(opts: { cgroupsPath?: string; id: string; systemd?:
   return new FsCgroup({ layout, paths, created: [] });
 }
 
-const LAYOUTS: CgroupLayout[] = ['unified', 'hybrid', 'legacy'];
-
 export function reopenFsCgroup(record: CgroupRecord): FsCgroup {
-  const ok =
-    typeof record === 'object' && record !== null && LAYOUTS.includes(record.layout) &&
-    typeof record.paths === 'object' && record.paths !== null &&
-    Object.values(record.paths).every((p) => typeof p === 'string' && p.startsWith('/')) &&
-    Array.isArray(record.created) && record.created.every((p) => typeof p === 'string' && p.startsWith('/')) &&
-    (record.systemdUnit === undefined || (typeof record.systemdUnit === 'string' && /^[^/]+\.scope$/.test(record.systemdUnit)));
-  if (!ok) throw new CgroupError('state.json: invalid cgroup record');
+  checkCgroupRecord(record);
   return new FsCgroup({
     layout: record.layout, paths: { ...record.paths }, created: [...record.created],
     ...(record.systemdUnit === undefined ? {} : { systemdUnit: record.systemdUnit }),

@@ -10,7 +10,7 @@ import { readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode } from '../errors.js';
 import { CgroupError, errnoText } from './errors.js';
-import { sleepMs } from './sleep.js';
+import { sleepMs } from '../sleep.js';
 
 function hasChildDirs(dir: string): boolean {
   try {

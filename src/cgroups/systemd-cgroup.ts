@@ -10,7 +10,7 @@
  * through cgroup.procs as usual; afterJoin() ends the placeholder. update() gives systemd the
  * new properties, then writes the files. destroy() stops the unit, then removes berth's dirs.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { native } from '../native/addon.js';
 import { CgroupError } from './errors.js';
@@ -28,6 +28,8 @@ import type { CgroupLayout, CgroupRecord } from './types.js';
  * the empty scope: a killed `create` leaves nothing behind.
  */
 function startPlaceholder(): ChildProcess {
+  // (node:child_process on first use: the cgroupfs driver never needs it.)
+  const { spawn } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
   const ph = spawn('cat', [], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
   ph.unref();
   (ph.stdin as unknown as { unref?: () => void } | null)?.unref?.();

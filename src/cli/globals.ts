@@ -1,4 +1,4 @@
-/** Global options, as runc takes them (ENGINES.md). */
+/** Global options, as runc takes them. */
 export interface Globals {
   root: string;
   log?: string;

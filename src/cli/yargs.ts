@@ -1,4 +1,5 @@
 import yargs, { type Argv } from 'yargs';
+import { stderr, stdout } from './output.js';
 import { BerthError } from '../errors.js';
 import { DEFAULT_ROOT } from './globals.js';
 import { runCommand, type CommandModule } from './dispatch.js';
@@ -107,12 +108,12 @@ export async function runYargs(argv: string[]): Promise<number> {
     // An unknown global flag or no command: the global usage, then the error.
     if (e instanceof BerthError && e.exitCode !== UNKNOWN_COMMAND_EXIT) {
       buildCli([]).showHelp('error');
-      process.stderr.write('\n');
+      stderr('\n');
     }
     throw e;
   }
   if (pre.kind === 'version') {
-    process.stdout.write(versionText());
+    stdout(versionText());
     return 0;
   }
   if (pre.kind === 'command' && pre.name === 'help') {
@@ -248,13 +249,13 @@ export function buildCli(argv: string[]): Argv {
     .version(false)
     .help('help')
     .alias('help', 'h')
-    .wrap(Math.min(100, process.stdout.columns || 100))
+    .wrap(100)
     .fail((msg, err, y) => {
       if (err) throw err;
       // The command's usage first (runc prints it too), then the one-line error.
       if (showsUsage(msg)) {
         y.showHelp('error');
-        process.stderr.write('\n');
+        stderr('\n');
       }
       throw new BerthError(usageMessage(msg, argv, commandOf(argv)));
     });

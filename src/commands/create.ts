@@ -1,7 +1,7 @@
 import { writePidFile } from '../state/pid-file.js';
 import { BerthError, describeErrno } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
-import { loadBundle } from '../config/load.js';
+import { loadBundle, type Bundle } from '../config/load.js';
 import { Store } from '../state/store.js';
 import { checkId } from '../state/id.js';
 import { readStat } from '../state/proc.js';
@@ -19,6 +19,8 @@ import { listenFds, withListenEnv } from '../runtime/listen-fds.js';
 import { checkLsm, probeLsm } from '../host/lsm.js';
 import { log } from '../log/logger.js';
 import { grantableCapabilities, runtimeBounding } from '../host/capabilities.js';
+import { dirsToMake, removeIntent, writeIntent, type CreateIntent } from '../state/intent.js';
+import { stopPoint } from '../runtime/stop-point.js';
 
 export interface CreateOptions {
   id: string;
@@ -28,6 +30,8 @@ export interface CreateOptions {
   noPivot: boolean;
   noNewKeyring?: boolean;
   preserveFds: number;
+  /** The bundle already loaded and validated by the caller (run), not read a second time. */
+  loaded?: Bundle;
 }
 
 export interface Created {
@@ -50,7 +54,7 @@ function writeCreatePidFile(path: string, pid: number): void {
  */
 export async function createContainer(g: Globals, o: CreateOptions): Promise<Created> {
   const id = checkId(o.id);
-  const bundle = loadBundle(o.bundle);
+  const bundle = o.loaded ?? loadBundle(o.bundle);
   const store = new Store(g.root);
   // Socket activation fds (3..) go first, then --preserve-fds, as runc passes them.
   const activation = listenFds(process.env, process.pid);
@@ -62,11 +66,30 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
   config.process = granted.process;
   const cgroup: Cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
   store.claim(id);
+  // From here on, what is about to be made is recorded first (state/intent.ts): a create killed
+  // at any moment leaves a record `delete --force` cleans up from.
+  const intent: CreateIntent = {
+    ociVersion: SPEC_VERSION,
+    id,
+    bundle: bundle.dir,
+    rootfs: bundle.rootfs,
+    created: rfc3339Nano(),
+    owner: userInfo().username ?? '',
+    ...(config.annotations ? { annotations: config.annotations } : {}),
+    creator: { pid: process.pid, startTime: readStat(process.pid)?.startTime ?? 0 },
+  };
   let cgroupMade = false;
   let hookState: object | undefined = undefined as object | undefined;
   try {
+    writeIntent(store, intent);
+    intent.cgroup = { ...cgroup.record, created: dirsToMake(cgroup.record.paths) };
+    writeIntent(store, intent);
+    stopPoint('before-cgroup');
     cgroup.create(config.linux?.resources);
     cgroupMade = true;
+    intent.cgroup = cgroup.record;
+    writeIntent(store, intent);
+    stopPoint('after-cgroup');
     const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json');
     const ops = containerPlan({
       id,
@@ -82,7 +105,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       preserveFds,
       seccomp: seccomp?.op,
     });
-    const created = rfc3339Nano();
+    const created = intent.created;
     const rec: ContainerRecord = {
       // The version the bundle's config says it follows (its state complies with the same).
       ociVersion: config.ociVersion ?? SPEC_VERSION,
@@ -102,6 +125,11 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       steps: ops.map((op) => op.what),
     };
     const session = runInit(ops, preserveFds, {
+      onPid: (pid) => {
+        intent.init = { pid, startTime: readStat(pid)?.startTime ?? 0 };
+        writeIntent(store, intent);
+        stopPoint('init-pid');
+      },
       onHooks: (_name, pid) => {
         // "created: the runtime has finished the create operation (after step 2 in the
         // lifecycle)": the hooks are steps 3-5, so all three kinds see `created` (as
@@ -117,11 +145,15 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       },
       onSeccomp: (fd, pid) => handOffListener(config.linux.seccomp, fd, pid, ociState({ ...rec, pid }, 'creating')),
     }, cgroup.record);
+    stopPoint('ready');
     rec.pid = session.pid;
     cgroup.afterJoin();
-    rec.initStartTime = readStat(session.pid)?.startTime ?? 0;
+    rec.cgroup = cgroup.record;
+    rec.initStartTime = intent.init?.startTime || (readStat(session.pid)?.startTime ?? 0);
     try {
+      stopPoint('before-state');
       store.save(rec);
+      removeIntent(store, id);
       if (o.pidFile) writeCreatePidFile(o.pidFile, session.pid);
     } catch (e) {
       try {

@@ -7,8 +7,9 @@ import { statusOf } from '../state/status.js';
 import { isSameLiveProcess } from '../state/proc.js';
 import { ociState, type ContainerRecord } from '../state/record.js';
 import { native } from '../native/addon.js';
-import { reopenCgroup } from '../cgroups/index.js';
+import { destroyCgroup } from '../cgroups/destroy.js';
 import { runHooksWarnOnly } from '../hooks/run.js';
+import { hasIntent } from '../state/intent.js';
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -17,7 +18,7 @@ function sleep(ms: number): Promise<void> {
 /** SIGKILL the init (and with a cgroup, everything in it) and wait until it is gone. */
 export async function killAndWait(rec: ContainerRecord): Promise<void> {
   try {
-    if (rec.cgroup) reopenCgroup(rec.cgroup).killAll(9);
+    if (rec.cgroup) (await cgroupOf(rec.cgroup)).killAll(9);
     native().signalPid(rec.pid, 9);
   } catch (e) {
     if (errnoCode(e) !== 'ESRCH') throw e;
@@ -26,10 +27,16 @@ export async function killAndWait(rec: ContainerRecord): Promise<void> {
   if (isSameLiveProcess(rec.pid, rec.initStartTime)) throw new BerthError(`container init ${rec.pid} did not die after SIGKILL`);
 }
 
+/** The full cgroup manager, for a container with processes to kill or thaw. */
+async function cgroupOf(record: NonNullable<ContainerRecord['cgroup']>) {
+  const { reopenCgroup } = await import('../cgroups/index.js');
+  return reopenCgroup(record);
+}
+
 /** Remove what the container had: poststop hooks, cgroup dirs it made, the state dir. */
-export function destroy(store: Store, rec: ContainerRecord): void {
+export async function destroy(store: Store, rec: ContainerRecord): Promise<void> {
   runHooksWarnOnly(rec.config?.hooks?.poststop, 'poststop', ociState(rec, 'stopped'));
-  if (rec.cgroup) reopenCgroup(rec.cgroup).destroy();
+  if (rec.cgroup) await destroyCgroup(rec.cgroup);
   store.remove(rec.id);
 }
 
@@ -43,10 +50,20 @@ export async function deleteContainer(g: Globals, id: string, force: boolean): P
   if (!store.exists(id)) {
     const notDir = store.rootNotDir();
     if (notDir) throw notDir;
-    // A half-made dir (create died before state.json) is removed too.
-    rmSync(store.dir(id), { recursive: true, force: true });
-    if (force) return;
-    throw new BerthError(`container ${id} does not exist`);
+    if (hasIntent(store, id)) {
+      // Caught half-made (a create running, or killed): what its intent names goes.
+      const { deleteHalfMade } = await import('./delete-half-made.js');
+      const done = await withLock(store, id, async () => (store.exists(id) ? false : deleteHalfMade(store, id, force))).catch((e) => {
+        if (e instanceof BerthError && / does not exist$/.test(e.message)) return true; // removed meanwhile
+        throw e;
+      });
+      if (done) return;
+    } else {
+      // A dir without a record (from before intents were written): removed too.
+      rmSync(store.dir(id), { recursive: true, force: true });
+      if (force) return;
+      throw new BerthError(`container ${id} does not exist`);
+    }
   }
   await withLock(store, id, async () => {
     const rec = store.load(id);
@@ -54,7 +71,7 @@ export async function deleteContainer(g: Globals, id: string, force: boolean): P
     if (status === 'running' || status === 'paused') {
       if (!force) throw new BerthError(`cannot delete container ${id} that is not stopped: ${status}`);
       if (status === 'paused' && rec.cgroup) {
-        const cg = reopenCgroup(rec.cgroup);
+        const cg = await cgroupOf(rec.cgroup);
         cg.killAll(9);
         cg.thaw();
       }
@@ -62,7 +79,7 @@ export async function deleteContainer(g: Globals, id: string, force: boolean): P
     } else if (status === 'created') {
       await killAndWait(rec);
     }
-    destroy(store, rec);
+    await destroy(store, rec);
   });
 }
 

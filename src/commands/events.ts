@@ -4,15 +4,13 @@ import { Store } from '../state/store.js';
 import { statusOf } from '../state/status.js';
 import { reopenCgroup } from '../cgroups/index.js';
 import { parseDuration } from '../cli/duration.js';
+import { stderr, stdout } from '../cli/output.js';
 
 /** How often the stream looks for OOM kills and for the container's end. */
 const POLL_MS = 100;
 
-function emit(e: object): Promise<void> {
-  return new Promise((res) => {
-    if (process.stdout.write(JSON.stringify(e) + '\n')) res();
-    else process.stdout.once('drain', () => res());
-  });
+async function emit(e: object): Promise<void> {
+  stdout(JSON.stringify(e) + '\n');
 }
 
 /**
@@ -53,7 +51,7 @@ export default async function events(g: Globals, a: Record<string, any>): Promis
       try {
         await emit({ type: 'stats', id: rec.id, data: cg.stats() });
       } catch (e) {
-        process.stderr.write(`events: stats: ${(e as Error).message}\n`);
+        stderr(`events: stats: ${(e as Error).message}\n`);
       }
     }
     await new Promise((r) => setTimeout(r, POLL_MS));

@@ -4,6 +4,7 @@ import { BerthError, describeErrno } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
 import { Store } from '../state/store.js';
 import { statusOf } from '../state/status.js';
+import { withLock } from '../state/lock.js';
 import { execPlan } from '../plan/exec.js';
 import { runInit } from '../runtime/init-session.js';
 import { waitForwardingSignals } from '../runtime/wait.js';
@@ -21,6 +22,7 @@ import { buildSeccomp } from '../seccomp/build.js';
 import { storedSeccompOp } from '../seccomp/plan.js';
 import { handOffListener } from '../seccomp/notify.js';
 import { ociState } from '../state/record.js';
+import { readDocument } from '../config/read-document.js';
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -29,7 +31,7 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
   if (a.process) {
     let doc: any;
     try {
-      doc = JSON.parse(a.process === '-' ? readFileSync(0, 'utf8') : readFileSync(a.process, 'utf8'));
+      doc = JSON.parse(a.process === '-' ? readFileSync(0, 'utf8') : readDocument(a.process));
     } catch (e) {
       throw new BerthError(`exec --process ${a.process}: ${e instanceof SyntaxError ? `invalid JSON: ${e.message}` : describeErrno(e)}`);
     }
@@ -56,7 +58,9 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
       const name = c.toUpperCase().startsWith('CAP_') ? c.toUpperCase() : `CAP_${c.toUpperCase()}`;
       if (!CAPABILITIES.includes(name)) throw new BerthError(`exec --cap ${c}: unknown capability`);
       p.capabilities ??= {};
-      for (const set of ['bounding', 'effective', 'permitted', 'inheritable', 'ambient']) {
+      // Never inheritable or ambient: a cap there survives every later execve of an
+      // unprivileged program (CVE-2022-29162; runc adds --cap to these three sets only).
+      for (const set of ['bounding', 'effective', 'permitted']) {
         p.capabilities[set] = [...new Set([...(p.capabilities[set] ?? []), name])];
       }
     }
@@ -95,6 +99,14 @@ interface Started {
 async function startExec(g: Globals, a: Record<string, any>): Promise<Started> {
   const store = new Store(g.root);
   const id: string = a.id;
+  // Under the container's lock until the process runs: a `delete` racing this exec then either
+  // finds the new process in the cgroup (and kills it with the rest) or is done before, and
+  // this exec finds no container. Without it an exec joining between delete's kill and its
+  // rmdir would keep the cgroup and live on.
+  return withLock(store, id, () => startExecProcess(store, id, a));
+}
+
+async function startExecProcess(store: Store, id: string, a: Record<string, any>): Promise<Started> {
   const rec = store.load(id);
   const status = await statusOf(store, rec);
   if (status === 'stopped') throw new BerthError(`cannot exec in a stopped container`);

@@ -4,7 +4,6 @@ import { Store } from '../state/store.js';
 import { statusOf } from '../state/status.js';
 import { parseSignal } from '../cli/signals.js';
 import { native } from '../native/addon.js';
-import { reopenCgroup } from '../cgroups/index.js';
 
 /**
  * kill (runtime.md "Kill"): signal the init through a pidfd (no pid-reuse race after the live
@@ -18,6 +17,7 @@ export default async function kill(g: Globals, a: Record<string, any>): Promise<
   const status = await statusOf(store, rec);
   if (a.all) {
     if (!rec.cgroup) throw new BerthError(`kill --all ${a.id}: the container has no cgroup`);
+    const { reopenCgroup } = await import('../cgroups/index.js');
     reopenCgroup(rec.cgroup).killAll(sig);
     return 0;
   }

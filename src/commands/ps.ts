@@ -3,6 +3,7 @@ import { BerthError } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
 import { Store } from '../state/store.js';
 import { reopenCgroup } from '../cgroups/index.js';
+import { stdout } from '../cli/output.js';
 
 /** ps: the host pids in the container's cgroup; `--format json` is what containerd reads. */
 export default async function ps(g: Globals, a: Record<string, any>): Promise<number> {
@@ -11,7 +12,7 @@ export default async function ps(g: Globals, a: Record<string, any>): Promise<nu
   if (!rec.cgroup) throw new BerthError(`ps ${a.id}: the container has no cgroup`);
   const pids = reopenCgroup(rec.cgroup).pids().sort((x, y) => x - y);
   if (a.format === 'json') {
-    process.stdout.write(JSON.stringify(pids) + '\n');
+    stdout(JSON.stringify(pids) + '\n');
     return 0;
   }
   const extra: string[] = [...(a['ps-args'] ?? []), ...(a['--'] ?? [])].map(String);
@@ -23,10 +24,10 @@ export default async function ps(g: Globals, a: Record<string, any>): Promise<nu
   const pidCol = header.trim().split(/\s+/).indexOf('PID');
   if (pidCol < 0) throw new BerthError('ps output has no PID column');
   const want = new Set(pids);
-  process.stdout.write(header + '\n');
+  stdout(header + '\n');
   for (const line of lines.slice(1)) {
     const pid = Number(line.trim().split(/\s+/)[pidCol]);
-    if (want.has(pid)) process.stdout.write(line + '\n');
+    if (want.has(pid)) stdout(line + '\n');
   }
   return 0;
 }

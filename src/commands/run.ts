@@ -8,14 +8,15 @@ import { loadBundle } from '../config/load.js';
 import { ConsoleProxy } from '../runtime/console-proxy.js';
 
 /**
- * run = create + start + wait (DESIGN-NOTES §1): signals this process gets are forwarded to the
+ * run = create + start + wait: signals this process gets are forwarded to the
  * container init; the exit status is the container's (128+N for signal N); the container is
  * deleted afterwards unless --detach or --keep.
  */
 export default async function run(g: Globals, a: Record<string, any>): Promise<number> {
   const id: string = a.id;
   // A terminal with nobody to hand it to: berth proxies it itself (foreground only, as runc).
-  const proxy = !a['console-socket'] && !a.detach && loadBundle(a.bundle).config.process?.terminal ? new ConsoleProxy() : undefined;
+  const loaded = loadBundle(a.bundle);
+  const proxy = !a['console-socket'] && !a.detach && loaded.config.process?.terminal ? new ConsoleProxy() : undefined;
   let rec;
   try {
     ({ rec } = await createContainer(g, {
@@ -26,6 +27,7 @@ export default async function run(g: Globals, a: Record<string, any>): Promise<n
       noPivot: a['no-pivot'],
       noNewKeyring: a['no-new-keyring'],
       preserveFds: a['preserve-fds'] ?? 0,
+      loaded,
     }));
     proxy?.attach();
     await startContainer(g, id);

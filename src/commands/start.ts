@@ -7,8 +7,6 @@ import { statusOf } from '../state/status.js';
 import { ociState } from '../state/record.js';
 import { native } from '../native/addon.js';
 import { runHooks } from '../hooks/run.js';
-import { killAndWait } from './delete.js';
-import { renderInitError } from '../runtime/init-errors.js';
 import { handOffListener } from '../seccomp/notify.js';
 
 /**
@@ -30,6 +28,7 @@ export async function startContainer(g: Globals, id: string): Promise<void> {
       native().startContainer(sock, 30_000, (fd) => handOffListener(rec.config.linux?.seccomp, fd, rec.pid, ociState(rec, 'created')));
     } catch (e: any) {
       if (e?.initError) {
+        const { renderInitError } = await import('../runtime/init-errors.js');
         const steps = (rec.steps ?? []).map((what) => ({ what }));
         throw new BerthError(`start ${id}: ${renderInitError(steps, String(e.initError).split('\t').slice(1))}`);
       }
@@ -45,6 +44,7 @@ export async function startContainer(g: Globals, id: string): Promise<void> {
     try {
       runHooks(rec.config.hooks?.poststart, 'poststart', ociState(rec, 'running'));
     } catch (e) {
+      const { killAndWait } = await import('./delete.js');
       await killAndWait(rec);
       throw new BerthError(`start ${id}: ${(e as Error).message} (the container was stopped)`);
     }

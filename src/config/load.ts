@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { BerthError, describeErrno } from '../errors.js';
 import { log } from '../log/logger.js';
+import { readDocument } from './read-document.js';
 import { validateConfig } from '../validate/config.js';
 import { kernelCapabilities } from '../plan/capabilities.js';
 import { keepExactSeccompValues, recordUnsafeIntegers } from '../seccomp/exact-values.js';
@@ -21,9 +21,9 @@ export function loadBundle(bundleArg: string): Bundle {
   const file = join(dir, 'config.json');
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readDocument(file);
   } catch (e) {
-    throw new BerthError(`cannot read bundle config: ${describeErrno(e)}`);
+    throw new BerthError(`cannot read bundle config ${file}: ${describeErrno(e)}`);
   }
   let config: unknown;
   try {

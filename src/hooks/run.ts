@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { BerthError } from '../errors.js';
 import { log } from '../log/logger.js';
 
@@ -29,6 +28,9 @@ export function runHooks(hooks: Hook[] | undefined, name: string, state: object)
 /** One hook; throws a BerthError naming it on failure. */
 export function runHook(h: Hook, i: number, name: string, state: object): void {
   const args = h.args && h.args.length > 0 ? h.args : [h.path];
+  // node:child_process on first use only: most containers have no hooks, and the module costs
+  // ~1 ms of start-up under Bun.
+  const { spawnSync } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
   const r = spawnSync(h.path, args.slice(1), {
     argv0: args[0],
     env: envObject(h.env),

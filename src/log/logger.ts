@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { stderr } from '../cli/output.js';
 
 export type LogFormat = 'text' | 'json';
 export type Level = 'debug' | 'info' | 'warning' | 'error';
@@ -19,7 +20,7 @@ function now(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** One log line in runc's formats (ENGINES.md): logrus text or JSON. */
+/** One log line in runc's formats: logrus text or JSON. */
 export function formatLine(level: Level, msg: string, format: LogFormat, time = now()): string {
   if (format === 'json') return JSON.stringify({ level, msg, time });
   return `time="${time}" level=${level} msg=${JSON.stringify(msg)}`;
@@ -33,7 +34,7 @@ function write(level: Level, msg: string): void {
       // The log is best effort; the message still reaches stderr for errors.
     }
   } else if (level !== 'error') {
-    process.stderr.write(formatLine(level, msg, target.format) + '\n');
+    stderr(formatLine(level, msg, target.format) + '\n');
   }
 }
 
@@ -50,6 +51,6 @@ export const log = {
   /** An error ends the command: logged to --log, and printed as one plain line on stderr. */
   error(msg: string): void {
     write('error', msg);
-    process.stderr.write(target.format === 'json' && !target.file ? formatLine('error', msg, 'json') + '\n' : msg + '\n');
+    stderr(target.format === 'json' && !target.file ? formatLine('error', msg, 'json') + '\n' : msg + '\n');
   },
 };

@@ -16,7 +16,8 @@ export interface WaitStatus {
  */
 export interface Native {
   /**
-   * Start berth-init from a sealed memfd copy of initPath (CVE-2019-5736) with argv
+   * Start berth-init from a sealed memfd copy of init (CVE-2019-5736: a path to copy, or the
+   * executable's bytes) with argv
    * ["berth-init", SYNC_FD, PLAN_FD], an empty environment, fds 0..2 and 3..3+preserveFds-1
    * inherited (close-on-exec cleared), the plan in a memfd (docs/PLAN-FORMAT.md "Processes").
    * Returns the init's pid and the runtime's end of the SOCK_SEQPACKET sync socket. If the exec
@@ -27,7 +28,7 @@ export interface Native {
    * failure throws with syscall 'clone3' and path cgroupDir (EBUSY, EACCES, ...).
    */
   spawnInit(
-    initPath: string,
+    init: string | Buffer,
     plan: Buffer,
     preserveFds: number,
     cgroupDir?: string,
@@ -119,15 +120,36 @@ export interface SeccompRule {
   at: string;
 }
 
+/**
+ * Where the native parts come from. A checkout (and bin/berth-node) loads them from dist/native/;
+ * the single executable carries them inside itself and installs its own source
+ * (src/compiled/main.ts) before the first command runs.
+ */
+export interface NativeParts {
+  /** The addon's exports. */
+  load(): Native;
+  /** berth-init for spawnInit: a path, or its bytes. */
+  init(): string | Buffer;
+}
+
+let parts: NativeParts = {
+  load: () => createRequire(import.meta.url)(distFile('native/berth.node')) as Native,
+  init: () => distFile('native/berth-init'),
+};
 let loaded: Native | undefined;
 
-/** The addon, loaded on first use (dist/native/berth.node). */
+export function useNativeParts(p: NativeParts): void {
+  parts = p;
+  loaded = undefined;
+}
+
+/** The addon, loaded on first use: commands that need no syscall Node lacks never load it. */
 export function native(): Native {
-  loaded ??= createRequire(import.meta.url)(distFile('native/berth.node')) as Native;
+  loaded ??= parts.load();
   return loaded;
 }
 
-/** Absolute path of the berth-init executable built beside the addon (dist/native/berth-init). */
-export function initPath(): string {
-  return distFile('native/berth-init');
+/** berth-init, as spawnInit takes it. */
+export function initImage(): string | Buffer {
+  return parts.init();
 }

@@ -78,8 +78,7 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
     findExecOp(proc),
     { op: 'READY', args: [], what: 'report ready' },
     { op: 'WAIT_START', args: [], what: 'wait for start' },
-    ...runHookOps(config.hooks?.startContainer, 'startContainer'),
   ];
-  b.push(...execOps(procIn, beforeExec, inp.seccomp));
+  b.push(...execOps(procIn, beforeExec, inp.seccomp, runHookOps(config.hooks?.startContainer, 'startContainer')));
   return [...a, ...b];
 }

@@ -65,7 +65,7 @@ function cwdOf(p: any): string {
 }
 
 /**
- * User switch and capabilities (DESIGN-NOTES §3 order), after the first try at the cwd: while
+ * User switch and capabilities (runc's order), after the first try at the cwd: while
  * still root, so a cwd only root may enter (a root-owned WORKDIR with a non-root user) works;
  * refused (EACCES), it is tried again after the switch (execOps).
  */
@@ -123,8 +123,12 @@ export function findExecOp(p: any): PlanOp {
   return { op: 'FIND_EXEC', args: [prog, path], what: `find executable ${prog}` };
 }
 
-/** cwd, fds, the final hardening and the exec itself. `beforeExec` goes between (start sync, hooks). */
-export function execOps(inp: ProcessInput, beforeExec: PlanOp[], seccomp?: PlanOp): PlanOp[] {
+/**
+ * cwd, fds, the final hardening and the exec itself. `beforeExec` goes before the hardening (the
+ * start handshake); `confined` after no_new_privs and the filter, just before execve: the
+ * startContainer hooks, which then run as confined as the process itself (as runc).
+ */
+export function execOps(inp: ProcessInput, beforeExec: PlanOp[], seccomp?: PlanOp, confined: PlanOp[] = []): PlanOp[] {
   const p = inp.process;
   const cwd = cwdOf(p);
   const ops: PlanOp[] = [
@@ -134,6 +138,7 @@ export function execOps(inp: ProcessInput, beforeExec: PlanOp[], seccomp?: PlanO
   ];
   if (p.noNewPrivileges) ops.push({ op: 'NO_NEW_PRIVS', args: [], what: 'set no_new_privs' });
   if (seccomp && p.noNewPrivileges) ops.push(seccomp);
+  ops.push(...confined);
   const args: string[] = p.args ?? [];
   if (args.length === 0) throw new BerthError(`${inp.jsonPath}: /process/args: must name the program to run`);
   const env = processEnv(p);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tty from 'node:tty';
 import { native } from '../native/addon.js';
+import { stdout } from '../cli/output.js';
 
 /**
  * `run` in the foreground with process.terminal and no --console-socket (runc's behaviour):
@@ -30,7 +31,7 @@ export class ConsoleProxy {
       native().closeFd(conn);
     }
     const out = new tty.ReadStream(this.master);
-    out.on('data', (d: Buffer) => process.stdout.write(d));
+    out.on('data', (d: Buffer) => stdout(d));
     out.on('error', () => undefined); // EIO once the container side closes
     if (process.stdin.isTTY) {
       process.stdin.setRawMode(true);

@@ -2,7 +2,7 @@ import { BerthError, describeErrno } from '../errors.js';
 import { cloneIntoDir } from '../cgroups/clone-into.js';
 import type { CgroupRecord } from '../cgroups/types.js';
 import { log } from '../log/logger.js';
-import { native, initPath } from '../native/addon.js';
+import { native, initImage } from '../native/addon.js';
 import { encodePlan } from '../plan/encode.js';
 import type { PlanOp } from '../plan/ops.js';
 import { renderInitError } from './init-errors.js';
@@ -10,6 +10,8 @@ import { renderInitError } from './init-errors.js';
 const SYNC_TIMEOUT_MS = 120_000;
 
 export interface SessionEvents {
+  /** The init reported the container process's pid (before that process runs a step). */
+  onPid?: (pid: number) => void;
   /** The init asks for runtime-side hooks; return the state JSON to send back. */
   onHooks?: (name: string, pid: number) => string;
   /** The init loaded an SCMP_ACT_NOTIFY filter and sent its listener fd: hand it to the agent
@@ -33,7 +35,7 @@ function spawn(ops: readonly PlanOp[], preserveFds: number, cgroup: CgroupRecord
   const dir = cloneIntoDir(cgroup);
   let r;
   try {
-    r = native().spawnInit(initPath(), encodePlan(ops), preserveFds, dir);
+    r = native().spawnInit(initImage(), encodePlan(ops), preserveFds, dir);
   } catch (e) {
     if ((e as { code?: unknown }).code === undefined) throw e;
     throw new BerthError(`start the container init: ${describeErrno(e)}`);
@@ -77,6 +79,7 @@ export function runInit(ops: readonly PlanOp[], preserveFds: number, events: Ses
       if (type === 'pid') {
         pid = Number(rest[0]);
         reapA();
+        events.onPid?.(pid);
       } else if (type === 'hooks') {
         let reply = 'continue\t{}';
         try {

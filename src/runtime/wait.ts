@@ -1,5 +1,5 @@
-import { constants } from 'node:os';
 import { native } from '../native/addon.js';
+import { SIGNALS } from '../cli/signals.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
@@ -11,7 +11,7 @@ const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', '
 export async function waitForwardingSignals(pid: number): Promise<number> {
   const forward = (sig: NodeJS.Signals) => {
     try {
-      native().signalPid(pid, constants.signals[sig]);
+      native().signalPid(pid, SIGNALS[sig]!);
     } catch {
       // exited meanwhile
     }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { BerthError, errnoCode, describeErrno } from '../errors.js';
 import { checkId } from './id.js';
 import type { ContainerRecord } from './record.js';
+import { INTENT_FILE } from './intent.js';
 
 export const STATE_FILE = 'state.json';
 export const START_SOCKET = 'exec.sock';
@@ -86,7 +87,7 @@ export class Store {
     rmSync(this.dir(id), { recursive: true, force: true });
   }
 
-  /** Container ids with a state file, sorted. */
+  /** Container ids with a state file or a create's intent (state/intent.ts), sorted. */
   ids(): string[] {
     let names: string[];
     try {
@@ -95,6 +96,6 @@ export class Store {
       if (errnoCode(e) === 'ENOENT') return [];
       throw this.rootNotDir() ?? new BerthError(`read ${this.root}: ${describeErrno(e)}`);
     }
-    return names.filter((n) => !n.startsWith('.') && existsSync(join(this.root, n, STATE_FILE))).sort();
+    return names.filter((n) => !n.startsWith('.') && (existsSync(join(this.root, n, STATE_FILE)) || existsSync(join(this.root, n, INTENT_FILE)))).sort();
   }
 }

@@ -5,6 +5,7 @@ import { Report, type Findings } from './findings.js';
 import { checkHooks } from './hooks.js';
 import { checkLinuxSettings } from './linux-settings.js';
 import { checkMounts } from './mounts.js';
+import { checkProcMounts } from './proc-mounts.js';
 import { checkNamespaces } from './namespaces.js';
 import { checkOciVersion } from './oci-version.js';
 import { checkProcess } from './process-rules.js';
@@ -28,6 +29,7 @@ export function configRules(c: any, o: ConfigRuleOptions): Findings {
   checkOciVersion(c.ociVersion, r);
   checkRoot(c, r, o.bundleDir);
   checkMounts(c, r);
+  checkProcMounts(c, r, o.bundleDir);
   if (c.process !== undefined) checkProcess(c.process, r, '/process', o.knownCaps);
   else if (o.requireProcess) r.error('/process', 'is required to create a container');
   checkHooks(c, r);

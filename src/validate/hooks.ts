@@ -8,6 +8,11 @@ export function checkHooks(c: any, r: Report): void {
     if (kind === 'prestart' && hooks.length > 0) r.warn('/hooks/prestart', 'is deprecated; use createRuntime, createContainer or startContainer');
     hooks.forEach((h: any, i: number) => {
       if (typeof h?.path === 'string' && !h.path.startsWith('/')) r.error(pointer('hooks', kind, i, 'path'), `must be an absolute path, not ${JSON.stringify(h.path)}`);
+      for (const field of ['args', 'env']) {
+        (Array.isArray(h?.[field]) ? h[field] : []).forEach((v: unknown, j: number) => {
+          if (typeof v === 'string' && v.includes('\0')) r.error(pointer('hooks', kind, i, field, j), 'must not contain a NUL character');
+        });
+      }
     });
   }
 }

@@ -13,6 +13,13 @@ export function checkProcess(p: any, r: Report, base: string, knownCaps?: Readon
   if (!p.cwd.startsWith('/')) r.error(under(base, 'cwd'), `must be an absolute path, not ${JSON.stringify(p.cwd)}`);
   if (p.args === undefined) r.error(under(base, 'args'), 'is required (the program to run)');
   else if (p.args.length === 0) r.error(under(base, 'args'), 'must have at least one entry (the program to run)');
+  // A NUL cannot pass execve: the string would be cut there without a word.
+  for (const field of ['args', 'env'] as const) {
+    (p[field] ?? []).forEach((v: unknown, i: number) => {
+      if (typeof v === 'string' && v.includes('\0')) r.error(under(base, field, i), 'must not contain a NUL character');
+    });
+  }
+  if (typeof p.cwd === 'string' && p.cwd.includes('\0')) r.error(under(base, 'cwd'), 'must not contain a NUL character');
   if (p.user) {
     for (const id of ['uid', 'gid']) if (p.user[id] === undefined) r.error(under(base, 'user', id), 'is required');
   }

@@ -1,7 +1,7 @@
 // containerd 1.6 (Debian) driving berth as the runc binary of the io.containerd.runc.v2 shim, and
 // the same scenarios driving runc in the same run: every difference shows as a test that passes
-// for one and fails for the other. A private containerd on a temp dir; ENGINES.md has the
-// command lines the shim issues.
+// for one and fails for the other. A private containerd on a temp dir; the shim issues runc's command
+// lines (create --bundle --pid-file, start, state, kill, delete, exec --process).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

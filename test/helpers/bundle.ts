@@ -7,7 +7,11 @@ import { TEST_CGROUP_PARENT } from './cgroup-parent.js';
 import { defaultConfig } from '../../src/spec/default-config.js';
 
 export const REPO = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
-export const BERTH = join(REPO, 'bin/berth');
+/**
+ * The berth every lane drives: bin/berth, the single executable users install; BERTH_BIN names
+ * another build (the Node lane runs some files against bin/berth-node).
+ */
+export const BERTH = process.env.BERTH_BIN ? process.env.BERTH_BIN : join(REPO, 'bin/berth');
 
 export function isRoot(): boolean {
   return process.getuid?.() === 0;

@@ -19,7 +19,7 @@ function mountTargets(): string[] {
  * thing, and a cgroup cannot be removed while it holds one), or any process whose command line
  * mentions the test's marker. Other tests' containers, running at the same time, are not ours.
  */
-function berthProcesses(marker: string, cgroupName: string): string[] {
+export function berthProcesses(marker: string, cgroupName: string): string[] {
   const out: string[] = [];
   for (const p of readdirSync('/proc')) {
     if (!/^\d+$/.test(p)) continue;

@@ -12,7 +12,7 @@ function mountTargets(): string[] {
   return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean).map((l) => l.split(' ')[4]!);
 }
 
-run('security lessons (DESIGN-NOTES §3)', () => {
+run('security lessons', () => {
   let b: TestBundle;
   let host: string | undefined;
   afterEach(() => {

@@ -207,7 +207,7 @@ console.log(JSON.stringify({ msg, st: n.waitPid(pid) }));`],
   it('CONSOLE: the pty master arrives over the console socket (listenUnix/acceptFd/recvFd)', () => {
     const sock = join(dir, 'console.sock');
     const listener = n.listenUnix(sock);
-    const plan = [op('CONSOLE_CONNECT', sock), op('SETSID'), op('CONSOLE', '24', '80'), exec(['/bin/sh', '-c', 'tty; stty size'])];
+    const plan = [op('CONSOLE_CONNECT', sock), op('SETSID'), op('CONSOLE', '24', '80', '0'), exec(['/bin/sh', '-c', 'tty; stty size'])];
     const { pid, syncFd } = n.spawnInit(INIT, encodePlan(plan), 0);
     let conn = -1;
     let master = -1;

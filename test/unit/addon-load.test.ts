@@ -72,7 +72,15 @@ describe('loading', () => {
     const d = mod.native() as Native;
     for (const f of EXPORTS) expect(typeof d[f], f).toBe('function');
     expect(mod.native()).toBe(d); // loaded once
-    expect(mod.initPath()).toBe(join(REPO, 'dist/native/berth-init'));
+    expect(mod.initImage()).toBe(join(REPO, 'dist/native/berth-init'));
+  });
+
+  it('needs no shared library but glibc (libseccomp and libstdc++ are linked in: the single executable carries it)', () => {
+    const r = spawnSync('readelf', ['-d', join(REPO, 'dist/native/berth.node')], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const needed = [...r.stdout.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]);
+    expect(needed.length).toBeGreaterThan(0);
+    expect(needed.filter((l) => !/^(libc\.so\.6|ld-linux-[\w-]+\.so\.\d)$/.test(l!))).toEqual([]);
   });
 
   it('argument errors are TypeErrors', () => {

@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { parseFast } from '../../src/cli/fast-path.js';
+import { asksVersion, parseFast } from '../../src/cli/fast-path.js';
 import { parseOnly } from '../../src/cli/yargs.js';
 import { protectExecCommand } from '../../src/cli/argv.js';
 
 const g = ['--root', '/r', '--log', '/b/log.json', '--log-format', 'json'];
 
-/** The engine command lines (ENGINES.md) and a few spellings of them. */
+/** The engine command lines and a few spellings of them. */
 const FAST_FORMS: string[][] = [
   [...g, 'create', '--bundle', '/b', '--pid-file', '/b/init.pid', 'c1'],
   [...g, 'create', '--bundle', '/b', '--pid-file', '/b/init.pid', '--console-socket', '/s.sock', 'c1'],
@@ -27,6 +27,17 @@ const FAST_FORMS: string[][] = [
   ['--root=/x', 'state', 'c1'],
   ['run', '--bundle', '/b', '-d', 'c1'],
   ['run', '--keep', '--pid-file', '/p', 'c1'],
+  [...g, 'exec', 'c1', '/bin/true'],
+  ['exec', '-u', '0', '--cwd', '/', '-t', 'c1', 'sh', '-c', 'echo -e hi --tty'],
+  ['exec', '--user=1:2', 'c1', '--', 'ls', '-l'],
+  [...g, 'list', '--format', 'json'],
+  ['list', '-q'],
+  ['ls'],
+  [...g, 'update', '--resources', '-', 'c1'],
+  ['update', '-r', '/b/res.json', 'c1'],
+  [...g, 'events', '--stats', 'c1'],
+  ['events', '--interval', '1s', 'c1'],
+  ['features'],
 ];
 
 /** yargs adds aliases, camelCase copies and its own keys; compare what the commands read. */
@@ -35,7 +46,7 @@ function commandView(a: Record<string, any>, keys: string[]): Record<string, any
 }
 
 describe('fast path for the commands engines call per container', () => {
-  it('parses the containerd shim forms (ENGINES.md)', () => {
+  it('parses the containerd shim forms', () => {
     expect(parseFast([...g, 'start', 'c1'])).toEqual({ command: 'start', args: expect.objectContaining({ root: '/r', log: '/b/log.json', 'log-format': 'json', id: 'c1' }) });
     expect(parseFast([...g, 'kill', 'c1', '9'])?.args).toMatchObject({ id: 'c1', signal: '9', all: false });
     expect(parseFast([...g, 'create', '--bundle', '/b', '--pid-file', '/p', 'c1'])).toEqual({
@@ -54,7 +65,7 @@ describe('fast path for the commands engines call per container', () => {
       expect(full, argv.join(' ')).toBeDefined();
       const keys = Object.keys(fast!.args);
       expect(commandView(full!, keys), argv.join(' ')).toEqual(fast!.args);
-      expect(full!._[0], argv.join(' ')).toBe(fast!.command);
+      expect(full!._[0] === 'ls' ? 'list' : full!._[0], argv.join(' ')).toBe(fast!.command);
     }
   });
 
@@ -62,10 +73,16 @@ describe('fast path for the commands engines call per container', () => {
     for (const argv of [
       ['state'], ['state', 'a', 'b'], ['state', '--help'], ['--help'], ['--bogus', 'state', 'c1'],
       ['delete', '-x', 'c1'], ['--log-format', 'xml', 'state', 'c1'], ['kill', 'c1', '9', 'extra'], ['--root'],
-      ['create', '--bundle'], ['create', '--preserve-fds', 'x', 'c1'], ['create', '--help', 'c1'], ['exec', 'c1', 'sh'],
-      ['exec', '--user', '1', '--process', 'p', 'c1'], ['run', 'c1', 'extra'], ['ps', '-f', 'xml', 'c1'], ['create', '--no-pivot=1', 'c1'],
+      ['create', '--bundle'], ['create', '--preserve-fds', 'x', 'c1'], ['create', '--help', 'c1'], 
+      ['exec', 'c1'], ['exec', '--process', 'p', 'c1', 'sh'], ['exec', '-e', 'A=1', 'c1', 'sh'], ['exec', '--cap', 'CAP_KILL', 'c1', 'true'], ['run', 'c1', 'extra'], ['ps', '-f', 'xml', 'c1'], ['create', '--no-pivot=1', 'c1'],
+      ['list', 'extra'], ['list', '-f', 'xml'], ['update', 'c1'], ['update', '--memory', '1m', 'c1'], ['events'], ['features', 'x'],
     ]) {
       expect(parseFast(argv), argv.join(' ')).toBeUndefined();
     }
+  });
+
+  it('sees --version and -v alone, after global flags too', () => {
+    for (const argv of [['--version'], ['-v'], ['--root', '/r', '--version'], ['--debug', '--log=/l', '-v'], [...g, '--version']]) expect(asksVersion(argv), argv.join(' ')).toBe(true);
+    for (const argv of [[], ['--root', '--version'], ['state', '--version'], ['--version', 'state'], ['--bogus', '-v'], ['-v', '-v']]) expect(asksVersion(argv), argv.join(' ')).toBe(false);
   });
 });

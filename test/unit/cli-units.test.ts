@@ -37,3 +37,12 @@ describe('update: stored resources', () => {
     expect(mergeResources(old, { memory: { limit: 3 }, devices: [] })).toEqual({ memory: { limit: 3, swap: 2 }, pids: { limit: 5 }, devices: [] });
   });
 });
+
+describe('signal table', () => {
+  it('matches the kernel numbers Node knows (os.constants.signals)', async () => {
+    const { SIGNALS } = await import('../../src/cli/signals.js');
+    const { constants } = await import('node:os');
+    for (const [name, n] of Object.entries(constants.signals)) expect(SIGNALS[name], name).toBe(n);
+    for (const [name, n] of Object.entries(SIGNALS)) expect((constants.signals as Record<string, number>)[name], name).toBe(n);
+  });
+});

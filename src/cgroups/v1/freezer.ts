@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CgroupError } from '../errors.js';
-import { sleepMs } from '../sleep.js';
+import { sleepMs } from '../../sleep.js';
 
 export function freezerState(dir: string): string {
   return readFileSync(join(dir, 'freezer.state'), 'utf8').trim();

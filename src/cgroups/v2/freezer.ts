@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { readControl, writeControl } from '../apply.js';
 import { CgroupError } from '../errors.js';
-import { sleepMs } from '../sleep.js';
+import { sleepMs } from '../../sleep.js';
 
 export function eventsFrozen(dir: string): boolean {
   return /^frozen 1$/m.test(readControl(join(dir, 'cgroup.events')) ?? '');
@@ -22,8 +22,4 @@ export function freezeV2(dir: string, timeoutMs = 5000): void {
 
 export function thawV2(dir: string): void {
   writeControl(join(dir, 'cgroup.freeze'), '0');
-}
-
-export function isFrozenV2(dir: string): boolean {
-  return readControl(join(dir, 'cgroup.freeze')) === '1';
 }

@@ -1,0 +1,10 @@
+let cell: Int32Array | undefined;
+
+/**
+ * Blocks the thread for ms milliseconds (cgroup operations and output retries are synchronous by
+ * design). The SharedArrayBuffer Atomics.wait needs is made on first use: making one costs
+ * ~1-2 ms of start-up under Bun, which every command that imported this would pay.
+ */
+export function sleepMs(ms: number): void {
+  Atomics.wait((cell ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, ms);
+}

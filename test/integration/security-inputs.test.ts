@@ -1,0 +1,89 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
+import { cgroupDirsNamed } from '../helpers/leaks.js';
+
+const run = isRoot() && haveBuild() ? describe : describe.skip;
+
+// Large or malformed inputs: a clear error or a working container; never a hang, a crash or
+// something left behind.
+run('large and malformed inputs', () => {
+  let b: TestBundle;
+  afterEach(() => b?.cleanup());
+
+  function nothingLeft(): void {
+    expect(existsSync(b.root) ? readdirSync(b.root) : []).toEqual([]);
+    expect(cgroupDirsNamed(b.config.linux.cgroupsPath.split('/').pop())).toEqual([]);
+  }
+
+  it('a config.json of 50 MB (annotations) makes a working container', () => {
+    b = makeBundle(['echo', 'big-ok'], (c) => {
+      c.annotations = {};
+      const value = 'v'.repeat(1000);
+      for (let i = 0; i < 50_000; i++) c.annotations[`org.example.k${i}`] = value;
+    });
+    const size = readFileSync(join(b.dir, 'config.json')).length;
+    expect(size).toBeGreaterThan(50_000_000);
+    const id = uniqueId();
+    const r = berth(b, ['run', '--bundle', b.dir, id], { timeout: 120_000 });
+    expect(r.signal, 'no hang').toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('big-ok\n');
+    nothingLeft();
+  }, 180_000);
+
+  for (const [what, edit] of [
+    ['an arg', (c: any) => { c.process.args = ['echo', 'a\u0000b']; }],
+    ['an env entry', (c: any) => { c.process.env.push('EVIL=a\u0000LD_PRELOAD=/x'); }],
+    ['a hook arg', (c: any) => { c.hooks = { createRuntime: [{ path: '/bin/true', args: ['true', 'x\u0000y'] }] }; }],
+  ] as const) {
+    it(`a NUL in ${what} is refused before anything is made`, () => {
+      b = makeBundle(['true'], edit);
+      const r = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/must not contain a NUL character/);
+      nothingLeft();
+    });
+  }
+
+  it('invalid UTF-8 in args and env: the container runs (the bytes read as U+FFFD)', () => {
+    b = makeBundle(['sh', '-c', 'echo "$1|$X"', 'sh', 'ARGMARK'], (c) => {
+      c.process.env.push('X=ENVMARK');
+    });
+    const text = readFileSync(join(b.dir, 'config.json'), 'latin1').replace('ARGMARK', 'a\xff\xfeb').replace('ENVMARK', 'c\xc3(d');
+    writeFileSync(join(b.dir, 'config.json'), Buffer.from(text, 'latin1'));
+    const r = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('a\ufffd\ufffdb|c\ufffd(d\n');
+    nothingLeft();
+  });
+
+  it('a config.json that is a FIFO: a clear error, no hang', () => {
+    b = makeBundle(['true']);
+    rmSync(join(b.dir, 'config.json'));
+    execFileSync('mkfifo', [join(b.dir, 'config.json')]);
+    const r = berth(b, ['create', '--bundle', b.dir, uniqueId()], { timeout: 15_000 });
+    expect(r.signal, 'no hang').toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/cannot read bundle config .*config\.json: not a regular file/);
+    nothingLeft();
+  });
+
+  for (const kind of ['FIFO', '/dev/zero', 'directory']) {
+    it(`exec --process that is a ${kind}: a clear error, no hang, the container untouched`, () => {
+      b = makeBundle(['sleep', '100']);
+      const id = uniqueId();
+      expect(berth(b, ['run', '-d', '--bundle', b.dir, id]).status).toBe(0);
+      let file = '/dev/zero';
+      if (kind === 'FIFO') execFileSync('mkfifo', [(file = join(b.dir, 'process.fifo'))]);
+      if (kind === 'directory') file = b.dir;
+      const r = berth(b, ['exec', '--process', file, id], { timeout: 15_000 });
+      expect(r.signal, 'no hang').toBeNull();
+      expect(r.status).toBe(255); // runc's code for a failure of the runtime's own
+      expect(r.stderr).toMatch(/exec --process .*: not a regular file/);
+      expect(JSON.parse(berth(b, ['state', id]).stdout).status).toBe('running');
+    });
+  }
+});
