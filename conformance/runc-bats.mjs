@@ -15,7 +15,7 @@
 // network and no checkout. The suite gives each test its own --root ($ROOT/state), so neither
 // runtime's default state dir is touched.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -93,7 +93,9 @@ function prepareImages() {
   const work = mkdtempSync(join(tmpdir(), 'berth-runc-images-'));
   try {
     const rootfs = join(work, 'rootfs');
-    for (const d of ['bin', 'dev', 'etc', 'proc', 'sys', 'tmp', 'root', 'var', 'run', 'home', 'usr/bin', 'usr/sbin', 'sbin']) mkdirSync(join(rootfs, d), { recursive: true });
+    // No /proc, /sys or /dev, as in runc's busybox image: the runtimes make the mount points, and
+    // mask.bats replaces /proc and /sys with symlinks (with a dir there, `ln -s` links inside it).
+    for (const d of ['bin', 'etc', 'tmp', 'root', 'var', 'run', 'home', 'usr/bin', 'usr/sbin', 'sbin']) mkdirSync(join(rootfs, d), { recursive: true });
     chmodSync(join(rootfs, 'tmp'), 0o1777);
     copyFileSync(busybox, join(rootfs, 'bin/busybox'));
     chmodSync(join(rootfs, 'bin/busybox'), 0o755);
@@ -149,6 +151,21 @@ export function parseBatsTap(text) {
   return tests;
 }
 
+/**
+ * Stop script(1) and what runs under it: bats runs in a session of its own on the pty, so its
+ * process group (led by script's child) is killed besides script's.
+ */
+function killTree(pid) {
+  for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) process.kill(-Number(p), 'SIGKILL');
+    } catch { /* gone, or not a group leader */ }
+  }
+  try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+}
+
 /** The .bats file running now, to stop on an interrupt. */
 let current = null;
 
@@ -196,7 +213,7 @@ function runFile(file, rt, tmp) {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+      killTree(child.pid);
     }, opts.timeout * 1000);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -209,7 +226,7 @@ function runFile(file, rt, tmp) {
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
     if (current) {
-      try { process.kill(-current.child.pid, 'SIGKILL'); } catch { /* gone */ }
+      killTree(current.child.pid);
       cleanupTmp(current.rt, current.tmp);
     }
     process.exit(130);

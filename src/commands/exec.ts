@@ -102,7 +102,10 @@ async function startExec(g: Globals, a: Record<string, any>): Promise<Started> {
   // Under the container's lock until the process runs: a `delete` racing this exec then either
   // finds the new process in the cgroup (and kills it with the rest) or is done before, and
   // this exec finds no container. Without it an exec joining between delete's kill and its
-  // rmdir would keep the cgroup and live on.
+  // rmdir would keep the cgroup and live on. Not into a paused container (--ignore-paused): the
+  // process runs only once `resume`, which takes the lock, thaws it; delete --force kills what
+  // the frozen cgroup holds, this process with it.
+  if (a['ignore-paused'] && (await statusOf(store, store.load(id))) === 'paused') return startExecProcess(store, id, a);
   return withLock(store, id, () => startExecProcess(store, id, a));
 }
 

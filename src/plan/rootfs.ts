@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { BerthError } from '../errors.js';
 import { MS } from './linux.js';
@@ -65,6 +65,26 @@ function cgroupMountOps(root: string, m: any, cg: RootfsInput['cgroup']): PlanOp
 }
 
 /**
+ * proc and sysfs only on an ordinary directory (runc's rule): with a symlink on the way the mount
+ * would land where the link points, and the masked paths and labels meant for /proc or /sys miss
+ * it. Checked on the rootfs as the plan is made (as isDirOrMissing).
+ */
+function checkOrdinaryDir(root: string, m: any, index: number): void {
+  if (m.type !== 'proc' && m.type !== 'sysfs') return;
+  let at = root;
+  for (const part of rel(m.destination).split('/')) {
+    at = posix.join(at, part);
+    let link = false;
+    try {
+      link = lstatSync(at).isSymbolicLink();
+    } catch {
+      return; // missing: made as a directory
+    }
+    if (link) throw new BerthError(`config.json: /mounts/${index}: ${m.type} must be mounted on ordinary directory: ${posix.normalize('/' + m.destination)} is a symlink in the rootfs`);
+  }
+}
+
+/**
  * A read-only tmpfs, or /dev, is mounted read-write and remounted read-only once the mounts and
  * devices under it are made (as runc): mounted read-only at once, nothing could be made in it
  * (EROFS for /dev/pts and the device nodes).
@@ -82,6 +102,7 @@ function remountReadonlyOp(root: string, m: any): PlanOp {
 /** Ops of one config mount: mount, remount for bind flags, propagation, recursive attributes. */
 function mountOps(root: string, m: any, bundle: string, index: number, cg: RootfsInput['cgroup']): PlanOp[] {
   if (m.type === 'cgroup') return cgroupMountOps(root, m, cg);
+  checkOrdinaryDir(root, m, index);
   const dst = rel(m.destination);
   const o = parseMountOptions(m.options);
   if (deferredReadonly(m, o)) o.flags &= ~MS.RDONLY;

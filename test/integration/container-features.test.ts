@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { readFileSync, readdirSync, writeFileSync, chmodSync, existsSync, readlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, chmodSync, existsSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
@@ -97,6 +97,19 @@ run('container features, asserted from inside and from the host', () => {
       c.mounts.push({ destination: '/mnt/n', type: 'tmpfs', source: 'tmpfs', options: ['noacl'] });
     });
     expect(out).toBe('/mnt/a tmpfs\n/mnt/n tmpfs\n');
+  });
+
+  it('proc and sysfs only on an ordinary directory: a symlinked /proc or /sys is refused (as runc)', () => {
+    for (const dir of ['proc', 'sys']) {
+      const b = makeBundle(['true']);
+      made.push(b);
+      rmSync(join(b.rootfs, dir), { recursive: true });
+      symlinkSync('/elsewhere', join(b.rootfs, dir));
+      const r = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`(proc|sysfs) must be mounted on ordinary directory: /${dir} is a symlink`));
+      expect(existsSync(join(b.rootfs, 'elsewhere'))).toBe(false);
+    }
   });
 
   it('linux.devices are created with their mode and owner', () => {

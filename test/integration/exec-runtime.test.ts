@@ -1,7 +1,8 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
+import { BERTH, berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
 
 const run = isRoot() && haveBuild() ? describe : describe.skip;
 
@@ -42,6 +43,23 @@ run('exec: runtime failures, --pid-file, -t without a console socket, --cgroup (
     const noContainer = berth(b, ['exec', `${id}-gone`, 'true']);
     expect(noContainer.status).toBe(255);
     expect(noContainer.stderr).toMatch(/does not exist/);
+  });
+
+  it('exec --ignore-paused into a paused container runs once resume thaws it (no lock held across)', async () => {
+    const { b, id } = running();
+    expect(berth(b, ['pause', id]).status).toBe(0);
+    const out = join(b.dir, 'exec.out');
+    const fd = openSync(out, 'w');
+    const exec = spawn(BERTH, ['--root', b.root, 'exec', '--ignore-paused', id, 'echo', 'ok'], { stdio: ['ignore', fd, fd] });
+    const done = new Promise<number | null>((r) => exec.on('close', r));
+    await new Promise((r) => setTimeout(r, 1000));
+    const resume = berth(b, ['resume', id], { timeout: 10_000 });
+    expect(resume.status, resume.stderr).toBe(0);
+    const timer = setTimeout(() => exec.kill('SIGKILL'), 10_000);
+    expect(await done).toBe(0);
+    clearTimeout(timer);
+    closeSync(fd);
+    expect(readFileSync(out, 'utf8')).toBe('ok\n');
   });
 
   it('a --pid-file that cannot be written fails exec and the started process does not live on', () => {
