@@ -127,11 +127,19 @@ export function removeCgroupTree(name: string): void {
     const top = join(root, name);
     if (!existsSync(top)) continue;
     const rm = (d: string) => {
+      // Not a cgroup (no cgroup.procs): a plain dir an engine made where no controller is
+      // mounted (podman's conmon cgroup under /sys/fs/cgroup/hugetlb on this host's tmpfs).
+      if (!existsSync(join(d, 'cgroup.procs'))) return void rmSync(d, { recursive: true, force: true });
       for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) rm(join(d, e.name));
-      try {
-        rmdirSync(d);
-      } catch {
-        /* busy: a process is still inside; left for the leak check to report */
+      // EBUSY while a process in it is still exiting (conmon, after `podman rm -f`): up to 3 s.
+      for (let i = 0; ; i++) {
+        try {
+          rmdirSync(d);
+          return;
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'EBUSY' || i >= 60) return; // left for the leak check to report
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+        }
       }
     };
     rm(top);
