@@ -31,7 +31,7 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
   if (a.process) {
     let doc: any;
     try {
-      doc = JSON.parse(a.process === '-' ? readFileSync(0, 'utf8') : readDocument(a.process));
+      doc = JSON.parse(a.process === '-' ? readFileSync(0, 'utf8') : readDocument(a.process, { pipes: true }));
     } catch (e) {
       throw new BerthError(`exec --process ${a.process}: ${e instanceof SyntaxError ? `invalid JSON: ${e.message}` : describeErrno(e)}`);
     }

@@ -82,8 +82,20 @@ run('large and malformed inputs', () => {
       const r = berth(b, ['exec', '--process', file, id], { timeout: 15_000 });
       expect(r.signal, 'no hang').toBeNull();
       expect(r.status).toBe(255); // runc's code for a failure of the runtime's own
-      expect(r.stderr).toMatch(/exec --process .*: not a regular file/);
+      // A FIFO is read as a pipe (runc takes `-p <(...)`): with no writer it is empty.
+      expect(r.stderr).toMatch(kind === 'FIFO' ? /exec --process .*: empty \(a pipe or FIFO nothing was written to\)/ : /exec --process .*: not a regular file or a pipe/);
       expect(JSON.parse(berth(b, ['state', id]).stdout).status).toBe('running');
     });
   }
+
+  it('exec --process from a pipe (as `exec -p <(...)` gives it): the process runs', () => {
+    b = makeBundle(['sleep', '100']);
+    const id = uniqueId();
+    expect(berth(b, ['run', '-d', '--bundle', b.dir, id]).status).toBe(0);
+    const proc = { ...b.config.process, args: ['sh', '-c', 'echo from-a-pipe'], terminal: false };
+    const r = berth(b, ['exec', '--process', '/dev/stdin', id], { input: JSON.stringify(proc), timeout: 15_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('from-a-pipe\n');
+  });
 });
