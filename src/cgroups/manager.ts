@@ -104,7 +104,7 @@ export class FsCgroup implements Cgroup {
         const mount = this.unifiedMount();
         if (mount) enableControllers(mount, paths['']!);
       }
-      if (this.ownsParents) for (const dir of preexisting) this.checkUsable(dir);
+      if (this.ownsParents) this.checkUsable(preexisting);
       const ctx = realContext(this.record, false);
       this.giveRtBudget(r);
       applyWrites(paths, this.unified ? planV2(r, ctx) : planV1(r, ctx));
@@ -135,15 +135,22 @@ export class FsCgroup implements Cgroup {
 
   /**
    * A cgroup that already existed must not be frozen (the init could never run); one with
-   * processes in it (its own or below) is used with a warning, as runc does.
+   * processes in it (its own or below) is used with a warning, as runc does: one line, naming
+   * the first hierarchy that has them (on v1 every hierarchy's dir holds the same processes).
    */
-  private checkUsable(dir: string): void {
-    const frozen = this.unified || dir === this.record.paths['']
-      ? readControl(join(dir, 'cgroup.freeze')) === '1'
-      : dir === this.record.paths.freezer && readControl(join(dir, 'freezer.state')) === 'FROZEN';
-    if (frozen) throw new CgroupError(`container's cgroup unexpectedly frozen: ${dir} (thaw it or use another cgroupsPath)`);
-    const n = processesBelow(dir);
-    if (n > 0) log.warn(`container's cgroup is not empty: ${n} process(es) found in ${dir}`);
+  private checkUsable(dirs: string[]): void {
+    for (const dir of dirs) {
+      const frozen = this.unified || dir === this.record.paths['']
+        ? readControl(join(dir, 'cgroup.freeze')) === '1'
+        : dir === this.record.paths.freezer && readControl(join(dir, 'freezer.state')) === 'FROZEN';
+      if (frozen) throw new CgroupError(`container's cgroup unexpectedly frozen: ${dir} (thaw it or use another cgroupsPath)`);
+    }
+    for (const dir of dirs) {
+      const n = processesBelow(dir);
+      if (n === 0) continue;
+      log.warn(`container's cgroup is not empty: ${n} process(es) found in ${dir}`);
+      return;
+    }
   }
 
   /** After the init has joined (before the container starts); nothing to do for cgroupfs. */
