@@ -4,13 +4,27 @@
  * runtime or systemd in it), as runc's RemovePath does. EBUSY is retried for about a second while
  * the last processes exit; ENOENT is fine (safe to repeat). A parent made for this container that
  * now holds another container's cgroup (same relative parent, made after ours) is left to it.
- * Never touches a dir outside what was made and what lies inside the container's own dirs.
+ * A cgroup several containers share (the later ones joined a non-empty one, with runc's
+ * warning) goes with the last of them, whoever made it, as runc removes a container's cgroup at
+ * every delete: the container's own dirs that still hold another's processes are left (with a
+ * warning), and its own dirs it did not make are removed when empty. Never touches a dir outside
+ * what was made and the container's own dirs.
  */
-import { readdirSync, rmdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoCode } from '../errors.js';
 import { CgroupError, errnoText } from './errors.js';
 import { sleepMs } from '../sleep.js';
+import { log } from '../log/logger.js';
+
+/** Processes in a cgroup dir (0 when it cannot be read). */
+function processCount(dir: string): number {
+  try {
+    return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+}
 
 function hasChildDirs(dir: string): boolean {
   try {
@@ -54,9 +68,20 @@ export function removeCgroupDirs(created: readonly string[], containerDirs: read
           sleepMs(10);
           continue;
         }
-        failed.push(`${dir}: ${errnoText(e)}`);
+        const left = code === 'EBUSY' && leaves.has(dir) ? processCount(dir) : 0;
+        if (left > 0) log.warn(`cgroup ${dir} still holds ${left} process(es) of another container sharing it: left to that one`);
+        else failed.push(`${dir}: ${errnoText(e)}`);
         break;
       }
+    }
+  }
+  // The container's own dirs someone else made (a shared cgroup, an engine's): removed once
+  // empty; in use (EBUSY, ENOTEMPTY) or gone, left as they are.
+  for (const dir of [...leaves].filter((d) => !made.includes(d)).sort((a, b) => depth(b) - depth(a))) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // still used by another container, or already removed
     }
   }
   if (failed.length) throw new CgroupError(`cgroup: cannot remove ${failed.join('; ')}`);
