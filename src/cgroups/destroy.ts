@@ -14,5 +14,5 @@ export async function destroyCgroup(record: CgroupRecord): Promise<void> {
     reopenCgroup(record).destroy();
     return;
   }
-  removeCgroupDirs(record.created, recordDirs(record));
+  removeCgroupDirs(record.created, recordDirs(record), { ownDirsToo: true });
 }

@@ -47,8 +47,12 @@ function subDirs(dir: string): string[] {
 
 const depth = (p: string) => p.split('/').length;
 
-/** created: the dirs create() made (record.created); containerDirs: the container's own dirs. */
-export function removeCgroupDirs(created: readonly string[], containerDirs: readonly string[]): void {
+/**
+ * created: the dirs create() made (record.created); containerDirs: the container's own dirs.
+ * ownDirsToo (delete, not create's cleanup after a failure): the container's own dirs someone
+ * else made go too once empty.
+ */
+export function removeCgroupDirs(created: readonly string[], containerDirs: readonly string[], opts: { ownDirsToo?: boolean } = {}): void {
   const leaves = new Set(containerDirs);
   const made = [...new Set(created)];
   const inner = made.filter((d) => leaves.has(d)).flatMap(subDirs);
@@ -75,9 +79,10 @@ export function removeCgroupDirs(created: readonly string[], containerDirs: read
       }
     }
   }
-  // The container's own dirs someone else made (a shared cgroup, an engine's): removed once
-  // empty; in use (EBUSY, ENOTEMPTY) or gone, left as they are.
-  for (const dir of [...leaves].filter((d) => !made.includes(d)).sort((a, b) => depth(b) - depth(a))) {
+  // At delete, the container's own dirs someone else made (a shared cgroup, an engine's): removed
+  // once empty; in use (EBUSY, ENOTEMPTY) or gone, left as they are. A failed create leaves a
+  // cgroup it found as it was (runc's cgroups.bats: a pre-existing frozen one stays refused).
+  for (const dir of opts.ownDirsToo ? [...leaves].filter((d) => !made.includes(d)).sort((a, b) => depth(b) - depth(a)) : []) {
     try {
       rmdirSync(dir);
     } catch {
