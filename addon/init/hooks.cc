@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -158,5 +159,9 @@ void op_run_hook(const Op& op) {
   if (en == (ssize_t)sizeof exec_err) fail("execve", exec_err, path);
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
   if (WIFEXITED(status)) failf("hook", 0, "%s: exit status %d", path, WEXITSTATUS(status));
-  failf("hook", 0, "%s: killed by signal %d", path, WTERMSIG(status));
+  // The signal's name as runc reports it ("signal: bad system call" for a seccomp kill).
+  char desc[64];
+  snprintf(desc, sizeof desc, "%s", strsignal(WTERMSIG(status)));
+  if (desc[0] >= 'A' && desc[0] <= 'Z') desc[0] = static_cast<char>(desc[0] - 'A' + 'a');
+  failf("hook", 0, "%s: killed by signal %d (%s)", path, WTERMSIG(status), desc);
 }

@@ -7,7 +7,8 @@ export function runHookOps(hooks: any[] | undefined, name: string): PlanOp[] {
     return {
       op: 'RUN_HOOK' as const,
       args: [name, h.path, String(h.timeout ?? 0), String(args.length), ...args, ...(h.env ?? [])],
-      what: `run ${name} hook ${i} (${h.path})`,
+      // runc's words for a failing hook ("error running hook"), naming which one.
+      what: `error running hook: ${name} hook ${i} (${h.path})`,
     };
   });
 }

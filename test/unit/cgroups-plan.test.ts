@@ -107,7 +107,7 @@ describe('v1 planning', () => {
       'linux.resources.network.classID: the net_cls cgroup controller is not mounted on this host',
     );
     expect(() => planV1({ memory: { limit: 'big' } }, ctx())).toThrow('linux.resources.memory.limit: must be an integer');
-    expect(() => planV1({ unified: { 'memory.high': '1' } }, ctx())).toThrow(/^linux\.resources\.unified: needs cgroup v2/);
+    expect(() => planV1({ unified: { 'memory.high': '1' } }, ctx())).toThrow(/^invalid configuration: linux\.resources\.unified: needs cgroup v2/);
     expect(() => planV1({ devices: [{ allow: true, type: 'x' }] }, ctx())).toThrow(/^linux\.resources\.devices\[0\]\.type/);
     expect(() => planV1({ hugepageLimits: [{ pageSize: '2M', limit: 1 }] }, ctx())).toThrow(/hugepageLimits\[0\]\.pageSize/);
   });

@@ -24,7 +24,7 @@ const PLANNERS = [
 export function planV1(resources: unknown, ctx: PlanContext): CgroupWrite[] {
   const r = parseResources(resources);
   if (r.unified && Object.keys(r.unified).length) {
-    throw new CgroupError('linux.resources.unified: needs cgroup v2; this host uses cgroup v1 controllers');
+    throw new CgroupError('invalid configuration: linux.resources.unified: needs cgroup v2; this host uses cgroup v1 controllers');
   }
   const out = PLANNERS.flatMap((p) => p(r, ctx));
   for (const w of out) {
