@@ -18,6 +18,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseRunnerArgs } from './lib/runner-args.mjs';
 
 const REPO = resolve(new URL('..', import.meta.url).pathname);
 const HELPERS = ['recvtty', 'sd-helper', 'seccompagent'];
@@ -29,24 +30,7 @@ function usage(msg) {
   process.exit(2);
 }
 
-const opts = { runtimes: [], timeout: 600, log: '', json: '', only: [], prepare: false };
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i++) {
-  const a = argv[i];
-  const val = () => argv[++i] ?? usage(`${a} needs a value`);
-  if (a === '--runtime') {
-    const v = val();
-    const eq = v.indexOf('=');
-    if (eq < 1) usage(`--runtime wants name=path, got ${v}`);
-    opts.runtimes.push({ name: v.slice(0, eq), path: v.slice(eq + 1) });
-  } else if (a === '--timeout') opts.timeout = Number(val());
-  else if (a === '--log') opts.log = resolve(val());
-  else if (a === '--json') opts.json = resolve(val());
-  else if (a === '--prepare') opts.prepare = true;
-  else if (a === '-h' || a === '--help') usage();
-  else if (a.startsWith('-')) usage(`unknown option ${a}`);
-  else opts.only.push(a.replace(/\.bats$/, ''));
-}
+const opts = parseRunnerArgs(process.argv.slice(2), { timeout: 600, flags: { '--prepare': 'prepare' }, name: (w) => w.replace(/\.bats$/, '') }, usage);
 
 const HOWTO = `runc-bats: RUNC_SRC is not set or not a prepared runc v1.1.5 checkout; skipping runc's bats suite.
   To run it (Debian: apt-get install bats jq gawk golang-go busybox-static; network once for the source):

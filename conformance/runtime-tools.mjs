@@ -21,6 +21,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseRunnerArgs } from './lib/runner-args.mjs';
 
 const REPO = resolve(new URL('..', import.meta.url).pathname);
 
@@ -30,23 +31,7 @@ function usage(msg) {
   process.exit(2);
 }
 
-const opts = { runtimes: [], timeout: 120, log: '', json: '', only: [] };
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i++) {
-  const a = argv[i];
-  const val = () => argv[++i] ?? usage(`${a} needs a value`);
-  if (a === '--runtime') {
-    const v = val();
-    const eq = v.indexOf('=');
-    if (eq < 1) usage(`--runtime wants name=path, got ${v}`);
-    opts.runtimes.push({ name: v.slice(0, eq), path: v.slice(eq + 1) });
-  } else if (a === '--timeout') opts.timeout = Number(val());
-  else if (a === '--log') opts.log = resolve(val());
-  else if (a === '--json') opts.json = resolve(val());
-  else if (a === '-h' || a === '--help') usage();
-  else if (a.startsWith('-')) usage(`unknown option ${a}`);
-  else opts.only.push(a);
-}
+const opts = parseRunnerArgs(process.argv.slice(2), { timeout: 120 }, usage);
 
 const HOWTO = `runtime-tools: RUNTIME_TOOLS_SRC is not set or not a built checkout; skipping the OCI runtime-tools suite.
   To run it (needs network once, Go >= 1.19: Debian's golang-go):

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alive, removeEmptyDirs, run, stopPid, unmountAndRemove, waitFor, type Result, type Runtime } from './env.js';
+import { alive, privateContainerdConfig, removeEmptyDirs, run, stopPid, unmountAndRemove, waitFor, type Result, type Runtime } from './env.js';
 
 /** Debian's programs for this lane, with the package that has each. */
 export const CONTAINERD_PROGRAMS = { containerd: 'containerd', ctr: 'containerd', 'containerd-shim-runc-v2': 'containerd' };
@@ -32,19 +32,7 @@ export class PrivateContainerd {
     // snapshotters for other filesystems) are disabled so start-up is quick and quiet.
     writeFileSync(
       cfg,
-      [
-        'version = 2',
-        `root = "${this.dir}/root"`,
-        `state = "${this.dir}/state"`,
-        'disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]',
-        '[grpc]',
-        `  address = "${this.sock}"`,
-        '[ttrpc]',
-        `  address = "${this.sock}.ttrpc"`,
-        '[debug]',
-        `  address = "${this.dir}/debug.sock"`,
-        '',
-      ].join('\n'),
+      [...privateContainerdConfig(this.dir, this.sock), ''].join('\n'),
     );
     const log = openSync(join(this.dir, 'containerd.log'), 'w');
     const child = spawn('containerd', ['--config', cfg], { stdio: ['ignore', log, log], detached: true });

@@ -6,7 +6,7 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import { CriClient, type CriError } from './cri-client.js';
 import { buildPauseImage, LANE_IMAGE } from './pause-image.js';
 import { readmeSnippet } from './readme.js';
-import { alive, hostPathsMadeBy, removeCgroupTree, run, stopPid, unmountAndRemove, waitFor, type Runtime } from './env.js';
+import { alive, hostPathsMadeBy, privateContainerdConfig, removeCgroupTree, run, stopPid, unmountAndRemove, waitFor, type Runtime } from './env.js';
 
 /** Debian's programs for this lane, with the package that has each. */
 export const CRI_PROGRAMS = {
@@ -94,16 +94,7 @@ export class PrivateCriContainerd {
   configText(): string {
     const cniDir = join(this.dir, 'cni');
     return [
-      'version = 2',
-      `root = "${this.dir}/root"`,
-      `state = "${this.dir}/state"`,
-      'disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]',
-      '[grpc]',
-      `  address = "${this.sock}"`,
-      '[ttrpc]',
-      `  address = "${this.sock}.ttrpc"`,
-      '[debug]',
-      `  address = "${this.dir}/debug.sock"`,
+      ...privateContainerdConfig(this.dir, this.sock, { cri: true }),
       `[${CRI}]`,
       `  sandbox_image = "${this.image}"`,
       '  stream_server_address = "127.0.0.1"',

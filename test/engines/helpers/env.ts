@@ -178,3 +178,26 @@ export function removeEmptyDirs(dir: string): void {
     /* not empty */
   }
 }
+
+/** Plugins a private test containerd has no use for (snapshotters for other filesystems, tracing). */
+const UNUSED_PLUGINS = ['io.containerd.snapshotter.v1.aufs', 'io.containerd.snapshotter.v1.btrfs', 'io.containerd.snapshotter.v1.zfs', 'io.containerd.snapshotter.v1.devmapper', 'io.containerd.tracing.processor.v1.otlp', 'io.containerd.internal.v1.tracing'];
+
+/**
+ * The head of a private containerd's config.toml: its own root, state and sockets under dir, and
+ * the plugins it does not need disabled (the CRI plugin too unless `cri`).
+ */
+export function privateContainerdConfig(dir: string, sock: string, opts: { cri?: boolean } = {}): string[] {
+  const disabled = [...(opts.cri ? [] : ['io.containerd.grpc.v1.cri']), ...UNUSED_PLUGINS];
+  return [
+    'version = 2',
+    `root = "${dir}/root"`,
+    `state = "${dir}/state"`,
+    `disabled_plugins = [${disabled.map((p) => JSON.stringify(p)).join(', ')}]`,
+    '[grpc]',
+    `  address = "${sock}"`,
+    '[ttrpc]',
+    `  address = "${sock}.ttrpc"`,
+    '[debug]',
+    `  address = "${dir}/debug.sock"`,
+  ];
+}
