@@ -18,7 +18,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseRunnerArgs } from './lib/runner-args.mjs';
+import { parseRunnerArgs, resolveRuntimes, which } from './lib/runner-args.mjs';
 
 const REPO = resolve(new URL('..', import.meta.url).pathname);
 const HELPERS = ['recvtty', 'sd-helper', 'seccompagent'];
@@ -42,10 +42,6 @@ const HOWTO = `runc-bats: RUNC_SRC is not set or not a prepared runc v1.1.5 chec
   seccompagent's seccomp tag; --prepare makes the
   busybox and "debian" test images from /bin/busybox, so get-images.sh downloads nothing).`;
 
-function which(cmd) {
-  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : '';
-}
 
 const src = process.env.RUNC_SRC ? resolve(process.env.RUNC_SRC) : '';
 const suite = join(src, 'tests/integration');
@@ -104,15 +100,7 @@ if (noImages.length) {
   process.exit(0);
 }
 
-if (opts.runtimes.length === 0) {
-  opts.runtimes.push({ name: 'berth', path: join(REPO, 'bin/berth') });
-  const runc = which('runc');
-  if (runc) opts.runtimes.push({ name: 'runc', path: runc });
-  else console.log('runc-bats: runc not found, running berth alone');
-}
-for (const rt of opts.runtimes) {
-  rt.path = rt.path.includes('/') ? resolve(rt.path) : which(rt.path);
-  if (!rt.path || !existsSync(rt.path)) usage(`runtime ${rt.name}: no executable`);
+for (const rt of resolveRuntimes(opts, REPO, 'runc-bats', usage)) {
   if (opts.log) mkdirSync(join(opts.log, rt.name), { recursive: true });
 }
 

@@ -21,7 +21,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseRunnerArgs } from './lib/runner-args.mjs';
+import { parseRunnerArgs, resolveRuntimes } from './lib/runner-args.mjs';
 
 const REPO = resolve(new URL('..', import.meta.url).pathname);
 
@@ -52,20 +52,7 @@ if (process.getuid?.() !== 0) {
   process.exit(0);
 }
 
-function which(cmd) {
-  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : '';
-}
-if (opts.runtimes.length === 0) {
-  opts.runtimes.push({ name: 'berth', path: join(REPO, 'bin/berth') });
-  const runc = which('runc');
-  if (runc) opts.runtimes.push({ name: 'runc', path: runc });
-  else console.log('runtime-tools: runc not found, running berth alone');
-}
-for (const rt of opts.runtimes) {
-  rt.path = rt.path.includes('/') ? resolve(rt.path) : which(rt.path);
-  if (!rt.path || !existsSync(rt.path)) usage(`runtime ${rt.name}: no executable`);
-}
+resolveRuntimes(opts, REPO, 'runtime-tools', usage);
 
 const tests = readdirSync(join(src, 'validation'))
   .filter((d) => existsSync(join(src, 'validation', d, `${d}.t`)))

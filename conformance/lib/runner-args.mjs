@@ -1,7 +1,9 @@
 // The command line both suite runners take (runtime-tools.mjs, runc-bats.mjs): --runtime
 // name=path (repeatable), --timeout SECONDS, --log DIR, --json FILE, -h, the runner's own boolean
 // flags, and names of tests to run.
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 /**
  * argv → { runtimes, timeout, log, json, only, ...flags }. `flags` maps a runner's own boolean
@@ -27,4 +29,28 @@ export function parseRunnerArgs(argv, { timeout, flags = {}, name = (w) => w }, 
     else opts.only.push(name(a));
   }
   return opts;
+}
+
+/** The path of a command on PATH, or ''. */
+export function which(cmd) {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : '';
+}
+
+/**
+ * opts.runtimes made absolute and checked; none given: the checkout's bin/berth and, when
+ * installed, runc beside it. `label` prefixes what the runner says.
+ */
+export function resolveRuntimes(opts, repo, label, usage) {
+  if (opts.runtimes.length === 0) {
+    opts.runtimes.push({ name: 'berth', path: join(repo, 'bin/berth') });
+    const runc = which('runc');
+    if (runc) opts.runtimes.push({ name: 'runc', path: runc });
+    else console.log(`${label}: runc not found, running berth alone`);
+  }
+  for (const rt of opts.runtimes) {
+    rt.path = rt.path.includes('/') ? resolve(rt.path) : which(rt.path);
+    if (!rt.path || !existsSync(rt.path)) usage(`runtime ${rt.name}: no executable`);
+  }
+  return opts.runtimes;
 }
