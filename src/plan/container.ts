@@ -50,10 +50,13 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   a.push({ op: 'CLONE', args: [String(ns.cloneFlags)], what: 'clone the container init' });
 
   const b: PlanOp[] = [];
-  if (ns.newUserns && rootMapped(linux)) b.push({ op: 'BECOME_ROOT', args: [], what: 'become root in the user namespace' });
+  // Root in the user namespace: a new one that maps 0, or one joined by path (runc's init does
+  // setuid(0)/setgid(0) there too; without it the mounts would be made as an unmapped id).
+  const joinedUserns = (linux.namespaces ?? []).some((n: any) => n?.type === 'user' && n.path);
+  if ((ns.newUserns && rootMapped(linux)) || joinedUserns) b.push({ op: 'BECOME_ROOT', args: [], what: 'become root in the user namespace' });
   b.push({ op: 'SETSID', args: [], what: 'start a new session' });
   if (!inp.noNewKeyring) b.push(keyringOp(inp.id));
-  const rootIn = { rootfs: inp.rootfs, bundle: inp.bundle, config, noPivot: inp.noPivot, newUserns: ns.newUserns, cgroup: inp.cgroup };
+  const rootIn = { rootfs: inp.rootfs, bundle: inp.bundle, config, noPivot: inp.noPivot, newUserns: ns.newUserns || joinedUserns, cgroup: inp.cgroup };
   b.push(...rootfsOps(rootIn));
   b.push(...hookOps(config.hooks));
   b.push(...switchRootOps(rootIn));

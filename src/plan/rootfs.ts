@@ -11,7 +11,7 @@ export interface RootfsInput {
   bundle: string;
   config: any;
   noPivot: boolean;
-  /** True when the container gets a new user namespace: mknod is not allowed there. */
+  /** True when the container is in a user namespace of its own (new or joined): mknod is not allowed there. */
   newUserns: boolean;
   /** The container's cgroup (layout and host dirs), for a mount of type "cgroup". */
   cgroup?: { layout: string; paths: Record<string, string> };
