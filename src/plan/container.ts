@@ -3,6 +3,7 @@ import { namespacePlan, rootMapped } from './namespaces.js';
 import { afterPivotOps, rootfsOps, switchRootOps } from './rootfs.js';
 import { credentialOps, execOps, findExecOp, keyringOp, privilegedProcessOps, seccompBeforeCredentials } from './process.js';
 import { hookOps, runHookOps } from './hooks.js';
+import { idmapTreeOps } from './idmap.js';
 import type { PlanOp } from './ops.js';
 
 export interface ContainerPlanInput {
@@ -46,6 +47,8 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   if (inp.consoleSocket) a.push({ op: 'CONSOLE_CONNECT', args: [inp.consoleSocket], what: `connect to console socket ${inp.consoleSocket}` });
   a.push({ op: 'START_LISTEN', args: [inp.startSocket], what: `listen on ${inp.startSocket}` });
   for (const f of inp.cgroupProcs) a.push({ op: 'CGROUP_JOIN', args: [f], what: `join cgroup ${f.replace(/\/cgroup\.procs$/, '')}` });
+  // Idmapped trees before any namespace is joined: still in the host's user namespace.
+  a.push(...idmapTreeOps(inp.rootfs, inp.bundle, config));
   a.push(...ns.before);
   a.push({ op: 'CLONE', args: [String(ns.cloneFlags)], what: 'clone the container init' });
 
