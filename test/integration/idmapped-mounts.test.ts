@@ -193,6 +193,23 @@ run('idmapped mounts (mounts[].uidMappings/gidMappings, idmap, ridmap)', () => {
     expect(r.out).toBe('0:0\n0\n');
   });
 
+  it('a single file, read-only, recursive attributes, with --no-pivot: flags apply on top of the mapping', () => {
+    const b = makeBundle(['sh', '-c', 'stat -c %u:%g /etc/idfile /ro/f; cat /etc/idfile; (echo x >> /etc/idfile) 2>/dev/null && echo rw || echo ro; touch /ro/g 2>/dev/null && echo rw || echo ro']);
+    made.push(b);
+    const file = join(b.dir, 'idfile');
+    writeFileSync(file, 'mapped\n');
+    chownSync(file, 100000, 100000);
+    const dir = ownedDir(b.dir, 'rodir', 100000);
+    const maps = [{ containerID: 100000, hostID: 0, size: 1 }];
+    b.config.mounts.push({ destination: '/etc/idfile', source: file, type: 'bind', options: ['bind', 'ro'], uidMappings: maps, gidMappings: maps });
+    b.config.mounts.push({ destination: '/ro', source: dir, type: 'bind', options: ['rbind', 'rro', 'idmap'], uidMappings: maps, gidMappings: maps });
+    b.write();
+    const r = berth(b, ['run', '--no-pivot', '--bundle', b.dir, uniqueId('idm')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('0:0\n0:0\nmapped\nro\nro\n');
+    expect(readFileSync(file, 'utf8')).toBe('mapped\n');
+  });
+
   it('the destination is resolved inside the rootfs: a symlink to a host dir does not take the idmapped mount out', () => {
     const host = mkdtempSync(join(tmpdir(), 'berth-host-'));
     dirs.push(host);
