@@ -13,6 +13,9 @@ void op_mount(const Op& op);
 void op_mount_in_root(const Op& op);
 void op_mount_setattr_in_root(const Op& op);
 void op_remount_ro(const Op& op);
+// idmap.cc
+void op_idmap_tree(const Op& op);
+void op_move_mount_in_root(const Op& op);
 // rootfs.cc
 void op_pivot_root(const Op& op);
 void op_move_root(const Op& op);

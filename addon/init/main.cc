@@ -69,6 +69,8 @@ const OpDef kOps[BERTH_OP_MAX + 1] = {
     {"OOM_SCORE_ADJ", 1, false, op_oom_score_adj},
     {"KEYRING", 1, false, op_keyring},
     {"FIND_EXEC", 2, false, op_find_exec},
+    {"IDMAP_TREE", 8, false, op_idmap_tree},
+    {"MOVE_MOUNT_IN_ROOT", 4, false, op_move_mount_in_root},
 };
 
 bool parse_fd(const char* s, int* fd) {

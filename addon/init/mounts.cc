@@ -40,6 +40,8 @@ int root_or_fail(const char* root) {
   return fd;
 }
 
+}  // namespace
+
 // A bind source inside the rootfs is resolved inside it, like a target: a symlink the
 // container's files hold on the way (or swap in meanwhile) cannot lead the bind to a host path.
 // Any other source is a host path the bundle's author chose.
@@ -57,8 +59,6 @@ int open_bind_source(int rootfd, const char* root, const char* src) {
   }
   return fd;
 }
-
-}  // namespace
 
 bool mount_flags_of(int fd, unsigned long* flags) {
   struct statfs st;

@@ -50,6 +50,8 @@ enum OpCode {
   OOM_SCORE_ADJ = 45,
   KEYRING = 46,
   FIND_EXEC = 47,
+  IDMAP_TREE = 48,
+  MOVE_MOUNT_IN_ROOT = 49,
 };
 
-#define BERTH_OP_MAX 47
+#define BERTH_OP_MAX 49

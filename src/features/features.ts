@@ -2,13 +2,14 @@ import { CAPABILITIES } from '../plan/capabilities.js';
 import { SPEC_VERSION, BERTH_VERSION, buildInfo } from '../version.js';
 import { seccompFeatures, seccompSupport } from '../seccomp/probe.js';
 import { probeLsm, type LsmHost } from '../host/lsm.js';
+import { probeIdmap, type IdmapSupport } from '../host/idmap.js';
 
 /** Mount options parseMountOptions understands (src/plan/mount-options.ts). */
 export const MOUNT_OPTIONS = [
-  'acl', 'async', 'atime', 'bind', 'defaults', 'dev', 'diratime', 'dirsync', 'exec', 'iversion', 'lazytime',
+  'acl', 'async', 'atime', 'bind', 'defaults', 'dev', 'diratime', 'dirsync', 'exec', 'idmap', 'iversion', 'lazytime',
   'loud', 'mand', 'noacl', 'noatime', 'nodev', 'nodiratime', 'noexec', 'noiversion', 'nolazytime', 'nomand',
   'norelatime', 'nostrictatime', 'nosuid', 'nosymfollow', 'private', 'ratime', 'rbind', 'rdev',
-  'rdiratime', 'relatime', 'remount', 'rexec', 'rnoatime', 'rnodev', 'rnodiratime', 'rnoexec',
+  'rdiratime', 'relatime', 'remount', 'rexec', 'ridmap', 'rnoatime', 'rnodev', 'rnodiratime', 'rnoexec',
   'rnorelatime', 'rnostrictatime', 'rnosuid', 'rnosymfollow', 'ro', 'rprivate', 'rrelatime', 'rro',
   'rrw', 'rshared', 'rslave', 'rstrictatime', 'rsuid', 'rsymfollow', 'runbindable', 'rw', 'shared',
   'silent', 'slave', 'strictatime', 'suid', 'symfollow', 'sync', 'tmpcopyup', 'unbindable',
@@ -18,7 +19,7 @@ export const MOUNT_OPTIONS = [
  * The OCI features document (features.md, features-linux.md): what berth really implements.
  * Keep in step with the code: a feature is listed only when it works and is tested.
  */
-export function features(lsm: LsmHost = probeLsm()): Record<string, unknown> {
+export function features(lsm: LsmHost = probeLsm(), idmap: IdmapSupport = probeIdmap()): Record<string, unknown> {
   const seccomp = seccompFeatures();
   return {
     ociVersionMin: '1.0.0',
@@ -36,7 +37,9 @@ export function features(lsm: LsmHost = probeLsm()): Record<string, unknown> {
       apparmor: { enabled: lsm.apparmor },
       selinux: { enabled: lsm.selinux },
       intelRdt: { enabled: false },
-      mountExtensions: { idmap: { enabled: false } },
+      // idmapped bind mounts (mounts[].uidMappings/gidMappings, idmap/ridmap) where the kernel
+      // takes mount_setattr(MOUNT_ATTR_IDMAP) (host/idmap.ts).
+      mountExtensions: { idmap: { enabled: idmap.enabled } },
       netDevices: { enabled: false },
     },
     annotations: {

@@ -99,6 +99,9 @@ export interface Native {
   attachDeviceProgram(dir: string, insns: Buffer): void;
   /** Ids of the device programs attached to the cgroup dir itself. */
   attachedDevicePrograms(dir: string): number[];
+  /** The errno of mount_setattr(-1, "", AT_EMPTY_PATH, {MOUNT_ATTR_IDMAP, userns_fd: INT_MAX}):
+   * EBADF where the kernel takes idmapped mounts; changes nothing. */
+  idmapProbe(): number;
 }
 
 /** seccompCompile's input: src/seccomp/plan.ts builds it from linux.seccomp. */

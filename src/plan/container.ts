@@ -3,6 +3,7 @@ import { namespacePlan, rootMapped } from './namespaces.js';
 import { afterPivotOps, rootfsOps, switchRootOps } from './rootfs.js';
 import { credentialOps, execOps, findExecOp, keyringOp, privilegedProcessOps, seccompBeforeCredentials } from './process.js';
 import { hookOps, runHookOps } from './hooks.js';
+import { idmapTreeOps } from './idmap.js';
 import type { PlanOp } from './ops.js';
 
 export interface ContainerPlanInput {
@@ -46,14 +47,19 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   if (inp.consoleSocket) a.push({ op: 'CONSOLE_CONNECT', args: [inp.consoleSocket], what: `connect to console socket ${inp.consoleSocket}` });
   a.push({ op: 'START_LISTEN', args: [inp.startSocket], what: `listen on ${inp.startSocket}` });
   for (const f of inp.cgroupProcs) a.push({ op: 'CGROUP_JOIN', args: [f], what: `join cgroup ${f.replace(/\/cgroup\.procs$/, '')}` });
+  // Idmapped trees before any namespace is joined: still in the host's user namespace.
+  a.push(...idmapTreeOps(inp.rootfs, inp.bundle, config));
   a.push(...ns.before);
   a.push({ op: 'CLONE', args: [String(ns.cloneFlags)], what: 'clone the container init' });
 
   const b: PlanOp[] = [];
-  if (ns.newUserns && rootMapped(linux)) b.push({ op: 'BECOME_ROOT', args: [], what: 'become root in the user namespace' });
+  // Root in the user namespace: a new one that maps 0, or one joined by path (runc's init does
+  // setuid(0)/setgid(0) there too; without it the mounts would be made as an unmapped id).
+  const joinedUserns = (linux.namespaces ?? []).some((n: any) => n?.type === 'user' && n.path);
+  if ((ns.newUserns && rootMapped(linux)) || joinedUserns) b.push({ op: 'BECOME_ROOT', args: [], what: 'become root in the user namespace' });
   b.push({ op: 'SETSID', args: [], what: 'start a new session' });
   if (!inp.noNewKeyring) b.push(keyringOp(inp.id));
-  const rootIn = { rootfs: inp.rootfs, bundle: inp.bundle, config, noPivot: inp.noPivot, newUserns: ns.newUserns, cgroup: inp.cgroup };
+  const rootIn = { rootfs: inp.rootfs, bundle: inp.bundle, config, noPivot: inp.noPivot, newUserns: ns.newUserns || joinedUserns, cgroup: inp.cgroup };
   b.push(...rootfsOps(rootIn));
   b.push(...hookOps(config.hooks));
   b.push(...switchRootOps(rootIn));

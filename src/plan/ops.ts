@@ -50,6 +50,8 @@ export const Op = {
   OOM_SCORE_ADJ: 45,
   KEYRING: 46,
   FIND_EXEC: 47,
+  IDMAP_TREE: 48,
+  MOVE_MOUNT_IN_ROOT: 49,
 } as const;
 
 export type OpName = keyof typeof Op;
@@ -60,4 +62,6 @@ export interface PlanOp {
   args: (string | Buffer)[];
   /** e.g. "mount proc on /proc"; used to render errors from the init. */
   what: string;
+  /** A message of its own for a failure this step can explain better (syscall, errno), else undefined. */
+  explain?: (syscall: string, errno: number) => string | undefined;
 }

@@ -4,6 +4,7 @@ import { BerthError } from '../errors.js';
 import { MS } from './linux.js';
 import { parseMountOptions, type ParsedOptions } from './mount-options.js';
 import { containerDevices, DEFAULT_SYMLINKS, deviceMode } from './devices.js';
+import { bindSource, mountIdmaps, type MountIdmap } from './idmap.js';
 import type { PlanOp } from './ops.js';
 
 export interface RootfsInput {
@@ -11,7 +12,7 @@ export interface RootfsInput {
   bundle: string;
   config: any;
   noPivot: boolean;
-  /** True when the container gets a new user namespace: mknod is not allowed there. */
+  /** True when the container is in a user namespace of its own (new or joined): mknod is not allowed there. */
   newUserns: boolean;
   /** The container's cgroup (layout and host dirs), for a mount of type "cgroup". */
   cgroup?: { layout: string; paths: Record<string, string> };
@@ -99,8 +100,12 @@ function remountReadonlyOp(root: string, m: any): PlanOp {
   return { op: 'MOUNT_IN_ROOT', args: [root, '', rel(m.destination), '', String(MS.REMOUNT | o.flags), o.data.join(','), 'dir'], what: `remount ${at} read-only` };
 }
 
-/** Ops of one config mount: mount, remount for bind flags, propagation, recursive attributes. */
-function mountOps(root: string, m: any, bundle: string, index: number, cg: RootfsInput['cgroup']): PlanOp[] {
+/**
+ * Ops of one config mount: mount, remount for bind flags, propagation, recursive attributes.
+ * An idmapped mount is the detached tree stage A made (plan/idmap.ts), attached here in its
+ * turn; its flags and propagation follow as for any bind.
+ */
+function mountOps(root: string, m: any, bundle: string, index: number, cg: RootfsInput['cgroup'], idm?: MountIdmap): PlanOp[] {
   if (m.type === 'cgroup') return cgroupMountOps(root, m, cg);
   checkOrdinaryDir(root, m, index);
   const dst = rel(m.destination);
@@ -108,14 +113,14 @@ function mountOps(root: string, m: any, bundle: string, index: number, cg: Rootf
   if (deferredReadonly(m, o)) o.flags &= ~MS.RDONLY;
   const type: string = m.type ?? (o.bind ? '' : 'none');
   const what = `mount ${m.source ?? type} on ${posix.normalize('/' + m.destination)}`;
-  if (o.idmap) throw new BerthError(`config.json: /mounts/${index}/options: idmapped mounts are not supported yet`);
+  if ((o.idmap || idm) && !o.bind) throw new BerthError(`config.json: /mounts/${index}/options: an idmapped mount must be a bind mount ("bind" or "rbind")`);
   const ops: PlanOp[] = [];
-  let source: string = m.source ?? '';
-  if (o.bind && source && !posix.isAbsolute(source)) source = posix.join(bundle, source);
+  const source = o.bind ? bindSource(m, bundle) : (m.source ?? '');
   const kind = o.bind && source && !isDirOrMissing(source) ? 'file' : 'dir';
   const data = o.data.join(',');
   if (o.bind) {
-    ops.push({ op: 'MOUNT_IN_ROOT', args: [root, source, dst, '', String(MS.BIND | (o.flags & MS.REC)), '', kind], what });
+    if (idm) ops.push({ op: 'MOVE_MOUNT_IN_ROOT', args: [root, String(idm.slot), dst, kind], what: `${what} (idmapped)` });
+    else ops.push({ op: 'MOUNT_IN_ROOT', args: [root, source, dst, '', String(MS.BIND | (o.flags & MS.REC)), '', kind], what });
     const rest = o.flags & ~(MS.BIND | MS.REC | MS.REMOUNT);
     if (rest !== 0) {
       ops.push({ op: 'MOUNT_IN_ROOT', args: [root, '', dst, '', String(MS.BIND | MS.REMOUNT | rest), '', kind], what: `remount ${posix.normalize('/' + m.destination)}` });
@@ -145,11 +150,12 @@ export function rootfsOps(inp: RootfsInput): PlanOp[] {
   ops.push({ op: 'MOUNT', args: [root, root, '', String(MS.BIND | MS.REC), ''], what: `bind mount rootfs ${root}` });
 
   const mounts: any[] = config.mounts ?? [];
+  const idmaps = mountIdmaps(config);
   let devIsMount = false;
   mounts.forEach((m, i) => {
     const dst = posix.normalize('/' + m.destination);
     if (dst === '/dev') devIsMount = true;
-    ops.push(...mountOps(root, m, inp.bundle, i, inp.cgroup));
+    ops.push(...mountOps(root, m, inp.bundle, i, inp.cgroup, idmaps.get(i)));
   });
 
   if (devIsMount) ops.push(...devOps(inp));

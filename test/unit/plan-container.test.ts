@@ -69,6 +69,14 @@ describe('container plan', () => {
     expect(maps.args[0]).toBe('0 100000 65536\n');
   });
 
+  it('a user namespace joined by path: root in it, device nodes bound (as runc)', () => {
+    const joined = plan((c) => c.linux.namespaces.push({ type: 'user', path: '/proc/1/ns/user' }));
+    const n = names(joined);
+    expect(n.indexOf('BECOME_ROOT')).toBeGreaterThan(n.indexOf('CLONE'));
+    expect(n).not.toContain('MKNOD_IN_ROOT');
+    expect(n).not.toContain('USERNS_MAPS');
+  });
+
   it('turns mount options into flags, a bind remount and propagation', () => {
     const ops = plan((c) => c.mounts.push({ destination: '/data', source: '/srv', type: 'bind', options: ['rbind', 'ro', 'nosuid', 'rshared'] }));
     const data = ops.filter((o) => o.op === 'MOUNT_IN_ROOT' && o.args[2] === 'data');

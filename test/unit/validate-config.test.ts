@@ -133,9 +133,36 @@ describe('validateConfig: mounts, hooks, annotations', () => {
       'config.json: /mounts/7/options: ridmap needs uidMappings and gidMappings on the mount or a user namespace',
     ]);
     expect(errors((c) => (userns(c), (c.linux.uidMappings = c.linux.gidMappings = map), c.mounts.push({ destination: '/d', source: '/s', options: ['bind', 'idmap'] })))).toEqual([]);
-    expect(warnings((c) => c.mounts.push({ destination: '/d', source: '/s', options: ['bind'], uidMappings: map, gidMappings: map }))).toEqual([
-      'config.json: /mounts/7: has id mappings but no "idmap" or "ridmap" option',
+    // Mappings alone make the mount idmapped (runc 1.2): no warning, no error.
+    expect(check((c) => c.mounts.push({ destination: '/d', source: '/s', options: ['bind'], uidMappings: map, gidMappings: map }))).toEqual({ errors: [], warnings: [] });
+  });
+
+  it('idmapped mounts: bind only, mappings the kernel will take', () => {
+    const map = [{ containerID: 0, hostID: 1000, size: 1 }];
+    expect(errors((c) => c.mounts.push({ destination: '/d', type: 'tmpfs', source: 'tmpfs', uidMappings: map, gidMappings: map }))).toEqual([
+      'config.json: /mounts/7/options: an idmapped mount must be a bind mount ("bind" or "rbind")',
     ]);
+    expect(errors((c) => (userns(c), (c.linux.uidMappings = c.linux.gidMappings = map), c.mounts.push({ destination: '/d', type: 'tmpfs', source: 'tmpfs', options: ['idmap'] })))).toEqual([
+      'config.json: /mounts/7/options: an idmapped mount must be a bind mount ("bind" or "rbind")',
+    ]);
+    expect(errors((c) => c.mounts.push({ destination: '/d', source: '/s', options: ['bind'], uidMappings: [], gidMappings: map }))).toEqual([
+      'config.json: /mounts/7/uidMappings: must not be empty for an idmapped mount',
+    ]);
+    const overlapping = [{ containerID: 0, hostID: 1000, size: 10 }, { containerID: 5, hostID: 5000, size: 10 }, { containerID: 100, hostID: 1009, size: 1 }];
+    expect(errors((c) => c.mounts.push({ destination: '/d', source: '/s', options: ['bind'], uidMappings: overlapping, gidMappings: map }))).toEqual([
+      'config.json: /mounts/7/uidMappings/1: containerID range overlaps /mounts/7/uidMappings/0',
+      'config.json: /mounts/7/uidMappings/2: hostID range overlaps /mounts/7/uidMappings/0',
+    ]);
+    expect(errors((c) => c.mounts.push({ destination: '/d', source: '/s', options: ['bind'], uidMappings: map, gidMappings: [{ containerID: 0, hostID: 4294967295, size: 2 }, { containerID: 9, hostID: 9, size: 0 }] }))).toEqual([
+      'config.json: /mounts/7/gidMappings/0: goes past the last 32-bit id',
+      'config.json: /mounts/7/gidMappings/1/size: must be at least 1',
+    ]);
+    const many = Array.from({ length: 341 }, (_, i) => ({ containerID: i, hostID: 1000 + i, size: 1 }));
+    expect(errors((c) => c.mounts.push({ destination: '/d', source: '/s', options: ['bind'], uidMappings: many, gidMappings: map }))).toEqual([
+      'config.json: /mounts/7/uidMappings: has 341 entries; the kernel takes at most 340',
+    ]);
+    // A user namespace joined by path lends its mappings to "idmap".
+    expect(errors((c) => (c.linux.namespaces.push({ type: 'user', path: '/proc/1/ns/user' }), c.mounts.push({ destination: '/d', source: '/s', options: ['bind', 'idmap'] })))).toEqual([]);
   });
 
   it('hook paths must be absolute; prestart is deprecated', () => {
