@@ -1,11 +1,11 @@
 /**
  * openCgroup/reopenCgroup: the cgroupfs driver (manager.ts) or, with --systemd-cgroup or a
- * record naming a systemd unit, the systemd driver (systemd-cgroup.ts).
+ * record naming a systemd unit, the systemd driver (systemd/cgroup.ts).
  */
 import { detectLayout } from './layout.js';
 import { openFsCgroup, reopenFsCgroup } from './manager.js';
-import { parseSystemdPath, systemdRunning, systemdUnavailable } from './systemd.js';
-import { openSystemdCgroup, SystemdCgroup } from './systemd-cgroup.js';
+import { parseSystemdPath, systemdRunning, systemdUnavailable } from './systemd/scope.js';
+import { openSystemdCgroup, SystemdCgroup } from './systemd/cgroup.js';
 import type { Cgroup, CgroupRecord } from './types.js';
 
 export function openCgroup(opts: { cgroupsPath?: string; id: string; systemd?: boolean }): Cgroup {

@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { DbusConnection, DbusError } from './dbus/connection.js';
 import type { DbusValue, Variant } from './dbus/wire.js';
-import { CgroupError } from './errors.js';
-import { log } from '../log/logger.js';
-import { sleepMs } from '../sleep.js';
+import { CgroupError } from '../errors.js';
+import { log } from '../../log/logger.js';
+import { sleepMs } from '../../sleep.js';
 
 const DEST = 'org.freedesktop.systemd1';
 const MANAGER_PATH = '/org/freedesktop/systemd1';
