@@ -71,7 +71,7 @@ export class FsCgroup implements Cgroup {
         mkdirSync(d);
       } catch (e) {
         if (errnoCode(e) === 'EEXIST') continue; // someone else's, made meanwhile
-        throw new CgroupError(`cgroup: mkdir ${d}: ${errnoText(e)}`);
+        throw new CgroupError(`cgroup: mkdir ${d}: ${errnoText(e)}`, errnoCode(e));
       }
       made.push(d);
       this.record.created.push(d);

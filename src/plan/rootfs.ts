@@ -11,7 +11,7 @@ export interface RootfsInput {
   bundle: string;
   config: any;
   noPivot: boolean;
-  /** True when the container gets a new user namespace: mknod is not allowed there. */
+  /** True when mknod is not allowed: the container gets a new user namespace, or berth runs in one. */
   newUserns: boolean;
   /** The container's cgroup (layout and host dirs), for a mount of type "cgroup". */
   cgroup?: { layout: string; paths: Record<string, string> };
@@ -40,13 +40,19 @@ function isDirOrMissing(path: string): boolean {
 
 /**
  * A mount of type "cgroup" shows the container its own cgroups: on a unified host a cgroup2
- * mount; on v1/hybrid a tmpfs with each controller's container dir bound under it (runc).
+ * mount; on v1/hybrid a tmpfs with each controller's container dir bound under it (runc);
+ * none (rootless without a delegated cgroup) an empty read-only tmpfs.
  */
 function cgroupMountOps(root: string, m: any, cg: RootfsInput['cgroup']): PlanOp[] {
   const dst = rel(m.destination);
   const o = parseMountOptions(m.options);
   const at = posix.normalize('/' + m.destination);
-  if (!cg || cg.layout === 'unified') {
+  if (!cg) {
+    // No cgroup of its own (rootless, not delegated): an empty read-only tmpfs, so the
+    // container sees no cgroup rather than the host's (runc masks the path in that case too).
+    return [{ op: 'MOUNT_IN_ROOT', args: [root, 'tmpfs', dst, 'tmpfs', String(o.flags | MS.RDONLY), 'mode=555', 'dir'], what: `mount an empty tmpfs on ${at} (no cgroup of its own)` }];
+  }
+  if (cg.layout === 'unified') {
     return [{ op: 'MOUNT_IN_ROOT', args: [root, 'cgroup2', dst, 'cgroup2', String(o.flags), '', 'dir'], what: `mount cgroup2 on ${at}` }];
   }
   const ops: PlanOp[] = [
