@@ -95,7 +95,10 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
     intent.cgroup = { ...cgroup.record, created: dirsToMake(cgroup.record.paths) };
     writeIntent(store, intent);
     stopPoint('before-cgroup');
-    cgroupMade = createOrSkip(cgroup, { rootless: g.rootlessCgroups, cgroupsPath: config.linux?.cgroupsPath, resources: config.linux?.resources }, (m) => log.warn(m));
+    // The warning is for a user running berth; an engine that runs it as root inside the user
+    // namespace it made (rootless Podman) knows it has no cgroup, and hears it with --debug.
+    const skipped = (m: string) => (idHost.euid !== 0 ? log.warn(m) : log.debug(m));
+    cgroupMade = createOrSkip(cgroup, { rootless: g.rootlessCgroups, cgroupsPath: config.linux?.cgroupsPath, resources: config.linux?.resources }, skipped);
     if (cgroupMade) intent.cgroup = cgroup.record;
     else delete intent.cgroup;
     writeIntent(store, intent);
