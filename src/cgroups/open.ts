@@ -7,10 +7,11 @@ import { openFsCgroup, reopenFsCgroup } from './manager.js';
 import { parseSystemdPath, systemdRunning, systemdUnavailable } from './systemd/scope.js';
 import { openSystemdCgroup, SystemdCgroup } from './systemd/cgroup.js';
 import type { Cgroup, CgroupRecord } from './types.js';
+import { userManager } from './systemd/manager.js';
 
 export function openCgroup(opts: { cgroupsPath?: string; id: string; systemd?: boolean }): Cgroup {
   if (!opts.systemd) return openFsCgroup(opts);
-  const p = parseSystemdPath(opts.cgroupsPath, opts.id); // a malformed path is reported as such first
+  const p = parseSystemdPath(opts.cgroupsPath, opts.id, userManager()); // a malformed path is reported as such first
   if (!systemdRunning()) throw systemdUnavailable(false);
   return openSystemdCgroup(p, detectLayout());
 }

@@ -25,6 +25,17 @@ export function limitField(resources: LinuxResources | undefined): string | unde
   return undefined;
 }
 
+/**
+ * The resources a rootless runtime applies: without the device rules (the v2 device program
+ * needs CAP_BPF/CAP_SYS_ADMIN of the host, the v1 devices controller is never delegated); runc
+ * ignores them there too. Pure.
+ */
+export function rootlessResources<T>(resources: T): T {
+  if (!resources || typeof resources !== 'object' || !('devices' in resources)) return resources;
+  const { devices: _devices, ...rest } = resources as Record<string, unknown>;
+  return rest as T;
+}
+
 export interface RootlessChoice {
   rootless: boolean;
   cgroupsPath?: string;
@@ -37,7 +48,8 @@ export interface RootlessChoice {
  */
 export function createOrSkip(cgroup: Cgroup, o: RootlessChoice, warn: (msg: string) => void): boolean {
   try {
-    cgroup.create(o.resources);
+    cgroup.skipDevices = o.rootless;
+    cgroup.create(o.rootless ? rootlessResources(o.resources) : o.resources);
     return true;
   } catch (e) {
     if (!o.rootless || !notDelegated(e)) throw e;

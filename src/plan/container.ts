@@ -62,7 +62,7 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   if (ns.newUserns && rootMapped(linux)) b.push({ op: 'BECOME_ROOT', args: [], what: 'become root in the user namespace' });
   b.push({ op: 'SETSID', args: [], what: 'start a new session' });
   if (!inp.noNewKeyring) b.push(keyringOp(inp.id));
-  const rootIn = { rootfs: inp.rootfs, bundle: inp.bundle, config, noPivot: inp.noPivot, newUserns: ns.newUserns || inp.inUserns === true, cgroup: inp.cgroup };
+  const rootIn = { rootfs: inp.rootfs, bundle: inp.bundle, config, noPivot: inp.noPivot, newUserns: ns.newUserns || inp.inUserns === true, cgroup: inp.cgroup, unprivileged: (inp.idHost?.euid ?? 0) !== 0 || inp.inUserns === true };
   b.push(...rootfsOps(rootIn));
   b.push(...hookOps(config.hooks));
   b.push(...switchRootOps(rootIn));

@@ -15,6 +15,14 @@ export interface IdRange {
   count: number;
 }
 
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  timeout?: number;
+  /** A cgroup dir to start the program in. */
+  cgroup?: string;
+}
+
 export interface RootlessUser {
   name: string;
   uid: number;
@@ -29,9 +37,9 @@ export interface RootlessUser {
   berth: string;
   env: Record<string, string>;
   /** Run a program as the user (no tty, output through files), in cwd (default: dir). */
-  run(cmd: string, args: string[], opts?: { cwd?: string; env?: Record<string, string>; timeout?: number }): SpawnSyncReturns<string>;
+  run(cmd: string, args: string[], opts?: RunOptions): SpawnSyncReturns<string>;
   /** `berth ARGS` as the user, state root left to berth's default ($XDG_RUNTIME_DIR/berth). */
-  berthAs(args: string[], opts?: { cwd?: string; env?: Record<string, string>; timeout?: number }): SpawnSyncReturns<string>;
+  berthAs(args: string[], opts?: RunOptions): SpawnSyncReturns<string>;
   /** Live processes the user owns (pid list). */
   processes(): number[];
   remove(): void;
@@ -97,7 +105,10 @@ export function makeRootlessUser(): RootlessUser {
       const out = openSync(join(dir, 'out'), 'w+');
       const err = openSync(join(dir, 'err'), 'w+');
       try {
-        const r = spawnSync('setpriv', ['--reuid', String(uid), '--regid', String(gid), '--clear-groups', '--', cmd, ...args], {
+        const priv = ['setpriv', '--reuid', String(uid), '--regid', String(gid), '--clear-groups', '--', cmd, ...args];
+        // opts.cgroup: start it in that cgroup (root moves the shell there, then drops to the user).
+        const argv = opts.cgroup ? ['sh', '-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', opts.cgroup, ...priv] : priv;
+        const r = spawnSync(argv[0]!, argv.slice(1), {
           cwd: opts.cwd ?? dir,
           env: { ...user.env, ...opts.env },
           encoding: 'utf8',

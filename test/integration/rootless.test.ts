@@ -9,10 +9,8 @@ import { join } from 'node:path';
 import { haveBuild } from '../helpers/bundle.js';
 import { haveBusybox, makeBusyboxRootfs } from '../helpers/rootfs.js';
 import { makeRootlessUser, rootlessToolsMissing, type RootlessUser } from '../helpers/rootless-user.js';
-import { detectLayout } from '../../src/cgroups/layout.js';
 
 const missing = rootlessToolsMissing() ?? (!haveBuild() ? 'no build' : !haveBusybox() ? 'no busybox' : undefined);
-const layout = detectLayout();
 const WARNING = /level=warning msg="rootless: the container runs without a cgroup of its own \(cgroup: mkdir [^)]*: permission denied\); pause, resume and limits need a delegated cgroup"/;
 
 let counter = 0;
@@ -63,7 +61,6 @@ describe.skipIf(!!missing)(`rootless berth${missing ? ` (skipped: ${missing})` :
     ok(r);
     return JSON.parse(r.stdout);
   };
-  const hasCgroupDelegated = layout === 'unified' && process.env.BERTH_ROOTLESS_DELEGATED === '1';
 
   it('spec --rootless: the user\'s own ids mapped to root, no network namespace, /sys bound', () => {
     const b = bundle(['true']);
@@ -73,7 +70,7 @@ describe.skipIf(!!missing)(`rootless berth${missing ? ` (skipped: ${missing})` :
     expect(b.config.linux.namespaces.map((n: any) => n.type)).not.toContain('network');
   });
 
-  it.skipIf(hasCgroupDelegated)('run: root in the container is the user outside, state under $XDG_RUNTIME_DIR/berth, one warning for the cgroup', () => {
+  it('run: root in the container is the user outside, state under $XDG_RUNTIME_DIR/berth, one warning for the cgroup', () => {
     // A mount of type cgroup, as engines ask for one.
     const b = bundle(['sh', '-c', 'id; cat /proc/self/uid_map; cat /proc/self/setgroups; ls /sys/fs/cgroup | wc -l'], (cfg) => {
       cfg.mounts.push({ destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'ro'] });
@@ -121,13 +118,11 @@ describe.skipIf(!!missing)(`rootless berth${missing ? ` (skipped: ${missing})` :
     ok(list);
     expect(JSON.parse(list.stdout).map((x: any) => x.id)).toContain(c);
 
-    if (!hasCgroupDelegated) {
-      // Pausing needs a freezer: a cgroup of its own.
-      const p = u.berthAs(['pause', c]);
-      expect(p.status).toBe(1);
-      expect(p.stderr.trim()).toBe(`container ${c} has no cgroup of its own (rootless, cgroup not delegated): cannot pause it`);
-      expect(state(c).status).toBe('running');
-    }
+    // Pausing needs a freezer: a cgroup of its own.
+    const p = u.berthAs(['pause', c]);
+    expect(p.status).toBe(1);
+    expect(p.stderr.trim()).toBe(`container ${c} has no cgroup of its own (rootless, cgroup not delegated): cannot pause it`);
+    expect(state(c).status).toBe('running');
 
     ok(u.berthAs(['kill', c, 'TERM']));
     for (let i = 0; i < 100 && state(c).status !== 'stopped'; i++) u.run('sleep', ['0.05']);
@@ -231,12 +226,12 @@ describe.skipIf(!!missing)(`rootless berth${missing ? ` (skipped: ${missing})` :
       refused((c) => c.linux.namespaces.push({ type: 'network', path: '/proc/1/ns/net' }), /config\.json: \/linux\/namespaces\/\d+\/path: join network namespace \/proc\/1\/ns\/net: .*(operation not permitted|permission denied)/);
     });
 
-    it.skipIf(hasCgroupDelegated)('a cgroupsPath, or a limit, where the cgroup tree is not delegated', () => {
+    it('a cgroupsPath, or a limit, where the cgroup tree is not delegated', () => {
       refused((c) => (c.linux.cgroupsPath = `rl-${process.pid}`), /config\.json: \/linux\/cgroupsPath: cgroup: mkdir .*: permission denied \(rootless: the cgroup tree is not delegated to uid \d+\)/);
       refused((c) => (c.linux.resources = { pids: { limit: 10 } }), /config\.json: \/linux\/resources\/pids: cannot set the limit: the container could not make its cgroup/);
     });
 
-    it.skipIf(hasCgroupDelegated)('--rootless false: cgroups are not skipped', () => {
+    it('--rootless false: cgroups are not skipped', () => {
       refused(() => {}, /cgroup: mkdir .*: permission denied/, ['--rootless', 'false']);
     });
   });

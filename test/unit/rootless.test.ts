@@ -5,8 +5,11 @@ import { describe, it, expect } from 'vitest';
 import { defaultRoot, rootlessCgroups, uidMapIsNested } from '../../src/cli/globals.js';
 import { idMapPlan, parseSubIds, type IdMapHost } from '../../src/plan/id-maps.js';
 import { sysctlNamespace, sysctlOps } from '../../src/plan/sysctls.js';
-import { limitField } from '../../src/cgroups/rootless.js';
+import { limitField, rootlessResources } from '../../src/cgroups/rootless.js';
 import { descendants } from '../../src/state/members.js';
+import { parseSystemdPath } from '../../src/cgroups/systemd/scope.js';
+import { containerPlan } from '../../src/plan/container.js';
+import { defaultConfig } from '../../src/spec/default-config.js';
 
 describe('default --root and --rootless (runc)', () => {
   const env = { XDG_RUNTIME_DIR: '/run/user/1000/', USER: 'alice' };
@@ -89,7 +92,39 @@ describe('rootless cgroups and processes', () => {
     expect(limitField({ devices: [], memory: {} })).toBeUndefined();
     expect(limitField({ pids: { limit: 5 } })).toBe('/linux/resources/pids');
   });
+  it('a rootless runtime leaves the device rules out (as runc)', () => {
+    expect(rootlessResources({ devices: [{ allow: false, access: 'rwm' }], pids: { limit: 5 } })).toEqual({ pids: { limit: 5 } });
+    expect(rootlessResources(undefined)).toBeUndefined();
+  });
+  it("the user's systemd manager: user.slice by default, as runc's", () => {
+    expect(parseSystemdPath(undefined, 'c1', true)).toEqual({ slice: 'user.slice', prefix: 'runc', name: 'c1' });
+    expect(parseSystemdPath(':berth:c1', 'c1', true).slice).toBe('user.slice');
+    expect(parseSystemdPath(undefined, 'c1').slice).toBe('system.slice');
+  });
   it('the init and every process below it', () => {
     expect(descendants(10, [[10, 1], [11, 10], [12, 11], [13, 1], [14, 12]])).toEqual([10, 11, 12, 14]);
+  });
+});
+
+describe('rootless container plan', () => {
+  const host: IdMapHost = { euid: 1000, egid: 1000, newuidmap: '/usr/bin/newuidmap', newgidmap: '/usr/bin/newgidmap', subuid: [], subgid: [] };
+  const plan = (cgroup?: { layout: string; paths: Record<string, string> }) => {
+    const config = defaultConfig({ rootless: true, uid: 1000, gid: 1000 });
+    config.process.terminal = false;
+    config.mounts.push({ destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['ro'] });
+    return containerPlan({
+      id: 'c1', bundle: '/b', rootfs: '/b/rootfs', config, startSocket: '/x/exec.sock', cgroupProcs: [], noPivot: false, preserveFds: 0, idHost: host,
+      ...(cgroup ? { cgroup } : {}),
+    });
+  };
+  const whats = (ops: { what: string }[]) => ops.map((o) => o.what);
+  it('its own ids: maps written directly after denying setgroups, and no SETGROUPS op', () => {
+    const ops = plan();
+    expect(ops.find((o) => o.op === 'USERNS_MAPS')!.args).toEqual(['0 1000 1\n', '0 1000 1\n', 'deny', '', '']);
+    expect(ops.some((o) => o.op === 'SETGROUPS')).toBe(false);
+  });
+  it('a mount of type cgroup: an empty tmpfs without a cgroup, the container\'s v2 dir bound with one', () => {
+    expect(whats(plan())).toContain('mount an empty tmpfs on /sys/fs/cgroup (no cgroup of its own)');
+    expect(whats(plan({ layout: 'unified', paths: { '': '/sys/fs/cgroup/u/c1' } }))).toContain('bind cgroup /sys/fs/cgroup/u/c1 on /sys/fs/cgroup');
   });
 });

@@ -18,9 +18,13 @@ export interface SystemdUnitPath {
   name: string;
 }
 
-/** "system.slice:docker:1234" → parts; "" → runc's default (system.slice, "runc", id). */
-export function parseSystemdPath(cgroupsPath: string | undefined, id: string): SystemdUnitPath {
-  if (!cgroupsPath) return { slice: 'system.slice', prefix: 'runc', name: id };
+/**
+ * "system.slice:docker:1234" → parts; "" → runc's default (system.slice, "runc", id). The
+ * default slice of the user's own manager (berth not root) is user.slice, as runc's.
+ */
+export function parseSystemdPath(cgroupsPath: string | undefined, id: string, userManager = false): SystemdUnitPath {
+  const defaultSlice = userManager ? 'user.slice' : 'system.slice';
+  if (!cgroupsPath) return { slice: defaultSlice, prefix: 'runc', name: id };
   const parts = cgroupsPath.split(':');
   if (parts.length !== 3) {
     throw new CgroupError(
@@ -34,7 +38,7 @@ export function parseSystemdPath(cgroupsPath: string | undefined, id: string): S
   if (slice.includes('/') || prefix.includes('/') || name.includes('/') || name === '') {
     throw new CgroupError(`linux.cgroupsPath: invalid systemd cgroup path ${JSON.stringify(cgroupsPath)}`);
   }
-  return { slice: slice || 'system.slice', prefix, name };
+  return { slice: slice || defaultSlice, prefix, name };
 }
 
 /** Whether systemd is PID 1's init here (sd_booted(): /run/systemd/system exists). */
