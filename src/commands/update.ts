@@ -83,7 +83,7 @@ export default async function update(g: Globals, a: Record<string, any>): Promis
   }
   await withLock(store, a.id, async () => {
     const rec = store.load(a.id);
-    if (!rec.cgroup) throw new BerthError(`update ${a.id}: the container has no cgroup`);
+    if (!rec.cgroup) throw new BerthError(`update ${a.id}: the container has no cgroup of its own (rootless, cgroup not delegated): cannot set limits`);
     const cg = reopenCgroup(rec.cgroup);
     cg.skipDevices = g.rootlessCgroups;
     cg.update(g.rootlessCgroups ? rootlessResources(resources) : resources);

@@ -90,7 +90,7 @@ describe.skipIf(!!missing)(`rootless berth${missing ? ` (skipped: ${missing})` :
     expect(readdirSync(stateRoot())).toEqual([]);
   });
 
-  it('create, state, start, exec, ps, list, kill, delete as the user; nothing left', () => {
+  it('create, state, start, exec, ps, list, kill, delete as the user (pause and update say why not); nothing left', () => {
     const b = bundle(['sh', '-c', 'trap "exit 3" TERM; while :; do sleep 0.1; done']);
     const c = id();
     const cr = u.berthAs(['create', '--bundle', b.dir, c]);
@@ -123,6 +123,9 @@ describe.skipIf(!!missing)(`rootless berth${missing ? ` (skipped: ${missing})` :
     expect(p.status).toBe(1);
     expect(p.stderr.trim()).toBe(`container ${c} has no cgroup of its own (rootless, cgroup not delegated): cannot pause it`);
     expect(state(c).status).toBe('running');
+    const up = u.berthAs(['update', '--pids-limit', '5', c]);
+    expect(up.status).toBe(1);
+    expect(up.stderr.trim()).toBe(`update ${c}: the container has no cgroup of its own (rootless, cgroup not delegated): cannot set limits`);
 
     ok(u.berthAs(['kill', c, 'TERM']));
     for (let i = 0; i < 100 && state(c).status !== 'stopped'; i++) u.run('sleep', ['0.05']);
