@@ -14,7 +14,7 @@ for a in "$@"; do
   esac
 done
 
-PKGS=(nodejs npm cmake g++ make python3 pkg-config libseccomp-dev busybox-static runc)
+PKGS=(nodejs npm cmake g++ make python3 pkg-config libseccomp-dev busybox-static runc uidmap)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   missing=()
   for p in "${PKGS[@]}"; do

@@ -5,10 +5,11 @@
 // of their own: their daemons and containers must not meet the integration lane's leak checks.
 // The runtime-tools runner (conformance/runtime-tools.mjs) runs when RUNTIME_TOOLS_SRC names a
 // built checkout, and says how to get one otherwise. Last, the cgroup v2 lane (docs/CGROUPS.md):
-// the cgroup test files again inside a pure-cgroup2 VM, as root, on a full run (no vitest
-// arguments), unless BERTH_SKIP_CGROUP2_VM=1; then, in the same VM booted with systemd as PID 1
-// (BERTH_VM_SYSTEMD=1), the systemd cgroup driver's test file on cgroup v2, on v1 legacy (with
-// the cgroup test files: the third layout) and on v1 hybrid.
+// the cgroup test files (and rootless berth in a delegated v2 subtree) again inside a
+// pure-cgroup2 VM, as root, on a full run (no vitest arguments), unless BERTH_SKIP_CGROUP2_VM=1;
+// then, in the same VM booted with systemd as PID 1 (BERTH_VM_SYSTEMD=1), the systemd cgroup
+// driver's test file on cgroup v2 (with rootless berth through `systemd --user`), on v1 legacy
+// (with the cgroup test files: the third layout) and on v1 hybrid.
 // Ends with one plain "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -59,8 +60,8 @@ if (root && process.env.BERTH_SKIP_CGROUP2_VM !== '1' && process.argv.length <= 
   const FS = ['test/integration/cgroups.test.ts', 'test/integration/cgroups-lifecycle.test.ts'];
   const SYSTEMD = ['test/integration/cgroups-systemd.test.ts'];
   const vms = [
-    { name: 'unified', files: FS, env: {} },
-    { name: 'unified-systemd', files: SYSTEMD, env: { BERTH_VM_SYSTEMD: '1' } },
+    { name: 'unified', files: [...FS, 'test/integration/rootless-cgroup2.test.ts'], env: {} },
+    { name: 'unified-systemd', files: [...SYSTEMD, 'test/integration/rootless-systemd.test.ts'], env: { BERTH_VM_SYSTEMD: '1' } },
     { name: 'legacy-systemd', files: [...FS, ...SYSTEMD], env: { BERTH_VM_SYSTEMD: '1', BERTH_VM_CGROUP: 'legacy' } },
     { name: 'hybrid-systemd', files: SYSTEMD, env: { BERTH_VM_SYSTEMD: '1', BERTH_VM_CGROUP: 'hybrid' } },
   ];

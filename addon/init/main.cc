@@ -28,7 +28,7 @@ const OpDef kOps[BERTH_OP_MAX + 1] = {
     {"SETNS", 2, false, op_setns},
     {"UNSHARE", 1, false, op_unshare},
     {"WRITE_FILE", 2, false, op_write_file},
-    {"USERNS_MAPS", 3, false, op_userns_maps},
+    {"USERNS_MAPS", 5, false, op_userns_maps},
     {"CLONE", 1, false, op_clone},
     {"BECOME_ROOT", 0, false, op_become_root},
     {"SETSID", 0, false, op_setsid},

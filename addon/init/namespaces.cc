@@ -8,6 +8,7 @@
 #include <linux/nsfs.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "handlers.h"
@@ -58,6 +59,8 @@ void op_userns_maps(const Op& op) {
   g.uid_map = arg_str(op, 0);
   g.gid_map = arg_str(op, 1);
   g.setgroups = arg_str(op, 2);
+  g.uid_tool = arg_str(op, 3);
+  g.gid_tool = arg_str(op, 4);
 }
 
 namespace {
@@ -80,6 +83,70 @@ void write_proc(pid_t child, const char* file, const char* content) {
   if (n < 0) parent_fail(child, "write", errno, path);
   if ((size_t)n != len) parent_fail(child, "write", EIO, path);
   close(fd);
+}
+
+// newuidmap/newgidmap (shadow's setuid helpers, uidmap(1)) for a map beyond the caller's own
+// id: `TOOL PID ID HOST SIZE...` from the map's lines, run with an empty environment; what it
+// prints on failure becomes the error's detail.
+void run_map_tool(pid_t child, const char* tool, const char* map) {
+  enum { kMaxArgs = 3 * 340 + 3 };  // the kernel takes at most 340 lines
+  static char words[4096];
+  static char* argv[kMaxArgs];
+  char pidbuf[16];
+  snprintf(pidbuf, sizeof pidbuf, "%d", (int)child);
+  size_t n = strlen(map);
+  if (n >= sizeof words) parent_fail(child, tool, E2BIG, "id map");
+  memcpy(words, map, n + 1);
+  int argc = 0;
+  argv[argc++] = const_cast<char*>(tool);
+  argv[argc++] = pidbuf;
+  for (char* p = words; *p && argc < kMaxArgs - 1;) {
+    while (*p == ' ' || *p == '\n') *p++ = '\0';
+    if (!*p) break;
+    argv[argc++] = p;
+    while (*p && *p != ' ' && *p != '\n') p++;
+  }
+  argv[argc] = nullptr;
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) < 0) parent_fail(child, "pipe2", errno, tool);
+  pid_t h = fork();
+  if (h < 0) parent_fail(child, "fork", errno, tool);
+  if (h == 0) {
+    dup2(out[1], 1);
+    dup2(out[1], 2);
+    char* envp[] = {nullptr};
+    execve(tool, argv, envp);
+    dprintf(2, "exec %s: %s", tool, strerror(errno));
+    _exit(127);
+  }
+  close(out[1]);
+  static char msg[512];
+  size_t got = 0;
+  for (;;) {
+    ssize_t r = read(out[0], msg + got, sizeof msg - 1 - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += (size_t)r;
+    if (got == sizeof msg - 1) break;
+  }
+  msg[got] = '\0';
+  close(out[0]);
+  while (got > 0 && (msg[got - 1] == '\n' || msg[got - 1] == ' ')) msg[--got] = '\0';
+  for (size_t i = 0; i < got; i++) if (msg[i] == '\n' || msg[i] == '\t') msg[i] = ' ';
+  int status = 0;
+  while (waitpid(h, &status, 0) < 0) {
+    if (errno != EINTR) parent_fail(child, "waitpid", errno, tool);
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
+  kill(child, SIGKILL);
+  if (WIFEXITED(status)) failf(tool, EPERM, "exit status %d: %s", WEXITSTATUS(status), got ? msg : "(no output)");
+  failf(tool, EINTR, "killed by signal %d", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+void write_map(pid_t child, const char* file, const char* tool, const char* map) {
+  if (!map || !map[0]) return;
+  if (tool && tool[0]) run_map_tool(child, tool, map);
+  else write_proc(child, file, map);
 }
 
 }  // namespace
@@ -109,8 +176,8 @@ void op_clone(const Op& op) {
   close(go[0]);
   if (g.have_maps) {
     if (g.setgroups && g.setgroups[0]) write_proc(child, "setgroups", g.setgroups);
-    if (g.uid_map && g.uid_map[0]) write_proc(child, "uid_map", g.uid_map);
-    if (g.gid_map && g.gid_map[0]) write_proc(child, "gid_map", g.gid_map);
+    write_map(child, "uid_map", g.uid_tool, g.uid_map);
+    write_map(child, "gid_map", g.gid_tool, g.gid_map);
   }
   // Report the pid before releasing B, so the runtime always learns the pid before any
   // message B may send.

@@ -15,6 +15,8 @@ struct InitState {
   const char* uid_map = nullptr;
   const char* gid_map = nullptr;
   const char* setgroups = nullptr;
+  const char* uid_tool = nullptr;  // newuidmap's path, or "" to write uid_map directly
+  const char* gid_tool = nullptr;  // newgidmap's path, or ""
   // state JSON from the last `continue` reply (for RUN_HOOK)
   char* state_json = nullptr;
   size_t state_len = 0;

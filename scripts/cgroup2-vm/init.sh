@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # /init of the cgroup v2 test VM's initramfs (scripts/cgroup2-vm/run.sh builds it). Loads the
 # virtio/9p/overlay modules, mounts the host's / (read-only, 9p) under a tmpfs overlay, mounts a
-# pure cgroup2 hierarchy with every controller enabled, chroots there and runs the command the
+# pure cgroup2 hierarchy with every controller enabled, switches root there and runs the command the
 # host put on the kernel command line; its exit status goes to the "out" share, then power off.
 # With /out/systemd (run.sh, BERTH_VM_SYSTEMD=1) systemd becomes PID 1 and runs the command.
 /bin/busybox --install -s /bin
@@ -60,8 +60,8 @@ mount -t cgroup2 -o nsdelegate cgroup2 $R/sys/fs/cgroup
 for c in $(cat $R/sys/fs/cgroup/cgroup.controllers); do echo "+$c" > $R/sys/fs/cgroup/cgroup.subtree_control; done
 echo "vm-init: cgroup2 controllers: $(cat $R/sys/fs/cgroup/cgroup.subtree_control)"
 echo "vm-init: kernel up for $(cut -d" " -f1 /proc/uptime) s; running: $CMD"
-chroot $R /bin/sh -c "$CMD"
-echo $? > /out/rc
-sync
-echo "vm-init: done, rc=$(cat /out/rc)"
-poweroff -f
+# switch_root, not chroot: the kernel refuses a user namespace to an unprivileged process that
+# is chrooted (user_namespaces(7)), and the rootless tests make one. The new root's shell runs
+# the command, leaves its status in /out/rc and powers off with the host's static busybox.
+printf '%s\n' "$CMD" >$R/run/berth-vm-cmd
+exec switch_root $R /bin/sh -c '/bin/sh /run/berth-vm-cmd; echo $? >/out/rc; sync; echo "vm-init: done, rc=$(cat /out/rc)"; /bin/busybox poweroff -f'

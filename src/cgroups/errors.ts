@@ -2,9 +2,12 @@ import { BerthError, errnoCode, strerror } from '../errors.js';
 
 /** A cgroup failure the user can act on; the message starts with the spec field when there is one. */
 export class CgroupError extends BerthError {
-  constructor(message: string) {
+  /** The errno code behind it, where one is (EACCES for a cgroup tree not delegated). */
+  readonly code?: string;
+  constructor(message: string, code?: string) {
     super(message);
     this.name = 'CgroupError';
+    if (code !== undefined) this.code = code;
   }
 }
 

@@ -15,7 +15,7 @@ import { cgroup2MountOf } from './layout.js';
 import { removeCgroupDirs } from './remove-dirs.js';
 import { signalAll } from './signal-all.js';
 import { hugePageSizes, statsV1, statsV2 } from './stats.js';
-import type { Cgroup, CgroupRecord, LinuxResources } from './types.js';
+import type { Cgroup, CgroupRecord, CgroupWrite, LinuxResources } from './types.js';
 import { applyRtBudget, planRtBudget } from './v1/cpu-rt.js';
 import { fillCpusetChain } from './v1/cpuset.js';
 import { freezeV1, thawV1 } from './v1/freezer.js';
@@ -44,6 +44,7 @@ export class FsCgroup implements Cgroup {
    * that a dir found already there is usable. The systemd driver: systemd made the scope (it
    * holds the placeholder) and owns everything above it. */
   protected ownsParents = true;
+  skipDevices = false;
 
   constructor(record: CgroupRecord) {
     this.record = record;
@@ -71,7 +72,7 @@ export class FsCgroup implements Cgroup {
         mkdirSync(d);
       } catch (e) {
         if (errnoCode(e) === 'EEXIST') continue; // someone else's, made meanwhile
-        throw new CgroupError(`cgroup: mkdir ${d}: ${errnoText(e)}`);
+        throw new CgroupError(`cgroup: mkdir ${d}: ${errnoText(e)}`, errnoCode(e));
       }
       made.push(d);
       this.record.created.push(d);
@@ -107,8 +108,8 @@ export class FsCgroup implements Cgroup {
       if (this.ownsParents) this.checkUsable(preexisting);
       const ctx = realContext(this.record, false);
       this.giveRtBudget(r);
-      applyWrites(paths, this.unified ? planV2(r, ctx) : planV1(r, ctx));
-      if (this.unified) attachDevicesV2(paths['']!, r, false);
+      applyWrites(paths, this.withDevices(this.unified ? planV2(r, ctx) : planV1(r, ctx)));
+      if (this.unified && !this.skipDevices) attachDevicesV2(paths['']!, r, false);
     } catch (e) {
       try {
         this.destroy();
@@ -118,6 +119,10 @@ export class FsCgroup implements Cgroup {
       this.record.created.length = 0;
       throw e;
     }
+  }
+
+  private withDevices(writes: CgroupWrite[]): CgroupWrite[] {
+    return this.skipDevices ? writes.filter((w) => w.controller !== 'devices') : writes;
   }
 
   /** v1 real-time runtime: the parents berth made get the budget first (v1/cpu-rt.ts). */
@@ -229,8 +234,8 @@ export class FsCgroup implements Cgroup {
     const r = parseResources(resources);
     const ctx = realContext(this.record, true);
     this.giveRtBudget(r);
-    applyWrites(this.record.paths, this.unified ? planV2(r, ctx) : planV1(r, ctx));
-    if (this.unified) attachDevicesV2(this.record.paths['']!, r, true);
+    applyWrites(this.record.paths, this.withDevices(this.unified ? planV2(r, ctx) : planV1(r, ctx)));
+    if (this.unified && !this.skipDevices) attachDevicesV2(this.record.paths['']!, r, true);
   }
 
   stats(): unknown {

@@ -1,16 +1,17 @@
 /**
  * openCgroup/reopenCgroup: the cgroupfs driver (manager.ts) or, with --systemd-cgroup or a
- * record naming a systemd unit, the systemd driver (systemd-cgroup.ts).
+ * record naming a systemd unit, the systemd driver (systemd/cgroup.ts).
  */
 import { detectLayout } from './layout.js';
 import { openFsCgroup, reopenFsCgroup } from './manager.js';
-import { parseSystemdPath, systemdRunning, systemdUnavailable } from './systemd.js';
-import { openSystemdCgroup, SystemdCgroup } from './systemd-cgroup.js';
+import { parseSystemdPath, systemdRunning, systemdUnavailable } from './systemd/scope.js';
+import { openSystemdCgroup, SystemdCgroup } from './systemd/cgroup.js';
 import type { Cgroup, CgroupRecord } from './types.js';
+import { userManager } from './systemd/manager.js';
 
 export function openCgroup(opts: { cgroupsPath?: string; id: string; systemd?: boolean }): Cgroup {
   if (!opts.systemd) return openFsCgroup(opts);
-  const p = parseSystemdPath(opts.cgroupsPath, opts.id); // a malformed path is reported as such first
+  const p = parseSystemdPath(opts.cgroupsPath, opts.id, userManager()); // a malformed path is reported as such first
   if (!systemdRunning()) throw systemdUnavailable(false);
   return openSystemdCgroup(p, detectLayout());
 }

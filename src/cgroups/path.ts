@@ -7,7 +7,7 @@
  * - absent: the container id, relative (what runc's cgroupfs driver does: Name = id, Path = ""),
  *   i.e. a child of the runtime's own cgroup. This never lands outside the caller's cgroup, which
  *   keeps a runtime started in a delegated or test cgroup inside it.
- * - systemd ("slice:prefix:name"): see systemd.ts — an error for now.
+ * - systemd ("slice:prefix:name"): see systemd/scope.ts — an error for now.
  *
  * Paths are cleaned lexically first (runc's CleanPath): ".." cannot climb above the root of the
  * resolution, so "../../x" relative is "x".
@@ -16,7 +16,7 @@ import { posix } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { CgroupError } from './errors.js';
 import { layoutFromMounts, parseMountinfo, type CgroupMount } from './layout.js';
-import { parseSystemdPath, systemdRunning, systemdUnavailable } from './systemd.js';
+import { parseSystemdPath, systemdRunning, systemdUnavailable } from './systemd/scope.js';
 import type { CgroupLayout } from './types.js';
 
 /** /proc/self/cgroup → controller → path. "" is the v2 line ("0::/x"); "name=systemd" stays as is. */

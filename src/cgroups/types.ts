@@ -19,6 +19,8 @@ export interface CgroupRecord {
 
 export interface Cgroup {
   readonly record: CgroupRecord;
+  /** Rootless: no device rules (no v1 devices writes, no v2 device program), as runc. */
+  skipDevices: boolean;
   create(resources?: unknown): void;
   /** Called once the init has joined procsFiles() (the systemd driver ends its placeholder). */
   afterJoin(): void;

@@ -1,30 +1,32 @@
 import { BerthError } from '../errors.js';
 import { configureLog, log } from '../log/logger.js';
-import type { Globals } from './globals.js';
+import { currentInvoker } from '../host/invoker.js';
+import { defaultRoot, rootlessCgroups, type Globals } from './globals.js';
 
 export interface CommandModule {
   default: (g: Globals, a: Record<string, any>) => Promise<number | void> | number | void;
 }
 
 function globalsOf(a: Record<string, any>): Globals {
+  const who = currentInvoker();
+  const rootless = String(a.rootless ?? 'auto');
   return {
-    root: a.root,
+    root: a.root ?? defaultRoot(who),
     log: a.log,
     logFormat: a['log-format'],
     debug: Boolean(a.debug),
     systemdCgroup: Boolean(a['systemd-cgroup']),
-    rootless: String(a.rootless ?? 'auto'),
+    rootless,
+    rootlessCgroups: ['true', 'false', 'auto'].includes(rootless) && rootlessCgroups(rootless, who),
   };
 }
 
 /**
- * runc's global flags berth takes without acting on them work or say so: --rootless false/auto
- * is what berth does as root; true (ignore cgroup permission errors) is refused; --criu matters
- * only to checkpoint/restore, which berth does not have.
+ * runc's global flags: --rootless is true, false or auto; --criu matters only to
+ * checkpoint/restore, which berth does not have.
  */
 function checkIgnoredGlobals(g: Globals, a: Record<string, any>): void {
   if (!['true', 'false', 'auto'].includes(g.rootless)) throw new BerthError(`--rootless ${g.rootless}: must be true, false or auto`);
-  if (g.rootless === 'true') throw new BerthError('--rootless true (ignore cgroup permission errors) is not supported: berth runs as root with cgroups it can write');
   if (a.criu !== undefined) log.warn(`--criu ${a.criu}: ignored (berth has no checkpoint/restore)`);
 }
 

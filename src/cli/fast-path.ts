@@ -1,5 +1,3 @@
-import { DEFAULT_ROOT } from './globals.js';
-
 /**
  * The command lines engines issue for every container — create, start, state, kill, delete,
  * pause, resume, ps, run, `exec --process FILE`, list, `update --resources FILE`, `events
@@ -30,7 +28,7 @@ interface FlagTable {
 const GLOBAL: FlagTable = {
   bool: { '--debug': 'debug', '--systemd-cgroup': 'systemd-cgroup' },
   value: { '--root': 'root', '--log': 'log', '--log-format': 'log-format' },
-  defaults: { root: DEFAULT_ROOT, 'log-format': 'text', debug: false, 'systemd-cgroup': false, rootless: 'auto' },
+  defaults: { 'log-format': 'text', debug: false, 'systemd-cgroup': false, rootless: 'auto' },
   positionals: [0, 0],
 };
 

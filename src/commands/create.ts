@@ -10,6 +10,11 @@ import { containerPlan } from '../plan/container.js';
 import { runInit } from '../runtime/init-session.js';
 import { runHooks, runHooksWarnOnly } from '../hooks/run.js';
 import { openCgroup, type Cgroup } from '../cgroups/index.js';
+import { createOrSkip } from '../cgroups/rootless.js';
+import { currentIdMapHost } from '../host/id-map-host.js';
+import { idMapPlan } from '../plan/id-maps.js';
+import { sysctlOps } from '../plan/sysctls.js';
+import { currentInvoker } from '../host/invoker.js';
 import { native } from '../native/addon.js';
 import { SPEC_VERSION } from '../version.js';
 import { buildSeccomp } from '../seccomp/build.js';
@@ -64,6 +69,11 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
   const granted = grantableCapabilities(config.process, 'config.json', runtimeBounding());
   for (const w of granted.warnings) log.warn(w);
   config.process = granted.process;
+  // What a caller that is not root may not do (id maps beyond its own, the host's sysctls) is an
+  // error before anything is made; the plan checks the same again.
+  const idHost = currentIdMapHost();
+  if ((config.linux?.namespaces ?? []).some((n: any) => n?.type === 'user' && !n.path)) idMapPlan(config.linux, idHost);
+  sysctlOps(config.linux, idHost.euid !== 0);
   const cgroup: Cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
   store.claim(id);
   // From here on, what is about to be made is recorded first (state/intent.ts): a create killed
@@ -85,9 +95,12 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
     intent.cgroup = { ...cgroup.record, created: dirsToMake(cgroup.record.paths) };
     writeIntent(store, intent);
     stopPoint('before-cgroup');
-    cgroup.create(config.linux?.resources);
-    cgroupMade = true;
-    intent.cgroup = cgroup.record;
+    // The warning is for a user running berth; an engine that runs it as root inside the user
+    // namespace it made (rootless Podman) knows it has no cgroup, and hears it with --debug.
+    const skipped = (m: string) => (idHost.euid !== 0 ? log.warn(m) : log.debug(m));
+    cgroupMade = createOrSkip(cgroup, { rootless: g.rootlessCgroups, cgroupsPath: config.linux?.cgroupsPath, resources: config.linux?.resources }, skipped);
+    if (cgroupMade) intent.cgroup = cgroup.record;
+    else delete intent.cgroup;
     writeIntent(store, intent);
     stopPoint('after-cgroup');
     const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json');
@@ -97,13 +110,15 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       rootfs: bundle.rootfs,
       config,
       startSocket: store.startSocket(id),
-      cgroupProcs: cgroup.procsFiles(),
-      cgroup: cgroup.record,
+      cgroupProcs: cgroupMade ? cgroup.procsFiles() : [],
+      ...(cgroupMade ? { cgroup: cgroup.record } : {}),
       consoleSocket: o.consoleSocket,
       noPivot: o.noPivot,
       noNewKeyring: o.noNewKeyring,
       preserveFds,
       seccomp: seccomp?.op,
+      idHost,
+      inUserns: currentInvoker().inUserns,
     });
     const created = intent.created;
     const rec: ContainerRecord = {
@@ -118,7 +133,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       owner: userInfo().username ?? '',
       annotations: config.annotations ?? {},
       config,
-      cgroup: cgroup.record,
+      ...(cgroupMade ? { cgroup: cgroup.record } : {}),
       namespaces: config.linux?.namespaces ?? [],
       ...(seccomp ? { seccomp: seccomp.stored } : {}),
       ...(o.noNewKeyring ? { noNewKeyring: true } : {}),
@@ -144,11 +159,13 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
         return inContainer > 0 ? JSON.stringify(state) : '{}';
       },
       onSeccomp: (fd, pid) => handOffListener(config.linux.seccomp, fd, pid, ociState({ ...rec, pid }, 'creating')),
-    }, cgroup.record);
+    }, cgroupMade ? cgroup.record : undefined);
     stopPoint('ready');
     rec.pid = session.pid;
-    cgroup.afterJoin();
-    rec.cgroup = cgroup.record;
+    if (cgroupMade) {
+      cgroup.afterJoin();
+      rec.cgroup = cgroup.record;
+    }
     rec.initStartTime = intent.init?.startTime || (readStat(session.pid)?.startTime ?? 0);
     try {
       stopPoint('before-state');

@@ -76,6 +76,15 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
  * Every failure of berth's own exits 255 (runc's code), so the caller can tell it from the
  * program's own exit status.
  */
+/** A rootless container's user namespace may deny setgroups (its gid map written without newgidmap). */
+function setgroupsDenied(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/setgroups`, 'utf8').trim() === 'deny';
+  } catch {
+    return false;
+  }
+}
+
 export default async function exec(g: Globals, a: Record<string, any>): Promise<number> {
   let started: Started;
   try {
@@ -142,6 +151,7 @@ async function startExecProcess(store: Store, id: string, a: Record<string, any>
     keyringOf: rec.noNewKeyring ? undefined : rec.id,
     // The program create compiled (state.json); a record without one (older berth) compiles again.
     seccomp: rec.seccomp ? storedSeccompOp(rec.seccomp) : buildSeccomp(rec.config.linux?.seccomp, 'config.json')?.op,
+    setgroupsDenied: setgroupsDenied(rec.pid),
   });
   let session;
   try {

@@ -7,7 +7,8 @@ import { native } from '../native/addon.js';
 
 /**
  * kill (runtime.md "Kill"): signal the init through a pidfd (no pid-reuse race after the live
- * status check); `--all` signals every process in the container's cgroup. Signal 0 only checks
+ * status check); `--all` signals every process in the container's cgroup (without one, rootless: its pid
+ * namespace's). Signal 0 only checks
  * that the init lives (a liveness probe): "container not running" when it does not.
  */
 export default async function kill(g: Globals, a: Record<string, any>): Promise<number> {
@@ -16,7 +17,18 @@ export default async function kill(g: Globals, a: Record<string, any>): Promise<
   const rec = store.load(a.id);
   const status = await statusOf(store, rec);
   if (a.all) {
-    if (!rec.cgroup) throw new BerthError(`kill --all ${a.id}: the container has no cgroup`);
+    if (!rec.cgroup) {
+      // Rootless without a delegated cgroup: the processes of its pid namespace (state/members.ts).
+      const { containerMembers, ownPidns } = await import('../state/members.js');
+      for (const pid of containerMembers({ pid: rec.pid, startTime: rec.initStartTime }, ownPidns(rec))) {
+        try {
+          native().signalPid(pid, sig);
+        } catch (e) {
+          if (errnoCode(e) !== 'ESRCH') throw e;
+        }
+      }
+      return 0;
+    }
     const { reopenCgroup } = await import('../cgroups/index.js');
     reopenCgroup(rec.cgroup).killAll(sig);
     return 0;

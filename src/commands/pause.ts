@@ -13,7 +13,7 @@ export async function setFrozen(g: Globals, id: string, frozen: boolean): Promis
     const status = await statusOf(store, rec);
     if (frozen && status !== 'running' && status !== 'created') throw new BerthError(`cannot pause a container that is ${status}`);
     if (!frozen && status !== 'paused') throw new BerthError(`cannot resume a container that is ${status}`);
-    if (!rec.cgroup) throw new BerthError(`container ${id} has no cgroup`);
+    if (!rec.cgroup) throw new BerthError(`container ${id} has no cgroup of its own (rootless, cgroup not delegated): cannot ${frozen ? "pause" : "resume"} it`);
     const cg = reopenCgroup(rec.cgroup);
     if (frozen) cg.freeze();
     else cg.thaw();

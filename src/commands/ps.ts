@@ -4,13 +4,16 @@ import type { Globals } from '../cli/globals.js';
 import { Store } from '../state/store.js';
 import { reopenCgroup } from '../cgroups/index.js';
 import { stdout } from '../cli/output.js';
+import { containerMembers, ownPidns } from '../state/members.js';
 
-/** ps: the host pids in the container's cgroup; `--format json` is what containerd reads. */
+/** ps: the host pids in the container's cgroup (or, without one, its pid namespace); `--format json` is what containerd reads. */
 export default async function ps(g: Globals, a: Record<string, any>): Promise<number> {
   const store = new Store(g.root);
   const rec = store.load(a.id);
-  if (!rec.cgroup) throw new BerthError(`ps ${a.id}: the container has no cgroup`);
-  const pids = reopenCgroup(rec.cgroup).pids().sort((x, y) => x - y);
+  // Rootless without a delegated cgroup: the processes of its pid namespace (state/members.ts).
+  const pids = rec.cgroup
+    ? reopenCgroup(rec.cgroup).pids().sort((x, y) => x - y)
+    : containerMembers({ pid: rec.pid, startTime: rec.initStartTime }, ownPidns(rec));
   if (a.format === 'json') {
     stdout(JSON.stringify(pids) + '\n');
     return 0;

@@ -4,6 +4,7 @@ import type { Globals } from '../cli/globals.js';
 import { Store } from '../state/store.js';
 import { withLock } from '../state/lock.js';
 import { reopenCgroup } from '../cgroups/index.js';
+import { rootlessResources } from '../cgroups/rootless.js';
 import { log } from '../log/logger.js';
 
 function num(v: string | undefined, flag: string): number | undefined {
@@ -82,8 +83,10 @@ export default async function update(g: Globals, a: Record<string, any>): Promis
   }
   await withLock(store, a.id, async () => {
     const rec = store.load(a.id);
-    if (!rec.cgroup) throw new BerthError(`update ${a.id}: the container has no cgroup`);
-    reopenCgroup(rec.cgroup).update(resources);
+    if (!rec.cgroup) throw new BerthError(`update ${a.id}: the container has no cgroup of its own (rootless, cgroup not delegated): cannot set limits`);
+    const cg = reopenCgroup(rec.cgroup);
+    cg.skipDevices = g.rootlessCgroups;
+    cg.update(g.rootlessCgroups ? rootlessResources(resources) : resources);
     rec.config.linux = { ...(rec.config.linux ?? {}), resources: mergeResources(rec.config.linux?.resources ?? {}, resources) };
     store.save(rec);
   });

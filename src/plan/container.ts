@@ -3,8 +3,10 @@ import { namespacePlan, rootMapped } from './namespaces.js';
 import { afterPivotOps, rootfsOps, switchRootOps } from './rootfs.js';
 import { credentialOps, execOps, findExecOp, keyringOp, privilegedProcessOps, seccompBeforeCredentials } from './process.js';
 import { hookOps, runHookOps } from './hooks.js';
-import { idmapTreeOps } from './idmap.js';
+import { idmapTreeOps, mountIdmaps } from './idmap.js';
 import type { PlanOp } from './ops.js';
+import type { IdMapHost } from './id-maps.js';
+import { sysctlOps } from './sysctls.js';
 
 export interface ContainerPlanInput {
   id: string;
@@ -24,6 +26,10 @@ export interface ContainerPlanInput {
   noNewKeyring?: boolean;
   /** The SECCOMP op (src/seccomp/build.ts); none means no filter. */
   seccomp?: PlanOp;
+  /** Who berth runs as, for the user namespace's maps (plan/id-maps.ts); absent: root. */
+  idHost?: IdMapHost;
+  /** berth itself runs in a user namespace (rootless Podman's): mknod is refused there too. */
+  inUserns?: boolean;
 }
 
 /**
@@ -36,7 +42,10 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   const linux = config.linux ?? {};
   const proc = config.process;
   if (!proc) throw new BerthError('config.json: /process: is required to create a container');
-  const ns = namespacePlan(linux);
+  const ns = namespacePlan(linux, inp.idHost);
+  if (ns.setgroupsDenied && (proc.user?.additionalGids ?? []).length > 0) {
+    throw new BerthError('config.json: /process/user/additionalGids: not root and with a gid map of only its own gid, berth must deny setgroups in the user namespace (map ranges of /etc/subgid through newgidmap for groups)');
+  }
   // A uts namespace of its own, new or joined by path (runc's rule): never the host's.
   const hasUts = (linux.namespaces ?? []).some((n: any) => n?.type === 'uts');
   if (config.hostname !== undefined && config.hostname !== '' && !hasUts) {
@@ -47,6 +56,11 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   if (inp.consoleSocket) a.push({ op: 'CONSOLE_CONNECT', args: [inp.consoleSocket], what: `connect to console socket ${inp.consoleSocket}` });
   a.push({ op: 'START_LISTEN', args: [inp.startSocket], what: `listen on ${inp.startSocket}` });
   for (const f of inp.cgroupProcs) a.push({ op: 'CGROUP_JOIN', args: [f], what: `join cgroup ${f.replace(/\/cgroup\.procs$/, '')}` });
+  const unprivileged = (inp.idHost?.euid ?? 0) !== 0 || inp.inUserns === true;
+  // mount_setattr(MOUNT_ATTR_IDMAP) needs CAP_SYS_ADMIN in the host's user namespace (runc
+  // refuses idmapped mounts of rootless containers too).
+  const firstIdmapped = unprivileged ? [...mountIdmaps(config).keys()][0] : undefined;
+  if (firstIdmapped !== undefined) throw new BerthError(`config.json: /mounts/${firstIdmapped}: idmapped mounts need root in the host's user namespace (not supported for rootless containers)`);
   // Idmapped trees before any namespace is joined: still in the host's user namespace.
   a.push(...idmapTreeOps(inp.rootfs, inp.bundle, config));
   a.push(...ns.before);
@@ -59,7 +73,7 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   if ((ns.newUserns && rootMapped(linux)) || joinedUserns) b.push({ op: 'BECOME_ROOT', args: [], what: 'become root in the user namespace' });
   b.push({ op: 'SETSID', args: [], what: 'start a new session' });
   if (!inp.noNewKeyring) b.push(keyringOp(inp.id));
-  const rootIn = { rootfs: inp.rootfs, bundle: inp.bundle, config, noPivot: inp.noPivot, newUserns: ns.newUserns || joinedUserns, cgroup: inp.cgroup };
+  const rootIn = { rootfs: inp.rootfs, bundle: inp.bundle, config, noPivot: inp.noPivot, newUserns: ns.newUserns || joinedUserns || inp.inUserns === true, cgroup: inp.cgroup, unprivileged };
   b.push(...rootfsOps(rootIn));
   b.push(...hookOps(config.hooks));
   b.push(...switchRootOps(rootIn));
@@ -67,11 +81,9 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   if (config.domainname) b.push({ op: 'SETDOMAINNAME', args: [config.domainname], what: `set domainname ${config.domainname}` });
   // Sysctls before masked and read-only paths (runc's order): Docker asks for
   // net.ipv4.ip_unprivileged_port_start with /proc/sys among its readonlyPaths.
-  for (const [key, value] of Object.entries(linux.sysctl ?? {})) {
-    b.push({ op: 'WRITE_FILE', args: [`/proc/sys/${key.replace(/\./g, '/')}`, String(value)], what: `set sysctl ${key}=${value}` });
-  }
+  b.push(...sysctlOps(linux, (inp.idHost?.euid ?? 0) !== 0));
   b.push(...afterPivotOps(config));
-  const procIn = { process: proc, linux, preserveFds: inp.preserveFds, setgroupsAllowed: true, jsonPath: 'config.json' };
+  const procIn = { process: proc, linux, preserveFds: inp.preserveFds, setgroupsAllowed: !ns.setgroupsDenied, jsonPath: 'config.json' };
   b.push(...privilegedProcessOps(procIn));
   if (proc.terminal) {
     if (!inp.consoleSocket) throw new BerthError('config.json: /process/terminal: a terminal needs --console-socket');

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { BerthError } from '../errors.js';
 import { JOIN_ORDER, NAMESPACES } from './linux.js';
 import { credentialOps, execOps, keyringOp, privilegedProcessOps, seccompBeforeCredentials } from './process.js';
 import type { PlanOp } from './ops.js';
@@ -16,6 +17,8 @@ export interface ExecPlanInput {
   keyringOf?: string;
   /** The container's filter (src/seccomp/build.ts), applied to the exec process too. */
   seccomp?: PlanOp;
+  /** The container's user namespace denies setgroups (/proc/PID/setgroups reads "deny"). */
+  setgroupsDenied?: boolean;
 }
 
 function sameNamespace(a: string, b: string): boolean {
@@ -46,7 +49,10 @@ export function execPlan(inp: ExecPlanInput): PlanOp[] {
   const p = inp.process;
   if (p.terminal) ops.push({ op: 'SETSID', args: [], what: 'start a new session' });
   if (inp.keyringOf) ops.push(keyringOp(inp.keyringOf));
-  const procIn = { process: p, linux: inp.linux, preserveFds: inp.preserveFds, setgroupsAllowed: true, jsonPath: 'process.json' };
+  if (inp.setgroupsDenied && (p.user?.additionalGids ?? []).length > 0) {
+    throw new BerthError('process.json: /user/additionalGids: setgroups is denied in the container\'s user namespace (its gid map was written without newgidmap)');
+  }
+  const procIn = { process: p, linux: inp.linux, preserveFds: inp.preserveFds, setgroupsAllowed: !inp.setgroupsDenied, jsonPath: 'process.json' };
   ops.push(...privilegedProcessOps(procIn));
   if (p.terminal) {
     const size = p.consoleSize ?? {};

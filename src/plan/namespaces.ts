@@ -1,5 +1,6 @@
 import { BerthError } from '../errors.js';
 import { CLONE, JOIN_ORDER, NAMESPACES } from './linux.js';
+import { idMapPlan, type IdMapHost } from './id-maps.js';
 import type { PlanOp } from './ops.js';
 
 export interface NamespacePlan {
@@ -9,14 +10,12 @@ export interface NamespacePlan {
   cloneFlags: number;
   newUserns: boolean;
   newMountns: boolean;
-}
-
-function idMap(maps: any[] | undefined): string {
-  return (maps ?? []).map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('');
+  /** setgroups(2) is denied in the new user namespace (a gid map written without CAP_SETGID). */
+  setgroupsDenied: boolean;
 }
 
 /** linux.namespaces → setns/unshare ops and clone flags (config-linux.md "Namespaces"). */
-export function namespacePlan(linux: any): NamespacePlan {
+export function namespacePlan(linux: any, idHost?: IdMapHost): NamespacePlan {
   const list: any[] = linux?.namespaces ?? [];
   const byType = new Map<string, any>(list.map((n) => [n.type, n]));
   const before: PlanOp[] = [];
@@ -26,7 +25,10 @@ export function namespacePlan(linux: any): NamespacePlan {
     if (!ns) continue;
     const info = NAMESPACES[type]!;
     if (ns.path) {
-      before.push({ op: 'SETNS', args: [ns.path, String(info.flag)], what: `join ${type} namespace ${ns.path}` });
+      // The field in the text: a path the caller may not join (rootless: a namespace another
+      // user owns) fails with EPERM, and the error names what to change.
+      const field = `config.json: /linux/namespaces/${list.indexOf(ns)}/path`;
+      before.push({ op: 'SETNS', args: [ns.path, String(info.flag)], what: `${field}: join ${type} namespace ${ns.path}` });
     } else if (type === 'time') {
       before.push({ op: 'UNSHARE', args: [String(CLONE.NEWTIME)], what: 'create time namespace' });
       const offsets = linux.timeOffsets ?? {};
@@ -39,16 +41,20 @@ export function namespacePlan(linux: any): NamespacePlan {
     }
   }
   const newUserns = (cloneFlags & CLONE.NEWUSER) !== 0;
+  let setgroupsDenied = false;
   if (newUserns) {
+    const m = idMapPlan(linux, idHost);
+    setgroupsDenied = m.setgroups === 'deny';
+    const how = [m.uidTool && 'newuidmap', m.gidTool && 'newgidmap'].filter(Boolean).join(', ');
     before.push({
       op: 'USERNS_MAPS',
-      args: [idMap(linux.uidMappings), idMap(linux.gidMappings), ''],
-      what: 'write user namespace id maps',
+      args: [m.uidMap, m.gidMap, m.setgroups, m.uidTool, m.gidTool],
+      what: `write user namespace id maps${how ? ` (through ${how})` : ''}`,
     });
   }
   const newMountns = (cloneFlags & CLONE.NEWNS) !== 0;
   if (!byType.has('mount')) throw new BerthError('config.json: /linux/namespaces: berth needs a mount namespace (add {"type": "mount"})');
-  return { before, cloneFlags, newUserns, newMountns };
+  return { before, cloneFlags, newUserns, newMountns, setgroupsDenied };
 }
 
 /** Is container id 0 (root) mapped in both maps? Then the init becomes root in its namespace. */

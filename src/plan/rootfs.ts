@@ -12,10 +12,12 @@ export interface RootfsInput {
   bundle: string;
   config: any;
   noPivot: boolean;
-  /** True when the container is in a user namespace of its own (new or joined): mknod is not allowed there. */
+  /** True when mknod is not allowed: the container is in a user namespace of its own (new or joined), or berth runs in one. */
   newUserns: boolean;
   /** The container's cgroup (layout and host dirs), for a mount of type "cgroup". */
   cgroup?: { layout: string; paths: Record<string, string> };
+  /** berth is not real root (rootless): a mount of type "cgroup" binds the container's v2 dir. */
+  unprivileged?: boolean;
 }
 
 /** Inside-root path without the leading "/" (mount destinations are relative to "/"). */
@@ -41,13 +43,28 @@ function isDirOrMissing(path: string): boolean {
 
 /**
  * A mount of type "cgroup" shows the container its own cgroups: on a unified host a cgroup2
- * mount; on v1/hybrid a tmpfs with each controller's container dir bound under it (runc).
+ * mount; on v1/hybrid a tmpfs with each controller's container dir bound under it (runc);
+ * none (rootless without a delegated cgroup) an empty read-only tmpfs.
  */
-function cgroupMountOps(root: string, m: any, cg: RootfsInput['cgroup']): PlanOp[] {
+function cgroupMountOps(root: string, m: any, cg: RootfsInput['cgroup'], bindUnified: boolean): PlanOp[] {
   const dst = rel(m.destination);
   const o = parseMountOptions(m.options);
   const at = posix.normalize('/' + m.destination);
-  if (!cg || cg.layout === 'unified') {
+  if (!cg) {
+    // No cgroup of its own (rootless, not delegated): an empty read-only tmpfs, so the
+    // container sees no cgroup rather than the host's (runc masks the path in that case too).
+    return [{ op: 'MOUNT_IN_ROOT', args: [root, 'tmpfs', dst, 'tmpfs', String(o.flags | MS.RDONLY), 'mode=555', 'dir'], what: `mount an empty tmpfs on ${at} (no cgroup of its own)` }];
+  }
+  if (cg.layout === 'unified' && bindUnified && cg.paths[''] !== undefined) {
+    // Not root: a cgroup2 mount from a user namespace is refused (EPERM, EBUSY); the container's
+    // own dir bound there shows what a cgroup namespace would (runc's fallback).
+    const dir = cg.paths['']!;
+    return [
+      { op: 'MOUNT_IN_ROOT', args: [root, dir, dst, '', String(MS.BIND | MS.REC), '', 'dir'], what: `bind cgroup ${dir} on ${at}` },
+      { op: 'MOUNT_IN_ROOT', args: [root, '', dst, '', String(MS.BIND | MS.REMOUNT | (o.flags & ~(MS.BIND | MS.REC))), '', 'dir'], what: `remount ${at}` },
+    ];
+  }
+  if (cg.layout === 'unified') {
     return [{ op: 'MOUNT_IN_ROOT', args: [root, 'cgroup2', dst, 'cgroup2', String(o.flags), '', 'dir'], what: `mount cgroup2 on ${at}` }];
   }
   const ops: PlanOp[] = [
@@ -105,8 +122,8 @@ function remountReadonlyOp(root: string, m: any): PlanOp {
  * An idmapped mount is the detached tree stage A made (plan/idmap.ts), attached here in its
  * turn; its flags and propagation follow as for any bind.
  */
-function mountOps(root: string, m: any, bundle: string, index: number, cg: RootfsInput['cgroup'], idm?: MountIdmap): PlanOp[] {
-  if (m.type === 'cgroup') return cgroupMountOps(root, m, cg);
+function mountOps(root: string, m: any, bundle: string, index: number, cg: RootfsInput['cgroup'], bindUnified: boolean, idm?: MountIdmap): PlanOp[] {
+  if (m.type === 'cgroup') return cgroupMountOps(root, m, cg, bindUnified);
   checkOrdinaryDir(root, m, index);
   const dst = rel(m.destination);
   const o = parseMountOptions(m.options);
@@ -155,7 +172,7 @@ export function rootfsOps(inp: RootfsInput): PlanOp[] {
   mounts.forEach((m, i) => {
     const dst = posix.normalize('/' + m.destination);
     if (dst === '/dev') devIsMount = true;
-    ops.push(...mountOps(root, m, inp.bundle, i, inp.cgroup, idmaps.get(i)));
+    ops.push(...mountOps(root, m, inp.bundle, i, inp.cgroup, inp.unprivileged === true, idmaps.get(i)));
   });
 
   if (devIsMount) ops.push(...devOps(inp));

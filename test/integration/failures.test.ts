@@ -82,7 +82,7 @@ run('failures leave nothing behind', () => {
     expectCleanFailure((c) => {
       const net = c.linux.namespaces.find((n: any) => n.type === 'network');
       net.path = '/proc/self/ns/uts';
-    }, /^create bt-.*: join network namespace .*: setns \/proc\/self\/ns\/uts is a uts namespace: invalid argument$/m);
+    }, /^create bt-.*: config\.json: \/linux\/namespaces\/1\/path: join network namespace .*: setns \/proc\/self\/ns\/uts is a uts namespace: invalid argument$/m);
   });
 
   it('invalid config names the JSON path', () => {

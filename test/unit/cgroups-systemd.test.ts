@@ -1,10 +1,10 @@
 // The systemd driver's pure parts: the D-Bus wire format (dbus/wire.ts) and the scope's unit
-// name and StartTransientUnit properties (systemd.ts).
+// name and StartTransientUnit properties (src/cgroups/systemd/).
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeCall, messageLength, Reader, splitSig, variant, Writer } from '../../src/cgroups/dbus/wire.js';
-import { parseSystemdPath, scopeProperties, scopeUnitName, systemdMajor } from '../../src/cgroups/systemd.js';
-import { deviceAllowPath, devicePolicyProperties, parseProcDevices } from '../../src/cgroups/systemd-devices.js';
-import { cpuQuotaPerSecUSec, cpuSetBytes, INFINITY, resourceProperties, type SystemdHost } from '../../src/cgroups/systemd-properties.js';
+import { decodeMessage, encodeCall, messageLength, Reader, splitSig, variant, Writer } from '../../src/cgroups/systemd/dbus/wire.js';
+import { parseSystemdPath, scopeProperties, scopeUnitName, systemdMajor } from '../../src/cgroups/systemd/scope.js';
+import { deviceAllowPath, devicePolicyProperties, parseProcDevices } from '../../src/cgroups/systemd/devices.js';
+import { cpuQuotaPerSecUSec, cpuSetBytes, INFINITY, resourceProperties, type SystemdHost } from '../../src/cgroups/systemd/properties.js';
 
 const PROC_DEVICES = 'Character devices:\n  1 mem\n  4 /dev/vc/0\n  4 tty\n  5 /dev/tty\n136 pts\n\nBlock devices:\n  7 loop\n  8 sd\n';
 const V2: SystemdHost = { layout: 'unified', version: 252, procDevices: PROC_DEVICES };

@@ -1,4 +1,4 @@
-// The blocking D-Bus client (src/cgroups/dbus/connection.ts) against a peer in another process
+// The blocking D-Bus client (src/cgroups/systemd/dbus/connection.ts) against a peer in another process
 // that behaves as systemd 252's sd-bus did in the VM lane: after BEGIN, a call that arrived in
 // the same read is not answered until more data comes in on the connection. The client must get
 // its reply (by nudging with Peer.Ping), not time out. No root; needs the built addon.
@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DbusConnection } from '../../src/cgroups/dbus/connection.js';
+import { DbusConnection } from '../../src/cgroups/systemd/dbus/connection.js';
 import { distFile } from '../../src/dist-path.js';
 
 const haveAddon = (() => {

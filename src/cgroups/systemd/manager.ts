@@ -1,31 +1,57 @@
 /**
  * systemd's Manager over D-Bus, the calls the systemd cgroup driver makes: start a transient
  * scope and wait until it is active, read its ControlGroup, stop it and wait until it is gone.
- * As root the private socket (/run/systemd/private, no dbus-daemon needed); else the system bus.
+ * As root the system manager's private socket (/run/systemd/private, no dbus-daemon needed),
+ * else the system bus. Not root (rootless), the user's own manager (`systemd --user`, which
+ * user@UID.service runs with its cgroup delegated to the user): its private socket
+ * $XDG_RUNTIME_DIR/systemd/private, else the session bus ($DBUS_SESSION_BUS_ADDRESS or
+ * $XDG_RUNTIME_DIR/bus).
  */
 import { existsSync } from 'node:fs';
 import { DbusConnection, DbusError } from './dbus/connection.js';
 import type { DbusValue, Variant } from './dbus/wire.js';
-import { CgroupError } from './errors.js';
-import { log } from '../log/logger.js';
-import { sleepMs } from '../sleep.js';
+import { CgroupError } from '../errors.js';
+import { log } from '../../log/logger.js';
+import { sleepMs } from '../../sleep.js';
 
 const DEST = 'org.freedesktop.systemd1';
 const MANAGER_PATH = '/org/freedesktop/systemd1';
 const MANAGER = 'org.freedesktop.systemd1.Manager';
 const NO_SUCH_UNIT = 'org.freedesktop.systemd1.NoSuchUnit';
 
+/** Not root: the user's own manager (above). */
+export function userManager(): boolean {
+  return (process.geteuid?.() ?? 0) !== 0;
+}
+
 export class SystemdManager {
   private constructor(private readonly conn: DbusConnection) {}
 
   static connect(): SystemdManager {
+    if (userManager()) return SystemdManager.connectUser();
     const priv = '/run/systemd/private';
     try {
-      if (process.getuid!() === 0 && existsSync(priv)) return new SystemdManager(DbusConnection.open(priv, false));
+      if (existsSync(priv)) return new SystemdManager(DbusConnection.open(priv, false));
       return new SystemdManager(DbusConnection.open('/run/dbus/system_bus_socket', true));
     } catch (e) {
       throw new CgroupError(`systemd cgroup driver: cannot connect to systemd: ${(e as Error).message}`);
     }
+  }
+
+  private static connectUser(): SystemdManager {
+    const xdg = process.env.XDG_RUNTIME_DIR;
+    const session = /^unix:path=([^,;]+)/.exec(process.env.DBUS_SESSION_BUS_ADDRESS ?? '')?.[1];
+    const priv = xdg ? `${xdg}/systemd/private` : undefined;
+    const bus = session ?? (xdg ? `${xdg}/bus` : undefined);
+    try {
+      if (priv && existsSync(priv)) return new SystemdManager(DbusConnection.open(priv, false));
+      if (bus && existsSync(bus)) return new SystemdManager(DbusConnection.open(bus, true));
+    } catch (e) {
+      throw new CgroupError(`systemd cgroup driver: cannot connect to the user's systemd manager: ${(e as Error).message}`);
+    }
+    throw new CgroupError(
+      `systemd cgroup driver: not root, berth uses the user's systemd manager (systemd --user), and finds none: ${xdg ? `no ${priv} or ${bus}` : 'XDG_RUNTIME_DIR is not set'}`,
+    );
   }
 
   close(): void {

@@ -2,7 +2,7 @@
  * A container's cgroup under the systemd driver: a transient scope unit (docs/CGROUPS.md,
  * "systemd driver"). create() starts `<prefix>-<name>.scope` in the slice with the pid of a
  * placeholder process (a scope needs a process to exist), Delegate=yes and the resource
- * properties systemd must keep (systemd-properties.ts), reads the scope's ControlGroup, and from
+ * properties systemd must keep (properties.ts), reads the scope's ControlGroup, and from
  * there on it is the cgroupfs code on the scope's dirs: on cgroup v2 the one dir; on v1 (hybrid,
  * legacy) the dirs systemd made in the hierarchies it manages (cpu, memory, pids, devices, blkio,
  * name=systemd, unified) plus, made and later removed by berth, the same path in the others
@@ -12,15 +12,15 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { native } from '../native/addon.js';
-import { CgroupError } from './errors.js';
-import { FsCgroup } from './manager.js';
-import { realEnv, resolveCgroupPaths } from './path.js';
-import { parseResources } from './resources.js';
-import { scopeProperties, scopeUnitName, systemdMajor, type SystemdUnitPath } from './systemd.js';
-import { SystemdManager } from './systemd-manager.js';
-import { resourceProperties, type SystemdHost } from './systemd-properties.js';
-import type { CgroupLayout, CgroupRecord } from './types.js';
+import { native } from '../../native/addon.js';
+import { CgroupError } from '../errors.js';
+import { FsCgroup } from '../manager.js';
+import { realEnv, resolveCgroupPaths } from '../path.js';
+import { parseResources } from '../resources.js';
+import { scopeProperties, scopeUnitName, systemdMajor, type SystemdUnitPath } from './scope.js';
+import { SystemdManager } from './manager.js';
+import { resourceProperties, type SystemdHost } from './properties.js';
+import type { CgroupLayout, CgroupRecord } from '../types.js';
 
 /**
  * The process that holds the scope until the init joins: `cat` reading a pipe only this process

@@ -16,9 +16,9 @@
  */
 import type { DbusValue } from './dbus/wire.js';
 import { variant } from './dbus/wire.js';
-import { emulateDeviceRules, type DeviceException } from './device-emulator.js';
-import { effectiveRules } from './devices.js';
-import type { LinuxDeviceCgroup } from './types.js';
+import { emulateDeviceRules, type DeviceException } from '../device-emulator.js';
+import { effectiveRules } from '../devices.js';
+import type { LinuxDeviceCgroup } from '../types.js';
 
 /** /proc/devices → "c"/"b" + major → group name. */
 export function parseProcDevices(text: string): Map<string, string> {

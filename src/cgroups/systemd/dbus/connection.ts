@@ -13,8 +13,8 @@
  * which systemd logged only once the connection closed. New data wakes it up.
  */
 import { closeSync, writeSync } from 'node:fs';
-import { errnoCode } from '../../errors.js';
-import { native } from '../../native/addon.js';
+import { errnoCode } from '../../../errors.js';
+import { native } from '../../../native/addon.js';
 import { decodeMessage, encodeCall, messageLength, MSG_ERROR, MSG_METHOD_RETURN, type Call, type DbusValue } from './wire.js';
 
 export class DbusError extends Error {

@@ -1,16 +1,16 @@
 /**
  * The systemd cgroup driver (`--systemd-cgroup`, cgroupsPath "slice:prefix:name"): the pure
  * parts — the path form, the scope's unit name, the StartTransientUnit properties. The D-Bus
- * calls are in systemd-manager.ts, the Cgroup object in systemd-cgroup.ts. Where systemd does
+ * calls are in manager.ts, the Cgroup object in cgroup.ts. Where systemd does
  * not run (this build machine) asking for it fails with a clear error and never falls back to
  * cgroupfs silently.
  */
 import { existsSync } from 'node:fs';
 import type { DbusValue } from './dbus/wire.js';
 import { variant } from './dbus/wire.js';
-import { CgroupError } from './errors.js';
-import { resourceProperties, type SystemdHost } from './systemd-properties.js';
-import type { LinuxResources } from './types.js';
+import { CgroupError } from '../errors.js';
+import { resourceProperties, type SystemdHost } from './properties.js';
+import type { LinuxResources } from '../types.js';
 
 export interface SystemdUnitPath {
   slice: string;
@@ -18,9 +18,13 @@ export interface SystemdUnitPath {
   name: string;
 }
 
-/** "system.slice:docker:1234" → parts; "" → runc's default (system.slice, "runc", id). */
-export function parseSystemdPath(cgroupsPath: string | undefined, id: string): SystemdUnitPath {
-  if (!cgroupsPath) return { slice: 'system.slice', prefix: 'runc', name: id };
+/**
+ * "system.slice:docker:1234" → parts; "" → runc's default (system.slice, "runc", id). The
+ * default slice of the user's own manager (berth not root) is user.slice, as runc's.
+ */
+export function parseSystemdPath(cgroupsPath: string | undefined, id: string, userManager = false): SystemdUnitPath {
+  const defaultSlice = userManager ? 'user.slice' : 'system.slice';
+  if (!cgroupsPath) return { slice: defaultSlice, prefix: 'runc', name: id };
   const parts = cgroupsPath.split(':');
   if (parts.length !== 3) {
     throw new CgroupError(
@@ -34,7 +38,7 @@ export function parseSystemdPath(cgroupsPath: string | undefined, id: string): S
   if (slice.includes('/') || prefix.includes('/') || name.includes('/') || name === '') {
     throw new CgroupError(`linux.cgroupsPath: invalid systemd cgroup path ${JSON.stringify(cgroupsPath)}`);
   }
-  return { slice: slice || 'system.slice', prefix, name };
+  return { slice: slice || defaultSlice, prefix, name };
 }
 
 /** Whether systemd is PID 1's init here (sd_booted(): /run/systemd/system exists). */
@@ -61,7 +65,7 @@ export function scopeUnitName(p: SystemdUnitPath): string {
  * StartTransientUnit's properties (a(sv)), as runc sets them for a scope: the slice, a
  * description, Delegate=yes (berth writes the resource files itself, as for cgroupfs), the
  * placeholder pid, no default dependencies, accounting on, and the resource properties systemd
- * must know to keep the limits on its own rewrites (systemd-properties.ts).
+ * must know to keep the limits on its own rewrites (properties.ts).
  */
 export function scopeProperties(p: SystemdUnitPath, pid: number, r: LinuxResources, host: SystemdHost): DbusValue[] {
   return [

@@ -15,17 +15,17 @@
  * | cpu.cpus / cpu.mems          | -                            | AllowedCPUs / AllowedMemoryNodes (>= 244) |
  * | blockIO.weight               | BlockIOWeight                | IOWeight (converted)            |
  * | pids.limit                   | TasksMax                     | TasksMax                        |
- * | devices                      | DevicePolicy + DeviceAllow (systemd-devices.ts) | - (berth's eBPF program) |
+ * | devices                      | DevicePolicy + DeviceAllow (devices.ts) | - (berth's eBPF program) |
  *
  * -1 (unlimited) is systemd's "infinity" (2^64-1); 0 or absent leaves a property out. Every other
  * field stays a cgroupfs file only (the scope is delegated: systemd leaves those alone).
  */
 import type { DbusValue } from './dbus/wire.js';
 import { variant } from './dbus/wire.js';
-import { big } from './resources.js';
-import { devicePolicyProperties } from './systemd-devices.js';
-import type { CgroupLayout, LinuxResources } from './types.js';
-import { blkioWeightToIoWeight, memorySwapToV2, sharesToWeight } from './units.js';
+import { big } from '../resources.js';
+import { devicePolicyProperties } from './devices.js';
+import type { CgroupLayout, LinuxResources } from '../types.js';
+import { blkioWeightToIoWeight, memorySwapToV2, sharesToWeight } from '../units.js';
 
 export const INFINITY = 2n ** 64n - 1n;
 const DEFAULT_PERIOD = 100_000n;
