@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { containerPlan } from '../../src/plan/container.js';
+import { planOfDefault } from '../helpers/plan.js';
 import { idmapTreeOps, mountIdmaps } from '../../src/plan/idmap.js';
 import { defaultConfig } from '../../src/spec/default-config.js';
 import { MS } from '../../src/plan/linux.js';
@@ -10,13 +10,7 @@ import { probeIdmap } from '../../src/host/idmap.js';
 const maps = [{ containerID: 100000, hostID: 200000, size: 1000 }];
 
 function plan(edit: (c: any) => void) {
-  const config = defaultConfig();
-  config.process.terminal = false;
-  edit(config);
-  return containerPlan({
-    id: 'c1', bundle: '/b', rootfs: '/b/rootfs', config, startSocket: '/run/berth/c1/exec.sock',
-    cgroupProcs: ['/sys/fs/cgroup/pids/x/cgroup.procs'], noPivot: false, preserveFds: 0,
-  });
+  return planOfDefault(edit, { cgroupProcs: ['/sys/fs/cgroup/pids/x/cgroup.procs'] });
 }
 const userns = (c: any) => {
   c.linux.namespaces.push({ type: 'user' });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { containerPlan } from '../../src/plan/container.js';
+import { planOfDefault } from '../helpers/plan.js';
 import { defaultConfig } from '../../src/spec/default-config.js';
 import { validateConfig } from '../../src/validate/config.js';
 import { execProcess } from '../../src/commands/exec.js';
@@ -8,13 +8,7 @@ import { dirsToMake } from '../../src/state/intent.js';
 const SECCOMP = { op: 'SECCOMP' as const, args: ['0', ''], what: 'load the seccomp filter' };
 
 function plan(edit: (c: any) => void) {
-  const config = defaultConfig();
-  config.process.terminal = false;
-  edit(config);
-  return containerPlan({
-    id: 'c1', bundle: '/b', rootfs: '/b/rootfs', config, startSocket: '/run/berth/c1/exec.sock',
-    cgroupProcs: [], noPivot: false, preserveFds: 0, seccomp: SECCOMP,
-  }).map((o) => (o.op === 'RUN_HOOK' ? `HOOK:${o.args[0]}` : o.op));
+  return planOfDefault(edit, { seccomp: SECCOMP }).map((o) => (o.op === 'RUN_HOOK' ? `HOOK:${o.args[0]}` : o.op));
 }
 
 function errors(edit: (c: any) => void): string[] {
