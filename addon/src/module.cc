@@ -26,6 +26,7 @@ Napi::Value SeccompNotifyRecv(const Napi::CallbackInfo&);
 Napi::Value SeccompNotifyRespond(const Napi::CallbackInfo&);
 Napi::Value AttachDeviceProgram(const Napi::CallbackInfo&);
 Napi::Value AttachedDevicePrograms(const Napi::CallbackInfo&);
+Napi::Value SyscallProbe(const Napi::CallbackInfo&);
 }  // namespace berth
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -53,6 +54,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("seccompNotifyRespond", Napi::Function::New(env, SeccompNotifyRespond));
   exports.Set("attachDeviceProgram", Napi::Function::New(env, AttachDeviceProgram));
   exports.Set("attachedDevicePrograms", Napi::Function::New(env, AttachedDevicePrograms));
+  exports.Set("syscallProbe", Napi::Function::New(env, SyscallProbe));
   return exports;
 }
 

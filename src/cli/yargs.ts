@@ -49,7 +49,9 @@ const createFlags = (y: Argv) =>
     .option('pid-file', { type: 'string', describe: 'file to write the init pid to' })
     .option('no-pivot', { type: 'boolean', default: false, describe: 'MS_MOVE + chroot instead of pivot_root' })
     .option('no-new-keyring', { type: 'boolean', default: false, describe: 'keep the session keyring' })
-    .option('preserve-fds', { type: 'number', default: 0, describe: 'pass N extra fds (3..3+N-1) to the container' });
+    .option('preserve-fds', { type: 'number', default: 0, describe: 'pass N extra fds (3..3+N-1) to the container' })
+    .option('dry-run', { type: 'boolean', describe: 'validate and print the plan; make, write and run nothing' })
+    .option('format', { choices: ['text', 'json'] as const, describe: 'with --dry-run (default text): text, or JSON (schemas/dryrun.schema.json)' });
 
 /** update's flags (runc's names), each a string the command parses: [name, description, alias]. */
 const UPDATE_FLAGS: [string, string, string?][] = [
@@ -96,7 +98,7 @@ function notYet(what: string): CommandModule['default'] {
 /** The commands (and aliases) buildCli defines; `help` is runc's `help [COMMAND]`. */
 export const COMMAND_NAMES = [
   'create', 'start', 'run', 'state', 'kill', 'delete', 'exec', 'list', 'ls', 'ps', 'pause', 'resume',
-  'events', 'update', 'spec', 'features', 'checkpoint', 'restore', 'help',
+  'events', 'update', 'spec', 'features', 'check', 'checkpoint', 'restore', 'help',
 ];
 
 /** Parse with yargs and run the command; resolves to the exit code. */
@@ -190,7 +192,9 @@ export function buildCli(argv: string[]): Argv {
           .option('pid-file', { type: 'string', describe: 'file to write the process pid to' })
           .option('preserve-fds', { type: 'number', default: 0, describe: 'pass N extra fds (3..3+N-1) to the process' })
           .option('ignore-paused', { type: 'boolean', default: false, describe: 'exec in a paused container too' })
-          .option('cgroup', { type: 'string', nargs: 1, describe: 'join an existing sub-cgroup of the container: [CONTROLLER[,CONTROLLER]:]PATH (repeatable)' }),
+          .option('cgroup', { type: 'string', nargs: 1, describe: 'join an existing sub-cgroup of the container: [CONTROLLER[,CONTROLLER]:]PATH (repeatable)' })
+          .option('dry-run', { type: 'boolean', describe: 'validate and print the plan; start nothing' })
+          .option('format', { choices: ['text', 'json'] as const, describe: 'with --dry-run (default text): text, or JSON (schemas/dryrun.schema.json)' }),
       run(() => import('../commands/exec.js')),
     )
     .command(
@@ -242,6 +246,12 @@ export function buildCli(argv: string[]): Argv {
       run(() => import('../commands/spec.js')),
     )
     .command('features', 'print the OCI features document', (y) => y, run(() => import('../commands/features.js')))
+    .command(
+      'check',
+      'the host as berth sees it: what works, what is missing and the fix (exit 1: a default container cannot run)',
+      (y) => y.option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text, or JSON (schemas/check.schema.json)' }),
+      run(() => import('../commands/check.js')),
+    )
     .command('checkpoint <id>', 'checkpoint a running container (CRIU)', idArg, run(async () => ({ default: notYet('checkpoint') })))
     .command('restore <id>', 'restore a container from a checkpoint (CRIU)', (y) => idArg(createFlags(y)), run(async () => ({ default: notYet('restore') })))
     .demandCommand(1, 'a command is required; see berth --help')

@@ -2,6 +2,7 @@ import { CAPABILITIES } from '../plan/capabilities.js';
 import { SPEC_VERSION, BERTH_VERSION, buildInfo } from '../version.js';
 import { seccompFeatures, seccompSupport } from '../seccomp/probe.js';
 import { probeLsm, type LsmHost } from '../host/lsm.js';
+import { probeIdmap } from '../host/idmap.js';
 
 /** Mount options parseMountOptions understands (src/plan/mount-options.ts). */
 export const MOUNT_OPTIONS = [
@@ -36,7 +37,7 @@ export function features(lsm: LsmHost = probeLsm()): Record<string, unknown> {
       apparmor: { enabled: lsm.apparmor },
       selinux: { enabled: lsm.selinux },
       intelRdt: { enabled: false },
-      mountExtensions: { idmap: { enabled: false } },
+      mountExtensions: { idmap: { enabled: probeIdmap().enabled } },
       netDevices: { enabled: false },
     },
     annotations: {

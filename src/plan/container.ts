@@ -1,4 +1,5 @@
 import { BerthError } from '../errors.js';
+import { pointer } from '../validate/pointer.js';
 import { namespacePlan, rootMapped } from './namespaces.js';
 import { afterPivotOps, rootfsOps, switchRootOps } from './rootfs.js';
 import { credentialOps, execOps, findExecOp, keyringOp, privilegedProcessOps, seccompBeforeCredentials } from './process.js';
@@ -43,11 +44,11 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   }
 
   const a: PlanOp[] = [];
-  if (inp.consoleSocket) a.push({ op: 'CONSOLE_CONNECT', args: [inp.consoleSocket], what: `connect to console socket ${inp.consoleSocket}` });
+  if (inp.consoleSocket) a.push({ op: 'CONSOLE_CONNECT', args: [inp.consoleSocket], what: `connect to console socket ${inp.consoleSocket}`, from: '--console-socket' });
   a.push({ op: 'START_LISTEN', args: [inp.startSocket], what: `listen on ${inp.startSocket}` });
-  for (const f of inp.cgroupProcs) a.push({ op: 'CGROUP_JOIN', args: [f], what: `join cgroup ${f.replace(/\/cgroup\.procs$/, '')}` });
+  for (const f of inp.cgroupProcs) a.push({ op: 'CGROUP_JOIN', args: [f], what: `join cgroup ${f.replace(/\/cgroup\.procs$/, '')}`, from: '/linux/cgroupsPath' });
   a.push(...ns.before);
-  a.push({ op: 'CLONE', args: [String(ns.cloneFlags)], what: 'clone the container init' });
+  a.push({ op: 'CLONE', args: [String(ns.cloneFlags)], what: 'clone the container init', from: '/linux/namespaces' });
 
   const b: PlanOp[] = [];
   if (ns.newUserns && rootMapped(linux)) b.push({ op: 'BECOME_ROOT', args: [], what: 'become root in the user namespace' });
@@ -57,12 +58,12 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   b.push(...rootfsOps(rootIn));
   b.push(...hookOps(config.hooks));
   b.push(...switchRootOps(rootIn));
-  if (config.hostname) b.push({ op: 'SETHOSTNAME', args: [config.hostname], what: `set hostname ${config.hostname}` });
-  if (config.domainname) b.push({ op: 'SETDOMAINNAME', args: [config.domainname], what: `set domainname ${config.domainname}` });
+  if (config.hostname) b.push({ op: 'SETHOSTNAME', args: [config.hostname], what: `set hostname ${config.hostname}`, from: '/hostname' });
+  if (config.domainname) b.push({ op: 'SETDOMAINNAME', args: [config.domainname], what: `set domainname ${config.domainname}`, from: '/domainname' });
   // Sysctls before masked and read-only paths (runc's order): Docker asks for
   // net.ipv4.ip_unprivileged_port_start with /proc/sys among its readonlyPaths.
   for (const [key, value] of Object.entries(linux.sysctl ?? {})) {
-    b.push({ op: 'WRITE_FILE', args: [`/proc/sys/${key.replace(/\./g, '/')}`, String(value)], what: `set sysctl ${key}=${value}` });
+    b.push({ op: 'WRITE_FILE', args: [`/proc/sys/${key.replace(/\./g, '/')}`, String(value)], what: `set sysctl ${key}=${value}`, from: pointer('linux', 'sysctl', key) });
   }
   b.push(...afterPivotOps(config));
   const procIn = { process: proc, linux, preserveFds: inp.preserveFds, setgroupsAllowed: true, jsonPath: 'config.json' };
@@ -70,7 +71,7 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   if (proc.terminal) {
     if (!inp.consoleSocket) throw new BerthError('config.json: /process/terminal: a terminal needs --console-socket');
     const size = proc.consoleSize ?? {};
-    b.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0), String(proc.user?.uid ?? 0)], what: 'set up the console' });
+    b.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0), String(proc.user?.uid ?? 0)], what: 'set up the console', from: '/process/terminal' });
   }
   b.push(...seccompBeforeCredentials(procIn, inp.seccomp));
   b.push(...credentialOps(procIn));

@@ -26,14 +26,14 @@ export function namespacePlan(linux: any): NamespacePlan {
     if (!ns) continue;
     const info = NAMESPACES[type]!;
     if (ns.path) {
-      before.push({ op: 'SETNS', args: [ns.path, String(info.flag)], what: `join ${type} namespace ${ns.path}` });
+      before.push({ op: 'SETNS', args: [ns.path, String(info.flag)], what: `join ${type} namespace ${ns.path}`, from: `/linux/namespaces/${list.indexOf(ns)}` });
     } else if (type === 'time') {
-      before.push({ op: 'UNSHARE', args: [String(CLONE.NEWTIME)], what: 'create time namespace' });
+      before.push({ op: 'UNSHARE', args: [String(CLONE.NEWTIME)], what: 'create time namespace', from: `/linux/namespaces/${list.indexOf(ns)}` });
       const offsets = linux.timeOffsets ?? {};
       const lines = Object.entries(offsets)
         .map(([clock, o]: [string, any]) => `${clock} ${o.secs ?? 0} ${o.nanosecs ?? 0}\n`)
         .join('');
-      if (lines) before.push({ op: 'WRITE_FILE', args: ['/proc/self/timens_offsets', lines], what: 'set time namespace offsets' });
+      if (lines) before.push({ op: 'WRITE_FILE', args: ['/proc/self/timens_offsets', lines], what: 'set time namespace offsets', from: '/linux/timeOffsets' });
     } else {
       cloneFlags |= info.flag;
     }
@@ -44,6 +44,7 @@ export function namespacePlan(linux: any): NamespacePlan {
       op: 'USERNS_MAPS',
       args: [idMap(linux.uidMappings), idMap(linux.gidMappings), ''],
       what: 'write user namespace id maps',
+      from: '/linux/uidMappings',
     });
   }
   const newMountns = (cloneFlags & CLONE.NEWNS) !== 0;
