@@ -49,8 +49,12 @@ const createFlags = (y: Argv) =>
     .option('pid-file', { type: 'string', describe: 'file to write the init pid to' })
     .option('no-pivot', { type: 'boolean', default: false, describe: 'MS_MOVE + chroot instead of pivot_root' })
     .option('no-new-keyring', { type: 'boolean', default: false, describe: 'keep the session keyring' })
-    .option('preserve-fds', { type: 'number', default: 0, describe: 'pass N extra fds (3..3+N-1) to the container' })
-    .option('dry-run', { type: 'boolean', describe: 'validate and print the plan; make, write and run nothing' })
+    .option('preserve-fds', { type: 'number', default: 0, describe: 'pass N extra fds (3..3+N-1) to the container' });
+
+/** create, run and exec: show the plan instead of carrying it out (commands/dry-run.ts). */
+const dryRunFlags = (y: Argv, what: string) =>
+  y
+    .option('dry-run', { type: 'boolean', describe: `validate and print the plan; ${what}` })
     .option('format', { choices: ['text', 'json'] as const, describe: 'with --dry-run (default text): text, or JSON (schemas/dryrun.schema.json)' });
 
 /** update's flags (runc's names), each a string the command parses: [name, description, alias]. */
@@ -139,13 +143,13 @@ export function buildCli(argv: string[]): Argv {
     .option('systemd-cgroup', { type: 'boolean', default: false, describe: 'use systemd for cgroups (slice:prefix:name paths)', global: true })
     .option('rootless', { type: 'string', default: 'auto', describe: "runc's rootless cgroup mode: false or auto (as root: cgroups are written); true is refused", global: true })
     .option('criu', { type: 'string', describe: 'path to criu: ignored with a warning (no checkpoint/restore)', global: true })
-    .command('create <id>', 'create a container', (y) => idArg(createFlags(y)), run(() => import('../commands/create.js')))
+    .command('create <id>', 'create a container', (y) => idArg(dryRunFlags(createFlags(y), 'make, write and run nothing')), run(() => import('../commands/create.js')))
     .command('start <id>', 'start a created container', idArg, run(() => import('../commands/start.js')))
     .command(
       'run <id>',
       'create and start a container, wait for it',
       (y) =>
-        idArg(createFlags(y))
+        idArg(dryRunFlags(createFlags(y), 'make, write and run nothing'))
           .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'do not wait' })
           .option('keep', { type: 'boolean', default: false, describe: 'do not delete the container after it exits' }),
       run(() => import('../commands/run.js')),
@@ -174,7 +178,7 @@ export function buildCli(argv: string[]): Argv {
       'exec <id> [command..]',
       'run a process in a running container',
       (y) =>
-        idArg(y)
+        idArg(dryRunFlags(y, 'start nothing'))
           .positional('command', { type: 'string', array: true, describe: 'the program and its arguments (not with --process)' })
           .option('process', { alias: 'p', type: 'string', describe: 'process.json (OCI process object)' })
           .option('console-socket', { type: 'string', describe: 'unix socket that receives the pty master (with -t)' })
@@ -192,9 +196,7 @@ export function buildCli(argv: string[]): Argv {
           .option('pid-file', { type: 'string', describe: 'file to write the process pid to' })
           .option('preserve-fds', { type: 'number', default: 0, describe: 'pass N extra fds (3..3+N-1) to the process' })
           .option('ignore-paused', { type: 'boolean', default: false, describe: 'exec in a paused container too' })
-          .option('cgroup', { type: 'string', nargs: 1, describe: 'join an existing sub-cgroup of the container: [CONTROLLER[,CONTROLLER]:]PATH (repeatable)' })
-          .option('dry-run', { type: 'boolean', describe: 'validate and print the plan; start nothing' })
-          .option('format', { choices: ['text', 'json'] as const, describe: 'with --dry-run (default text): text, or JSON (schemas/dryrun.schema.json)' }),
+          .option('cgroup', { type: 'string', nargs: 1, describe: 'join an existing sub-cgroup of the container: [CONTROLLER[,CONTROLLER]:]PATH (repeatable)' }),
       run(() => import('../commands/exec.js')),
     )
     .command(
