@@ -1,10 +1,11 @@
 /**
  * `create --dry-run`: what FsCgroup.create would do to the host's cgroup tree, step by step in
  * its order, computed by the same planners and helpers (fillCpusetChain, enableControllers,
- * planV1/planV2, planRtBudget, the v2 device program) against a view of the tree instead of the
- * tree: reads see the real files, and a dir create is about to make looks as the kernel makes it
- * (empty cpuset.cpus/mems, cgroup.controllers = the parent's subtree_control, its other files as
- * the parent has them); writes are recorded, never made. Touches nothing.
+ * planV1/planV2, planRtBudget, the v2 device program, the check of a dir that exists) against a
+ * view of the tree instead of the tree: reads see the real files, and a dir create is about to
+ * make looks as the kernel makes it (empty cpuset.cpus/mems, cgroup.controllers = the parent's
+ * subtree_control, its other files as the parent has them); writes are recorded, never made.
+ * Touches nothing.
  */
 import { basename, dirname, join } from 'node:path';
 import { readControl } from './apply.js';
@@ -12,6 +13,7 @@ import { cgroup2MountOf } from './layout.js';
 import { parseResources, big } from './resources.js';
 import { effectiveRules } from './devices.js';
 import { recordDirs } from './record.js';
+import { checkUsableDirs } from './manager.js';
 import { dirsToMake } from '../state/intent.js';
 import { fillCpusetChain } from './v1/cpuset.js';
 import { planRtBudget } from './v1/cpu-rt.js';
@@ -85,6 +87,8 @@ export function dryRunCgroup(cg: Cgroup, resources: unknown): CgroupDryRun {
   const paths = rec.paths;
   const unified = rec.layout === 'unified';
   const mkdir = dirsToMake(paths);
+  // A dir that is there already: frozen is an error, processes in it a warning (as create).
+  checkUsableDirs(rec, recordDirs(rec).filter((d) => !mkdir.includes(d)));
   const view = new TreeView(new Set(mkdir));
   for (const dir of recordDirs(rec)) {
     if (paths.cpuset === dir) fillCpusetChain(dir, { read: (p) => view.read(p), write: (p, v) => view.write(p, v, 'berth: a new cpuset cgroup gets its parent\'s cpus and mems') });

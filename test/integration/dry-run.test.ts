@@ -153,6 +153,19 @@ run('create --dry-run', () => {
     expect(r.stderr.trim()).toBe(`container with id ${id} already exists`);
   });
 
+  it('warns as create warns: a cgroup that is there already and holds processes', () => {
+    b = makeBundle(['sleep', '30']);
+    const first = uniqueId('dry');
+    expect(berth(b, ['create', '--bundle', b.dir, first]).status).toBe(0);
+    // A second container with the same cgroupsPath would join the first one's cgroup.
+    const r = berth(b, ['create', '--dry-run', '--format', 'json', '--bundle', b.dir, uniqueId('dry')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/container's cgroup is not empty: 1 process\(es\) found in /);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.warnings).toEqual([expect.stringMatching(/^container's cgroup is not empty: 1 process\(es\) found in \/sys\/fs\/cgroup\//)]);
+    expect(doc.host.cgroup.mkdir).toEqual([]);
+  });
+
   it('exec --dry-run shows the exec process\'s plan and starts nothing', () => {
     b = makeBundle(['sleep', '60']);
     const id = uniqueId('dry');
