@@ -53,7 +53,7 @@ export function renderText(doc: DryRunDocument): string {
     for (const d of cg.mkdir) L.push(`    mkdir ${d}`);
     for (const w of cg.writes) L.push(`    write ${w.path} = ${JSON.stringify(w.value)}${from(w.from)}`);
     if (cg.deviceProgram) L.push(`    attach a BPF device program to ${cg.deviceProgram.dir} (${cg.deviceProgram.rules} rules)${from(cg.deviceProgram.from)}`);
-  } else L.push('  cgroup: none');
+  } else L.push(doc.command === 'exec' ? '  cgroup: the container\'s (joined below)' : '  cgroup: none');
   for (const s of doc.host.steps) L.push(...stepLines(s));
   L.push('', doc.command === 'exec' ? 'The exec process (in the container\'s namespaces)' : 'Container side (stage B: the container init)');
   for (const s of doc.container.steps) L.push(...stepLines(s));
