@@ -14,6 +14,8 @@ import { parseResources, big } from './resources.js';
 import { effectiveRules } from './devices.js';
 import { recordDirs } from './record.js';
 import { checkUsableDirs } from './manager.js';
+import { SystemdCgroup } from './systemd-cgroup.js';
+import type { DbusValue } from './dbus/wire.js';
 import { dirsToMake } from '../state/intent.js';
 import { fillCpusetChain } from './v1/cpuset.js';
 import { planRtBudget } from './v1/cpu-rt.js';
@@ -41,8 +43,9 @@ export interface CgroupDryRun {
   writes: DryCgroupWrite[];
   /** cgroup v2: the BPF device program attached to the container's dir, and its rule count. */
   deviceProgram?: { dir: string; rules: number; from: string };
-  /** systemd driver: the transient scope systemd is asked to start over D-Bus. */
+  /** systemd driver: the transient scope systemd is asked to start over D-Bus, and its properties. */
   systemdUnit?: string;
+  systemdProperties?: string[];
 }
 
 /** "linux.resources.devices[3]" → "/linux/resources/devices/3". */
@@ -76,13 +79,25 @@ class TreeView {
   }
 }
 
+/** A D-Bus value as systemctl shows a property: variants unwrapped, arrays space-separated, structs in parentheses. */
+export function dbusText(v: DbusValue): string {
+  if (Array.isArray(v)) return v.map((e) => (Array.isArray(e) ? `(${e.map(dbusText).join(' ')})` : dbusText(e))).join(' ');
+  if (typeof v === 'object' && v !== null) return dbusText(v.value);
+  return String(v);
+}
+
 /** What create would make and write for this cgroup and linux.resources. */
 export function dryRunCgroup(cg: Cgroup, resources: unknown): CgroupDryRun {
   const r = parseResources(resources);
   const rec = cg.record;
-  if (rec.systemdUnit !== undefined) {
-    // systemd makes the scope's dirs and names them (ControlGroup) only once it exists.
-    return { driver: 'systemd', layout: rec.layout, paths: {}, mkdir: [], writes: [], systemdUnit: rec.systemdUnit };
+  if (cg instanceof SystemdCgroup) {
+    // systemd makes the scope's dirs and names them (ControlGroup) only once it exists: the
+    // unit and its properties are what can be shown; berth's writes go there afterwards.
+    const scope = cg.planScope(resources);
+    return {
+      driver: 'systemd', layout: rec.layout, paths: {}, mkdir: [], writes: [], systemdUnit: scope.unit,
+      systemdProperties: scope.properties.map((p) => { const [name, v] = p as [string, DbusValue]; return `${name}=${dbusText(v)}`; }),
+    };
   }
   const paths = rec.paths;
   const unified = rec.layout === 'unified';

@@ -48,7 +48,10 @@ export function renderText(doc: DryRunDocument): string {
   const cg = doc.host.cgroup;
   if (cg) {
     L.push(`  cgroup: ${cg.driver} driver, ${cg.layout} layout${from('/linux/cgroupsPath')}`);
-    if (cg.systemdUnit) L.push(`    start transient unit ${cg.systemdUnit} over D-Bus (systemd makes its dirs; berth writes the resources there once it exists)`);
+    if (cg.systemdUnit) {
+      L.push(`    start transient unit ${cg.systemdUnit} over D-Bus (systemd makes its dirs; berth writes the resources there once it exists)`);
+      for (const p of cg.systemdProperties ?? []) L.push(`      ${p}`);
+    }
     for (const [ctrl, dir] of Object.entries(cg.paths)) L.push(`    ${ctrl || 'cgroup2'}: ${dir}${cg.mkdir.includes(dir) ? '' : ' (exists)'}`);
     for (const d of cg.mkdir) L.push(`    mkdir ${d}`);
     for (const w of cg.writes) L.push(`    write ${w.path} = ${JSON.stringify(w.value)}${from(w.from)}`);

@@ -5,7 +5,8 @@ import Ajv from 'ajv';
 import { checkDocument, type CheckItem } from '../../src/check/item.js';
 import { renderCheckText } from '../../src/check/render-text.js';
 import { subIdRanges } from '../../src/host/userns.js';
-import { fieldPointer } from '../../src/cgroups/dry-run.js';
+import { dbusText, fieldPointer } from '../../src/cgroups/dry-run.js';
+import { variant } from '../../src/cgroups/dbus/wire.js';
 
 const REPO = new URL('../..', import.meta.url).pathname;
 const validate = new Ajv({ strict: true }).compile(JSON.parse(readFileSync(join(REPO, 'schemas/check.schema.json'), 'utf8')));
@@ -42,5 +43,12 @@ describe('berth check: the document and its text', () => {
   it('cgroup write fields become JSON pointers', () => {
     expect(fieldPointer('linux.resources.memory.limit')).toBe('/linux/resources/memory/limit');
     expect(fieldPointer('linux.resources.devices[3]')).toBe('/linux/resources/devices/3');
+  });
+
+  it('systemd unit properties (create --dry-run --systemd-cgroup) read as systemctl shows them', () => {
+    expect(dbusText(variant('b', true))).toBe('true');
+    expect(dbusText(variant('au', [0]))).toBe('0');
+    expect(dbusText(variant('t', 67108864n))).toBe('67108864');
+    expect(dbusText(variant('a(ss)', [['/dev/null', 'rwm'], ['char-pts', 'rwm']]))).toBe('(/dev/null rwm) (char-pts rwm)');
   });
 });
