@@ -25,7 +25,7 @@ const EXPORTS = [
   'spawnInit', 'syncRecv', 'syncSend', 'closeFd', 'socketPair', 'waitPid', 'waitPidAsync', 'signalPid',
   'setSubreaper', 'lockFile', 'startContainer', 'connectUnix', 'listenUnix', 'acceptFd', 'recvFd',
   'seccompCompile', 'seccompProbe', 'sendFdMessage', 'recvFdMessage', 'seccompNotifyRecv', 'seccompNotifyRespond',
-  'attachDeviceProgram', 'attachedDevicePrograms', 'idmapProbe',
+  'attachDeviceProgram', 'attachedDevicePrograms', 'idmapProbe', 'syscallProbe',
 ];
 
 const built = [];

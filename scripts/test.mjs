@@ -60,8 +60,9 @@ if (root && process.env.BERTH_SKIP_CGROUP2_VM !== '1' && process.argv.length <= 
   const FS = ['test/integration/cgroups.test.ts', 'test/integration/cgroups-lifecycle.test.ts'];
   const SYSTEMD = ['test/integration/cgroups-systemd.test.ts'];
   const vms = [
-    { name: 'unified', files: [...FS, 'test/integration/rootless-cgroup2.test.ts'], env: {} },
-    { name: 'unified-systemd', files: [...SYSTEMD, 'test/integration/rootless-systemd.test.ts'], env: { BERTH_VM_SYSTEMD: '1' } },
+    // check.test.ts: berth check's cgroup v2 (and systemd) facts, one short file in each.
+    { name: 'unified', files: [...FS, 'test/integration/rootless-cgroup2.test.ts', 'test/integration/check.test.ts'], env: {} },
+    { name: 'unified-systemd', files: [...SYSTEMD, 'test/integration/rootless-systemd.test.ts', 'test/integration/check.test.ts'], env: { BERTH_VM_SYSTEMD: '1' } },
     { name: 'legacy-systemd', files: [...FS, ...SYSTEMD], env: { BERTH_VM_SYSTEMD: '1', BERTH_VM_CGROUP: 'legacy' } },
     { name: 'hybrid-systemd', files: SYSTEMD, env: { BERTH_VM_SYSTEMD: '1', BERTH_VM_CGROUP: 'hybrid' } },
   ];

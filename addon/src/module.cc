@@ -27,6 +27,7 @@ Napi::Value SeccompNotifyRespond(const Napi::CallbackInfo&);
 Napi::Value AttachDeviceProgram(const Napi::CallbackInfo&);
 Napi::Value AttachedDevicePrograms(const Napi::CallbackInfo&);
 Napi::Value IdmapProbe(const Napi::CallbackInfo&);
+Napi::Value SyscallProbe(const Napi::CallbackInfo&);
 }  // namespace berth
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -55,6 +56,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("attachDeviceProgram", Napi::Function::New(env, AttachDeviceProgram));
   exports.Set("attachedDevicePrograms", Napi::Function::New(env, AttachedDevicePrograms));
   exports.Set("idmapProbe", Napi::Function::New(env, IdmapProbe));
+  exports.Set("syscallProbe", Napi::Function::New(env, SyscallProbe));
   return exports;
 }
 

@@ -38,6 +38,28 @@ function processesBelow(dir: string): number {
   return n;
 }
 
+/**
+ * A cgroup that already existed must not be frozen (the init could never run); one with
+ * processes in it (its own or below) is used with a warning, as runc does: one line, naming
+ * the first hierarchy that has them (on v1 every hierarchy's dir holds the same processes).
+ * Reads only (create and create --dry-run).
+ */
+export function checkUsableDirs(record: CgroupRecord, dirs: string[]): void {
+  const unified = record.layout === 'unified';
+  for (const dir of dirs) {
+    const frozen = unified || dir === record.paths['']
+      ? readControl(join(dir, 'cgroup.freeze')) === '1'
+      : dir === record.paths.freezer && readControl(join(dir, 'freezer.state')) === 'FROZEN';
+    if (frozen) throw new CgroupError(`container's cgroup unexpectedly frozen: ${dir} (thaw it or use another cgroupsPath)`);
+  }
+  for (const dir of dirs) {
+    const n = processesBelow(dir);
+    if (n === 0) continue;
+    log.warn(`container's cgroup is not empty: ${n} process(es) found in ${dir}`);
+    return;
+  }
+}
+
 export class FsCgroup implements Cgroup {
   readonly record: CgroupRecord;
   /** cgroupfs: berth resolves the dirs, so it enables v2 controllers in the parents and checks
@@ -105,7 +127,7 @@ export class FsCgroup implements Cgroup {
         const mount = this.unifiedMount();
         if (mount) enableControllers(mount, paths['']!);
       }
-      if (this.ownsParents) this.checkUsable(preexisting);
+      if (this.ownsParents) checkUsableDirs(this.record, preexisting);
       const ctx = realContext(this.record, false);
       this.giveRtBudget(r);
       applyWrites(paths, this.withDevices(this.unified ? planV2(r, ctx) : planV1(r, ctx)));
@@ -136,26 +158,6 @@ export class FsCgroup implements Cgroup {
   /** The cgroup2 mount point holding the unified dir (from mountinfo). */
   private unifiedMount(): string | undefined {
     return cgroup2MountOf(this.record.paths['']!, readFileSync('/proc/self/mountinfo', 'utf8'))?.mountpoint;
-  }
-
-  /**
-   * A cgroup that already existed must not be frozen (the init could never run); one with
-   * processes in it (its own or below) is used with a warning, as runc does: one line, naming
-   * the first hierarchy that has them (on v1 every hierarchy's dir holds the same processes).
-   */
-  private checkUsable(dirs: string[]): void {
-    for (const dir of dirs) {
-      const frozen = this.unified || dir === this.record.paths['']
-        ? readControl(join(dir, 'cgroup.freeze')) === '1'
-        : dir === this.record.paths.freezer && readControl(join(dir, 'freezer.state')) === 'FROZEN';
-      if (frozen) throw new CgroupError(`container's cgroup unexpectedly frozen: ${dir} (thaw it or use another cgroupsPath)`);
-    }
-    for (const dir of dirs) {
-      const n = processesBelow(dir);
-      if (n === 0) continue;
-      log.warn(`container's cgroup is not empty: ${n} process(es) found in ${dir}`);
-      return;
-    }
   }
 
   /** After the init has joined (before the container starts); nothing to do for cgroupfs. */

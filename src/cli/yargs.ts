@@ -51,6 +51,12 @@ const createFlags = (y: Argv) =>
     .option('no-new-keyring', { type: 'boolean', default: false, describe: 'keep the session keyring' })
     .option('preserve-fds', { type: 'number', default: 0, describe: 'pass N extra fds (3..3+N-1) to the container' });
 
+/** create, run and exec: show the plan instead of carrying it out (commands/dry-run.ts). */
+const dryRunFlags = (y: Argv, what: string) =>
+  y
+    .option('dry-run', { type: 'boolean', describe: `validate and print the plan; ${what}` })
+    .option('format', { choices: ['text', 'json'] as const, describe: 'with --dry-run (default text): text, or JSON (schemas/dryrun.schema.json)' });
+
 /** update's flags (runc's names), each a string the command parses: [name, description, alias]. */
 const UPDATE_FLAGS: [string, string, string?][] = [
   ['memory', 'memory limit in bytes (or 512m, 1g)'],
@@ -96,7 +102,7 @@ function notYet(what: string): CommandModule['default'] {
 /** The commands (and aliases) buildCli defines; `help` is runc's `help [COMMAND]`. */
 export const COMMAND_NAMES = [
   'create', 'start', 'run', 'state', 'kill', 'delete', 'exec', 'list', 'ls', 'ps', 'pause', 'resume',
-  'events', 'update', 'spec', 'features', 'checkpoint', 'restore', 'help',
+  'events', 'update', 'spec', 'features', 'check', 'checkpoint', 'restore', 'help',
 ];
 
 /** Parse with yargs and run the command; resolves to the exit code. */
@@ -137,13 +143,13 @@ export function buildCli(argv: string[]): Argv {
     .option('systemd-cgroup', { type: 'boolean', default: false, describe: 'use systemd for cgroups (slice:prefix:name paths)', global: true })
     .option('rootless', { type: 'string', default: 'auto', describe: 'true, false or auto (not root): skip a cgroup berth may not make, with a warning', global: true })
     .option('criu', { type: 'string', describe: 'path to criu: ignored with a warning (no checkpoint/restore)', global: true })
-    .command('create <id>', 'create a container', (y) => idArg(createFlags(y)), run(() => import('../commands/create.js')))
+    .command('create <id>', 'create a container', (y) => idArg(dryRunFlags(createFlags(y), 'make, write and run nothing')), run(() => import('../commands/create.js')))
     .command('start <id>', 'start a created container', idArg, run(() => import('../commands/start.js')))
     .command(
       'run <id>',
       'create and start a container, wait for it',
       (y) =>
-        idArg(createFlags(y))
+        idArg(dryRunFlags(createFlags(y), 'make, write and run nothing'))
           .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'do not wait' })
           .option('keep', { type: 'boolean', default: false, describe: 'do not delete the container after it exits' }),
       run(() => import('../commands/run.js')),
@@ -172,7 +178,7 @@ export function buildCli(argv: string[]): Argv {
       'exec <id> [command..]',
       'run a process in a running container',
       (y) =>
-        idArg(y)
+        idArg(dryRunFlags(y, 'start nothing'))
           .positional('command', { type: 'string', array: true, describe: 'the program and its arguments (not with --process)' })
           .option('process', { alias: 'p', type: 'string', describe: 'process.json (OCI process object)' })
           .option('console-socket', { type: 'string', describe: 'unix socket that receives the pty master (with -t)' })
@@ -242,6 +248,12 @@ export function buildCli(argv: string[]): Argv {
       run(() => import('../commands/spec.js')),
     )
     .command('features', 'print the OCI features document', (y) => y, run(() => import('../commands/features.js')))
+    .command(
+      'check',
+      'the host as berth sees it: what works, what is missing and the fix (exit 1: a default container cannot run)',
+      (y) => y.option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text, or JSON (schemas/check.schema.json)' }),
+      run(() => import('../commands/check.js')),
+    )
     .command('checkpoint <id>', 'checkpoint a running container (CRIU)', idArg, run(async () => ({ default: notYet('checkpoint') })))
     .command('restore <id>', 'restore a container from a checkpoint (CRIU)', (y) => idArg(createFlags(y)), run(async () => ({ default: notYet('restore') })))
     .demandCommand(1, 'a command is required; see berth --help')

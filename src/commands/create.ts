@@ -1,43 +1,22 @@
 import { writePidFile } from '../state/pid-file.js';
 import { BerthError, describeErrno } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
-import { loadBundle, type Bundle } from '../config/load.js';
 import { Store } from '../state/store.js';
-import { checkId } from '../state/id.js';
 import { readStat } from '../state/proc.js';
 import { ociState, rfc3339Nano, type ContainerRecord } from '../state/record.js';
-import { containerPlan } from '../plan/container.js';
 import { runInit } from '../runtime/init-session.js';
 import { runHooks, runHooksWarnOnly } from '../hooks/run.js';
-import { openCgroup, type Cgroup } from '../cgroups/index.js';
 import { createOrSkip } from '../cgroups/rootless.js';
-import { currentIdMapHost } from '../host/id-map-host.js';
-import { idMapPlan } from '../plan/id-maps.js';
-import { sysctlOps } from '../plan/sysctls.js';
-import { currentInvoker } from '../host/invoker.js';
+import { log } from '../log/logger.js';
 import { native } from '../native/addon.js';
 import { SPEC_VERSION } from '../version.js';
-import { buildSeccomp } from '../seccomp/build.js';
 import { handOffListener } from '../seccomp/notify.js';
 import { userInfo } from 'node:os';
-import { listenFds, withListenEnv } from '../runtime/listen-fds.js';
-import { checkLsm, probeLsm } from '../host/lsm.js';
-import { log } from '../log/logger.js';
-import { grantableCapabilities, runtimeBounding } from '../host/capabilities.js';
 import { dirsToMake, removeIntent, writeIntent, type CreateIntent } from '../state/intent.js';
 import { stopPoint } from '../runtime/stop-point.js';
+import { planCreate, prepareCreate, type CreateOptions } from './create-prepare.js';
 
-export interface CreateOptions {
-  id: string;
-  bundle: string;
-  pidFile?: string;
-  consoleSocket?: string;
-  noPivot: boolean;
-  noNewKeyring?: boolean;
-  preserveFds: number;
-  /** The bundle already loaded and validated by the caller (run), not read a second time. */
-  loaded?: Bundle;
-}
+export type { CreateOptions } from './create-prepare.js';
 
 export interface Created {
   rec: ContainerRecord;
@@ -58,23 +37,9 @@ function writeCreatePidFile(path: string, pid: number): void {
  * the init waiting for `start`. Any failure removes everything made so far.
  */
 export async function createContainer(g: Globals, o: CreateOptions): Promise<Created> {
-  const id = checkId(o.id);
-  const bundle = o.loaded ?? loadBundle(o.bundle);
+  const prepared = prepareCreate(g, o);
+  const { id, bundle, config, preserveFds, cgroup, seccomp } = prepared;
   const store = new Store(g.root);
-  // Socket activation fds (3..) go first, then --preserve-fds, as runc passes them.
-  const activation = listenFds(process.env, process.pid);
-  const config = { ...bundle.config, process: withListenEnv(bundle.config.process, activation) };
-  const preserveFds = activation.count + o.preserveFds;
-  checkLsm(config.process, 'config.json', probeLsm());
-  const granted = grantableCapabilities(config.process, 'config.json', runtimeBounding());
-  for (const w of granted.warnings) log.warn(w);
-  config.process = granted.process;
-  // What a caller that is not root may not do (id maps beyond its own, the host's sysctls) is an
-  // error before anything is made; the plan checks the same again.
-  const idHost = currentIdMapHost();
-  if ((config.linux?.namespaces ?? []).some((n: any) => n?.type === 'user' && !n.path)) idMapPlan(config.linux, idHost);
-  sysctlOps(config.linux, idHost.euid !== 0);
-  const cgroup: Cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
   store.claim(id);
   // From here on, what is about to be made is recorded first (state/intent.ts): a create killed
   // at any moment leaves a record `delete --force` cleans up from.
@@ -97,29 +62,13 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
     stopPoint('before-cgroup');
     // The warning is for a user running berth; an engine that runs it as root inside the user
     // namespace it made (rootless Podman) knows it has no cgroup, and hears it with --debug.
-    const skipped = (m: string) => (idHost.euid !== 0 ? log.warn(m) : log.debug(m));
+    const skipped = (m: string) => (prepared.idHost.euid !== 0 ? log.warn(m) : log.debug(m));
     cgroupMade = createOrSkip(cgroup, { rootless: g.rootlessCgroups, cgroupsPath: config.linux?.cgroupsPath, resources: config.linux?.resources }, skipped);
     if (cgroupMade) intent.cgroup = cgroup.record;
     else delete intent.cgroup;
     writeIntent(store, intent);
     stopPoint('after-cgroup');
-    const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json');
-    const ops = containerPlan({
-      id,
-      bundle: bundle.dir,
-      rootfs: bundle.rootfs,
-      config,
-      startSocket: store.startSocket(id),
-      cgroupProcs: cgroupMade ? cgroup.procsFiles() : [],
-      ...(cgroupMade ? { cgroup: cgroup.record } : {}),
-      consoleSocket: o.consoleSocket,
-      noPivot: o.noPivot,
-      noNewKeyring: o.noNewKeyring,
-      preserveFds,
-      seccomp: seccomp?.op,
-      idHost,
-      inUserns: currentInvoker().inUserns,
-    });
+    const ops = planCreate(prepared, store.startSocket(id), o.consoleSocket, cgroupMade);
     const created = intent.created;
     const rec: ContainerRecord = {
       // The version the bundle's config says it follows (its state complies with the same).
@@ -200,6 +149,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
 }
 
 export default async function create(g: Globals, a: Record<string, any>): Promise<number> {
+  if (a['dry-run']) return (await import('./dry-run.js')).dryRunCreate(g, a, 'create');
   await createContainer(g, {
     id: a.id,
     bundle: a.bundle,

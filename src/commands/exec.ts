@@ -23,6 +23,9 @@ import { storedSeccompOp } from '../seccomp/plan.js';
 import { handOffListener } from '../seccomp/notify.js';
 import { ociState } from '../state/record.js';
 import { readDocument } from '../config/read-document.js';
+import type { ContainerRecord, Status } from '../state/record.js';
+import type { CgroupRecord } from '../cgroups/index.js';
+import type { PlanOp } from '../plan/ops.js';
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -76,16 +79,8 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
  * Every failure of berth's own exits 255 (runc's code), so the caller can tell it from the
  * program's own exit status.
  */
-/** A rootless container's user namespace may deny setgroups (its gid map written without newgidmap). */
-function setgroupsDenied(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/setgroups`, 'utf8').trim() === 'deny';
-  } catch {
-    return false;
-  }
-}
-
 export default async function exec(g: Globals, a: Record<string, any>): Promise<number> {
+  if (a['dry-run']) return (await import('./dry-run.js')).dryRunExec(g, a);
   let started: Started;
   try {
     started = await startExec(g, a);
@@ -118,7 +113,31 @@ async function startExec(g: Globals, a: Record<string, any>): Promise<Started> {
   return withLock(store, id, () => startExecProcess(store, id, a));
 }
 
-async function startExecProcess(store: Store, id: string, a: Record<string, any>): Promise<Started> {
+/** A rootless container's user namespace may deny setgroups (its gid map written without newgidmap). */
+function setgroupsDenied(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/setgroups`, 'utf8').trim() === 'deny';
+  } catch {
+    return false;
+  }
+}
+
+/** What exec decided before it starts anything (prepareExec). */
+export interface PreparedExec {
+  rec: ContainerRecord;
+  status: Status;
+  /** The process as it runs (ungrantable capabilities dropped). */
+  process: any;
+  cgroup?: CgroupRecord;
+  /** The plan, for a console socket given (or the proxy's, once made). */
+  plan(consoleSocket: string | undefined): PlanOp[];
+}
+
+/**
+ * The first half of exec, shared with `exec --dry-run`: check the container's status, build and
+ * validate the process, choose the cgroup and build the plan. Touches nothing.
+ */
+export async function prepareExec(store: Store, id: string, a: Record<string, any>): Promise<PreparedExec> {
   const rec = store.load(id);
   const status = await statusOf(store, rec);
   if (status === 'stopped') throw new BerthError(`cannot exec in a stopped container`);
@@ -138,21 +157,28 @@ async function startExecProcess(store: Store, id: string, a: Record<string, any>
     for (const f of reopenCgroup(cgroup!).procsFiles()) if (!existsSync(f)) throw new BerthError(`exec --cgroup: adding pid to ${f}: no such file or directory`);
   }
   if (subs.size === 0 && cgroup !== rec.cgroup) log.debug(`exec: ${rec.cgroup!.paths['']} has controllers enabled for its children: the process joins the init's cgroup ${cgroup!.paths['']}`);
-  // A terminal with nobody to hand it to: berth proxies it itself (foreground only, as runc).
-  const proxy = proc.terminal && !a['console-socket'] ? withFinish(new ConsoleProxy()) : undefined;
-  const ops = execPlan({
+  // The program create compiled (state.json); a record without one (older berth) compiles again.
+  const seccomp = rec.seccomp ? storedSeccompOp(rec.seccomp) : buildSeccomp(rec.config.linux?.seccomp, 'config.json')?.op;
+  const plan = (consoleSocket: string | undefined) => execPlan({
     initPid: rec.pid,
     namespaces: rec.namespaces,
     cgroupProcs: cgroup ? reopenCgroup(cgroup).procsFiles() : [],
     process: granted.process,
     linux: rec.config.linux,
-    consoleSocket: a['console-socket'] ?? proxy?.socketPath,
+    consoleSocket,
     preserveFds: a['preserve-fds'] ?? 0,
     keyringOf: rec.noNewKeyring ? undefined : rec.id,
-    // The program create compiled (state.json); a record without one (older berth) compiles again.
-    seccomp: rec.seccomp ? storedSeccompOp(rec.seccomp) : buildSeccomp(rec.config.linux?.seccomp, 'config.json')?.op,
+    seccomp: seccomp ? { ...seccomp, from: '/linux/seccomp' } : undefined,
     setgroupsDenied: setgroupsDenied(rec.pid),
   });
+  return { rec, status, process: granted.process, cgroup, plan };
+}
+
+async function startExecProcess(store: Store, id: string, a: Record<string, any>): Promise<Started> {
+  const { rec, status, process: proc, cgroup, plan } = await prepareExec(store, id, a);
+  // A terminal with nobody to hand it to: berth proxies it itself (foreground only, as runc).
+  const proxy = proc.terminal && !a['console-socket'] ? withFinish(new ConsoleProxy()) : undefined;
+  const ops = plan(a['console-socket'] ?? proxy?.socketPath);
   let session;
   try {
     session = runInit(ops, a['preserve-fds'] ?? 0, {

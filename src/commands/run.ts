@@ -13,6 +13,7 @@ import { ConsoleProxy } from '../runtime/console-proxy.js';
  * deleted afterwards unless --detach or --keep.
  */
 export default async function run(g: Globals, a: Record<string, any>): Promise<number> {
+  if (a['dry-run']) return (await import('./dry-run.js')).dryRunCreate(g, a, 'run');
   const id: string = a.id;
   // A terminal with nobody to hand it to: berth proxies it itself (foreground only, as runc).
   const loaded = loadBundle(a.bundle);

@@ -38,6 +38,20 @@ function write(level: Level, msg: string): void {
   }
 }
 
+/** Arrays that collect every warning logged while they are watched (create --dry-run). */
+const watchers = new Set<string[]>();
+
+/** Collect the warnings logged from now on into the returned array, until unwatchWarnings. */
+export function watchWarnings(): string[] {
+  const into: string[] = [];
+  watchers.add(into);
+  return into;
+}
+
+export function unwatchWarnings(into: string[]): void {
+  watchers.delete(into);
+}
+
 export const log = {
   debug(msg: string): void {
     if (target.debug) write('debug', msg);
@@ -46,6 +60,7 @@ export const log = {
     if (target.debug) write('info', msg);
   },
   warn(msg: string): void {
+    for (const w of watchers) w.push(msg);
     write('warning', msg);
   },
   /** An error ends the command: logged to --log, and printed as one plain line on stderr. */

@@ -73,6 +73,8 @@ export interface Native {
    * does not know, are skipped and listed. Errors carry errno, the libseccomp call and the rule's `at`.
    */
   seccompCompile(input: SeccompCompileInput): { program: Buffer; skippedRules: number[]; skippedArchitectures: string[] };
+  /** Whether the kernel has pidfd_open, openat2 and clone3 CLONE_INTO_CGROUP: "" or the errno name (no side effect). */
+  syscallProbe(): { pidfd_open: string; openat2: string; clone_into_cgroup: string };
   /** Which SECCOMP_RET_* actions and filter flags this kernel accepts, which architecture names
    * this libseccomp knows, and its version. Loads nothing. */
   seccompProbe(input: { actions: number[]; flags: number[]; architectures: string[] }): {

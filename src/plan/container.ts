@@ -53,9 +53,9 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   }
 
   const a: PlanOp[] = [];
-  if (inp.consoleSocket) a.push({ op: 'CONSOLE_CONNECT', args: [inp.consoleSocket], what: `connect to console socket ${inp.consoleSocket}` });
+  if (inp.consoleSocket) a.push({ op: 'CONSOLE_CONNECT', args: [inp.consoleSocket], what: `connect to console socket ${inp.consoleSocket}`, from: '--console-socket' });
   a.push({ op: 'START_LISTEN', args: [inp.startSocket], what: `listen on ${inp.startSocket}` });
-  for (const f of inp.cgroupProcs) a.push({ op: 'CGROUP_JOIN', args: [f], what: `join cgroup ${f.replace(/\/cgroup\.procs$/, '')}` });
+  for (const f of inp.cgroupProcs) a.push({ op: 'CGROUP_JOIN', args: [f], what: `join cgroup ${f.replace(/\/cgroup\.procs$/, '')}`, from: '/linux/cgroupsPath' });
   const unprivileged = (inp.idHost?.euid ?? 0) !== 0 || inp.inUserns === true;
   // mount_setattr(MOUNT_ATTR_IDMAP) needs CAP_SYS_ADMIN in the host's user namespace (runc
   // refuses idmapped mounts of rootless containers too).
@@ -64,7 +64,7 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   // Idmapped trees before any namespace is joined: still in the host's user namespace.
   a.push(...idmapTreeOps(inp.rootfs, inp.bundle, config));
   a.push(...ns.before);
-  a.push({ op: 'CLONE', args: [String(ns.cloneFlags)], what: 'clone the container init' });
+  a.push({ op: 'CLONE', args: [String(ns.cloneFlags)], what: 'clone the container init', from: '/linux/namespaces' });
 
   const b: PlanOp[] = [];
   // Root in the user namespace: a new one that maps 0, or one joined by path (runc's init does
@@ -77,8 +77,8 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   b.push(...rootfsOps(rootIn));
   b.push(...hookOps(config.hooks));
   b.push(...switchRootOps(rootIn));
-  if (config.hostname) b.push({ op: 'SETHOSTNAME', args: [config.hostname], what: `set hostname ${config.hostname}` });
-  if (config.domainname) b.push({ op: 'SETDOMAINNAME', args: [config.domainname], what: `set domainname ${config.domainname}` });
+  if (config.hostname) b.push({ op: 'SETHOSTNAME', args: [config.hostname], what: `set hostname ${config.hostname}`, from: '/hostname' });
+  if (config.domainname) b.push({ op: 'SETDOMAINNAME', args: [config.domainname], what: `set domainname ${config.domainname}`, from: '/domainname' });
   // Sysctls before masked and read-only paths (runc's order): Docker asks for
   // net.ipv4.ip_unprivileged_port_start with /proc/sys among its readonlyPaths.
   b.push(...sysctlOps(linux, (inp.idHost?.euid ?? 0) !== 0));
@@ -88,7 +88,7 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   if (proc.terminal) {
     if (!inp.consoleSocket) throw new BerthError('config.json: /process/terminal: a terminal needs --console-socket');
     const size = proc.consoleSize ?? {};
-    b.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0), String(proc.user?.uid ?? 0)], what: 'set up the console' });
+    b.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0), String(proc.user?.uid ?? 0)], what: 'set up the console', from: '/process/terminal' });
   }
   b.push(...seccompBeforeCredentials(procIn, inp.seccomp));
   b.push(...credentialOps(procIn));

@@ -34,7 +34,7 @@ function sameNamespace(a: string, b: string): boolean {
 /** exec: join every namespace and the cgroup of the container, then set up and exec the process. */
 export function execPlan(inp: ExecPlanInput): PlanOp[] {
   const ops: PlanOp[] = [];
-  if (inp.consoleSocket) ops.push({ op: 'CONSOLE_CONNECT', args: [inp.consoleSocket], what: `connect to console socket ${inp.consoleSocket}` });
+  if (inp.consoleSocket) ops.push({ op: 'CONSOLE_CONNECT', args: [inp.consoleSocket], what: `connect to console socket ${inp.consoleSocket}`, from: '--console-socket' });
   for (const f of inp.cgroupProcs) ops.push({ op: 'CGROUP_JOIN', args: [f], what: `join cgroup ${f.replace(/\/cgroup\.procs$/, '')}` });
   const types = new Set(inp.namespaces.map((n) => n.type));
   for (const type of JOIN_ORDER) {
@@ -56,7 +56,7 @@ export function execPlan(inp: ExecPlanInput): PlanOp[] {
   ops.push(...privilegedProcessOps(procIn));
   if (p.terminal) {
     const size = p.consoleSize ?? {};
-    ops.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0), String(p.user?.uid ?? 0)], what: 'set up the console' });
+    ops.push({ op: 'CONSOLE', args: [String(size.height ?? 0), String(size.width ?? 0), String(p.user?.uid ?? 0)], what: 'set up the console', from: '/terminal' });
   }
   ops.push(...seccompBeforeCredentials(procIn, inp.seccomp));
   ops.push(...credentialOps(procIn));

@@ -9,6 +9,7 @@ export function runHookOps(hooks: any[] | undefined, name: string): PlanOp[] {
       args: [name, h.path, String(h.timeout ?? 0), String(args.length), ...args, ...(h.env ?? [])],
       // runc's words for a failing hook ("error running hook"), naming which one.
       what: `error running hook: ${name} hook ${i} (${h.path})`,
+      from: `/hooks/${name}/${i}`,
     };
   });
 }
@@ -23,7 +24,7 @@ export function hookOps(hooks: any): PlanOp[] {
   const any = ['prestart', 'createRuntime', 'createContainer', 'startContainer'].some((k) => (hooks?.[k]?.length ?? 0) > 0);
   if (!any) return [];
   return [
-    { op: 'SYNC_HOOKS', args: ['createRuntime'], what: 'run prestart and createRuntime hooks' },
+    { op: 'SYNC_HOOKS', args: ['createRuntime'], what: 'run prestart and createRuntime hooks', from: '/hooks' },
     ...runHookOps(hooks?.createContainer, 'createContainer'),
   ];
 }

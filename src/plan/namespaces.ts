@@ -28,14 +28,14 @@ export function namespacePlan(linux: any, idHost?: IdMapHost): NamespacePlan {
       // The field in the text: a path the caller may not join (rootless: a namespace another
       // user owns) fails with EPERM, and the error names what to change.
       const field = `config.json: /linux/namespaces/${list.indexOf(ns)}/path`;
-      before.push({ op: 'SETNS', args: [ns.path, String(info.flag)], what: `${field}: join ${type} namespace ${ns.path}` });
+      before.push({ op: 'SETNS', args: [ns.path, String(info.flag)], what: `${field}: join ${type} namespace ${ns.path}`, from: `/linux/namespaces/${list.indexOf(ns)}` });
     } else if (type === 'time') {
-      before.push({ op: 'UNSHARE', args: [String(CLONE.NEWTIME)], what: 'create time namespace' });
+      before.push({ op: 'UNSHARE', args: [String(CLONE.NEWTIME)], what: 'create time namespace', from: `/linux/namespaces/${list.indexOf(ns)}` });
       const offsets = linux.timeOffsets ?? {};
       const lines = Object.entries(offsets)
         .map(([clock, o]: [string, any]) => `${clock} ${o.secs ?? 0} ${o.nanosecs ?? 0}\n`)
         .join('');
-      if (lines) before.push({ op: 'WRITE_FILE', args: ['/proc/self/timens_offsets', lines], what: 'set time namespace offsets' });
+      if (lines) before.push({ op: 'WRITE_FILE', args: ['/proc/self/timens_offsets', lines], what: 'set time namespace offsets', from: '/linux/timeOffsets' });
     } else {
       cloneFlags |= info.flag;
     }
@@ -50,6 +50,7 @@ export function namespacePlan(linux: any, idHost?: IdMapHost): NamespacePlan {
       op: 'USERNS_MAPS',
       args: [m.uidMap, m.gidMap, m.setgroups, m.uidTool, m.gidTool],
       what: `write user namespace id maps${how ? ` (through ${how})` : ''}`,
+      from: '/linux/uidMappings',
     });
   }
   const newMountns = (cloneFlags & CLONE.NEWNS) !== 0;

@@ -64,4 +64,16 @@ export interface PlanOp {
   what: string;
   /** A message of its own for a failure this step can explain better (syscall, errno), else undefined. */
   explain?: (syscall: string, errno: number) => string | undefined;
+  /**
+   * Where the step comes from (never sent): a JSON pointer into the document the plan was built
+   * from (`/mounts/3`, `/process/capabilities`), a command-line flag (`--console-socket`), or
+   * absent for berth's own steps. `create --dry-run` prints it (src/dryrun/).
+   */
+  from?: string;
+}
+
+/** Tag each op that has no `from` yet with `from` (in place); returns ops. */
+export function withFrom(ops: PlanOp[], from: string): PlanOp[] {
+  for (const op of ops) op.from ??= from;
+  return ops;
 }

@@ -5,7 +5,7 @@ import { MS } from './linux.js';
 import { parseMountOptions, type ParsedOptions } from './mount-options.js';
 import { containerDevices, DEFAULT_SYMLINKS, deviceMode } from './devices.js';
 import { bindSource, mountIdmaps, type MountIdmap } from './idmap.js';
-import type { PlanOp } from './ops.js';
+import { withFrom, type PlanOp } from './ops.js';
 
 export interface RootfsInput {
   rootfs: string;
@@ -163,8 +163,8 @@ export function rootfsOps(inp: RootfsInput): PlanOp[] {
   const linux = config.linux ?? {};
   const ops: PlanOp[] = [];
   const rootProp = PROPAGATION_OF_ROOT[linux.rootfsPropagation ?? ''] ?? MS.SLAVE | MS.REC;
-  ops.push({ op: 'MOUNT', args: ['', '/', '', String(rootProp), ''], what: 'set propagation of /' });
-  ops.push({ op: 'MOUNT', args: [root, root, '', String(MS.BIND | MS.REC), ''], what: `bind mount rootfs ${root}` });
+  ops.push({ op: 'MOUNT', args: ['', '/', '', String(rootProp), ''], what: 'set propagation of /', from: '/linux/rootfsPropagation' });
+  ops.push({ op: 'MOUNT', args: [root, root, '', String(MS.BIND | MS.REC), ''], what: `bind mount rootfs ${root}`, from: '/root/path' });
 
   const mounts: any[] = config.mounts ?? [];
   const idmaps = mountIdmaps(config);
@@ -172,19 +172,19 @@ export function rootfsOps(inp: RootfsInput): PlanOp[] {
   mounts.forEach((m, i) => {
     const dst = posix.normalize('/' + m.destination);
     if (dst === '/dev') devIsMount = true;
-    ops.push(...mountOps(root, m, inp.bundle, i, inp.cgroup, inp.unprivileged === true, idmaps.get(i)));
+    ops.push(...withFrom(mountOps(root, m, inp.bundle, i, inp.cgroup, inp.unprivileged === true, idmaps.get(i)), `/mounts/${i}`));
   });
 
   if (devIsMount) ops.push(...devOps(inp));
   else {
-    for (const d of linux.devices ?? []) ops.push(deviceOp(root, d, inp.newUserns));
+    (linux.devices ?? []).forEach((d: any, i: number) => ops.push({ ...deviceOp(root, d, inp.newUserns), from: `/linux/devices/${i}` }));
   }
   if (config.process?.cwd) {
-    ops.push({ op: 'MKDIR_IN_ROOT', args: [root, rel(config.process.cwd), '755'], what: `make cwd ${config.process.cwd}` });
+    ops.push({ op: 'MKDIR_IN_ROOT', args: [root, rel(config.process.cwd), '755'], what: `make cwd ${config.process.cwd}`, from: '/process/cwd' });
   }
-  for (const m of mounts) {
-    if (m.type !== 'cgroup' && deferredReadonly(m, parseMountOptions(m.options))) ops.push(remountReadonlyOp(root, m));
-  }
+  mounts.forEach((m, i) => {
+    if (m.type !== 'cgroup' && deferredReadonly(m, parseMountOptions(m.options))) ops.push({ ...remountReadonlyOp(root, m), from: `/mounts/${i}` });
+  });
   return ops;
 }
 
@@ -205,7 +205,11 @@ function deviceOp(root: string, d: any, newUserns: boolean): PlanOp {
 function devOps(inp: RootfsInput): PlanOp[] {
   const root = inp.rootfs;
   const ops: PlanOp[] = [];
-  for (const d of containerDevices(inp.config.linux?.devices)) ops.push(deviceOp(root, d, inp.newUserns));
+  const own: any[] = inp.config.linux?.devices ?? [];
+  for (const d of containerDevices(own)) {
+    const i = own.indexOf(d);
+    ops.push({ ...deviceOp(root, d, inp.newUserns), ...(i >= 0 ? { from: `/linux/devices/${i}` } : {}) });
+  }
   for (const [target, link] of DEFAULT_SYMLINKS) {
     ops.push({ op: 'SYMLINK_IN_ROOT', args: [root, target, rel(link)], what: `symlink ${link} -> ${target}` });
   }
@@ -216,23 +220,23 @@ function devOps(inp: RootfsInput): PlanOp[] {
 export function switchRootOps(inp: RootfsInput): PlanOp[] {
   const root = inp.rootfs;
   return inp.noPivot
-    ? [{ op: 'MOVE_ROOT', args: [root], what: `move root to ${root}` }]
-    : [{ op: 'PIVOT_ROOT', args: [root], what: `pivot_root to ${root}` }];
+    ? [{ op: 'MOVE_ROOT', args: [root], what: `move root to ${root}`, from: '--no-pivot' }]
+    : [{ op: 'PIVOT_ROOT', args: [root], what: `pivot_root to ${root}`, from: '/root/path' }];
 }
 
 /** After the root switch: masked and read-only paths, root propagation, read-only root. */
 export function afterPivotOps(config: any): PlanOp[] {
   const linux = config.linux ?? {};
   const ops: PlanOp[] = [];
-  for (const p of linux.maskedPaths ?? []) ops.push({ op: 'MASK_PATH', args: [p], what: `mask ${p}` });
-  for (const p of linux.readonlyPaths ?? []) ops.push({ op: 'READONLY_PATH', args: [p], what: `make ${p} read-only` });
+  (linux.maskedPaths ?? []).forEach((p: string, i: number) => ops.push({ op: 'MASK_PATH', args: [p], what: `mask ${p}`, from: `/linux/maskedPaths/${i}` }));
+  (linux.readonlyPaths ?? []).forEach((p: string, i: number) => ops.push({ op: 'READONLY_PATH', args: [p], what: `make ${p} read-only`, from: `/linux/readonlyPaths/${i}` }));
   const prop = linux.rootfsPropagation;
   if (prop === 'shared' || prop === 'rshared') {
-    ops.push({ op: 'MOUNT', args: ['', '/', '', String(MS.SHARED | (prop === 'rshared' ? MS.REC : 0)), ''], what: `set propagation of / to ${prop}` });
+    ops.push({ op: 'MOUNT', args: ['', '/', '', String(MS.SHARED | (prop === 'rshared' ? MS.REC : 0)), ''], what: `set propagation of / to ${prop}`, from: '/linux/rootfsPropagation' });
   }
   if (prop === 'unbindable' || prop === 'runbindable') {
-    ops.push({ op: 'MOUNT', args: ['', '/', '', String(MS.UNBINDABLE | (prop === 'runbindable' ? MS.REC : 0)), ''], what: `set propagation of / to ${prop}` });
+    ops.push({ op: 'MOUNT', args: ['', '/', '', String(MS.UNBINDABLE | (prop === 'runbindable' ? MS.REC : 0)), ''], what: `set propagation of / to ${prop}`, from: '/linux/rootfsPropagation' });
   }
-  if (config.root?.readonly) ops.push({ op: 'REMOUNT_RO', args: ['/'], what: 'remount / read-only' });
+  if (config.root?.readonly) ops.push({ op: 'REMOUNT_RO', args: ['/'], what: 'remount / read-only', from: '/root/readonly' });
   return ops;
 }

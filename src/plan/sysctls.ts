@@ -6,6 +6,7 @@
  */
 import { BerthError } from '../errors.js';
 import type { PlanOp } from './ops.js';
+import { pointer } from '../validate/pointer.js';
 
 const IPC = new Set(['kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced']);
 const UTS = new Set(['kernel.hostname', 'kernel.domainname']);
@@ -30,6 +31,6 @@ export function sysctlOps(linux: any, rootless: boolean): PlanOp[] {
         );
       }
     }
-    return { op: 'WRITE_FILE', args: [`/proc/sys/${key.replace(/\./g, '/')}`, String(value)], what: `set sysctl ${key}=${value}` };
+    return { op: 'WRITE_FILE', args: [`/proc/sys/${key.replace(/\./g, '/')}`, String(value)], what: `set sysctl ${key}=${value}`, from: pointer('linux', 'sysctl', key) };
   });
 }

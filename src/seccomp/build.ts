@@ -11,7 +11,21 @@ import { seccompSupport } from './probe.js';
  * libseccomp does not know are skipped with a debug log, as runc does. `file` names the document
  * in errors (config.json).
  */
-export function buildSeccomp(seccomp: any, file: string): { op: PlanOp; stored: StoredSeccomp } | undefined {
+export interface SeccompSummary {
+  defaultAction: string;
+  /** Rules compiled into the program (one per syscall name and argument set libseccomp knows). */
+  rules: number;
+  /** Rules left out: syscalls this libseccomp does not know. */
+  skippedRules: number;
+  architectures: string[];
+  flags: string[];
+  /** The program hands a listener to the agent at listenerPath (SCMP_ACT_NOTIFY rules). */
+  notify: boolean;
+  /** Size of the BPF program in instructions. */
+  instructions: number;
+}
+
+export function buildSeccomp(seccomp: any, file: string): { op: PlanOp; stored: StoredSeccomp; summary: SeccompSummary } | undefined {
   if (!seccomp) return undefined;
   const base = '/linux/seccomp';
   let plan;
@@ -37,5 +51,14 @@ export function buildSeccomp(seccomp: any, file: string): { op: PlanOp; stored: 
   const skipped = new Set(out.skippedRules.map((i) => `${plan.input.rules[i]!.at}: syscall ${plan.input.rules[i]!.name}`));
   for (const s of skipped) log.debug(`seccomp: ${file}: ${s} is unknown to libseccomp ${support.libseccompVersion}: skipped`);
   for (const a of out.skippedArchitectures) log.debug(`seccomp: ${file}: ${base}/architectures: ${a} is unknown to libseccomp ${support.libseccompVersion}: skipped`);
-  return { op: seccompOp(out.program, plan.flags, plan.notify), stored: storeSeccomp(out.program, plan.flags, plan.notify) };
+  const summary: SeccompSummary = {
+    defaultAction: String(seccomp.defaultAction),
+    rules: plan.input.rules.length - out.skippedRules.length,
+    skippedRules: out.skippedRules.length,
+    architectures: [...(seccomp.architectures ?? [])],
+    flags: plan.flagsUsed.map((f) => f.name),
+    notify: plan.notify,
+    instructions: out.program.length / 8,
+  };
+  return { op: { ...seccompOp(out.program, plan.flags, plan.notify), from: base }, stored: storeSeccomp(out.program, plan.flags, plan.notify), summary };
 }

@@ -60,6 +60,23 @@ run(`systemd cgroup driver (systemd is PID 1: ${systemd}, cgroup ${v2 ? 'v2' : '
     b = undefined;
   });
 
+  it('create --dry-run names the scope and the properties it would start it with, and starts nothing', async () => {
+    const id = uniqueId('sd');
+    b = makeBundle(['sleep', '1000'], (c) => {
+      c.linux.cgroupsPath = `system.slice:berth:${id}`;
+      c.linux.resources = { ...(c.linux.resources ?? {}), memory: { limit: 64 * 1024 * 1024 }, pids: { limit: 50 } };
+    });
+    b.write();
+    const unit = `berth-${id}.scope`;
+    const r = await cli(b, ['--systemd-cgroup', 'create', '--dry-run', '--format', 'json', '--bundle', b.dir, id]);
+    ok(r);
+    const cg = JSON.parse(r.stdout).host.cgroup;
+    expect(cg).toMatchObject({ driver: 'systemd', systemdUnit: unit, writes: [] });
+    expect(cg.systemdProperties).toEqual(expect.arrayContaining(['Slice=system.slice', 'Delegate=true', 'PIDs=0', `${MEMORY_PROP}=${64 * 1024 * 1024}`, 'TasksMax=50']));
+    expect(isActive(unit)).not.toBe('active');
+    expect(existsSync(b.root)).toBe(false);
+  });
+
   it('puts the container in a delegated scope of the slice, applies limits, and delete stops it', async () => {
     const id = uniqueId('sd');
     b = makeBundle(['sleep', '1000'], (c) => {

@@ -14,7 +14,7 @@ function berth(args: string[]) {
 }
 const lastLine = (s: string) => s.trimEnd().split('\n').pop();
 
-const COMMANDS = ['create', 'start', 'run', 'state', 'kill', 'delete', 'exec', 'list', 'ps', 'pause', 'resume', 'events', 'update', 'spec', 'features', 'checkpoint', 'restore'];
+const COMMANDS = ['create', 'start', 'run', 'state', 'kill', 'delete', 'exec', 'list', 'ps', 'pause', 'resume', 'events', 'update', 'spec', 'features', 'check', 'checkpoint', 'restore'];
 
 run('argument errors as clear as config errors (runc exit codes)', () => {
   it('an unknown flag says so, with the usage: global (not swallowing the command) and per command', () => {

@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Native } from '../../src/native/addon.js';
 import { isErrno, isInitReport } from '../../src/native/errors.js';
@@ -22,7 +22,7 @@ const EXPORTS: (keyof Native)[] = [
   'spawnInit', 'syncRecv', 'syncSend', 'closeFd', 'socketPair', 'waitPid', 'waitPidAsync', 'signalPid',
   'setSubreaper', 'lockFile', 'startContainer', 'connectUnix', 'listenUnix', 'acceptFd', 'recvFd',
   'seccompCompile', 'seccompProbe', 'sendFdMessage', 'recvFdMessage', 'seccompNotifyRecv', 'seccompNotifyRespond',
-  'attachDeviceProgram', 'attachedDevicePrograms', 'idmapProbe',
+  'attachDeviceProgram', 'attachedDevicePrograms', 'idmapProbe', 'syscallProbe',
 ];
 
 function load(): Native {
@@ -87,6 +87,18 @@ describe('loading', () => {
     expect(thrown(() => (n.closeFd as any)('x'))).toBeInstanceOf(TypeError);
     expect(thrown(() => (n.spawnInit as any)('/bin/true', 'not a buffer', 0))).toBeInstanceOf(TypeError);
     expect(thrown(() => n.spawnInit('/bin/true', Buffer.alloc(0), -1))).toBeInstanceOf(RangeError);
+  });
+});
+
+describe('syscallProbe', () => {
+  it('finds pidfd_open, openat2 and clone3 CLONE_INTO_CGROUP on a kernel that has them, leaving no fd and no process', () => {
+    const [maj, min] = release().split('.').map(Number) as [number, number];
+    const atLeast = (a: number, b: number) => maj > a || (maj === a && min >= b);
+    const fds = readdirSync('/proc/self/fd').length;
+    const r = n.syscallProbe();
+    expect(readdirSync('/proc/self/fd').length).toBe(fds);
+    // The kernel's version is the independent witness (pidfd_open 5.3, openat2 5.6, CLONE_INTO_CGROUP 5.7).
+    expect(r).toEqual({ pidfd_open: atLeast(5, 3) ? '' : 'ENOSYS', openat2: atLeast(5, 6) ? '' : 'ENOSYS', clone_into_cgroup: atLeast(5, 7) ? '' : expect.any(String) });
   });
 });
 

@@ -41,6 +41,21 @@ describe('each command loads only what it needs', () => {
     expect(mods).toContain('src/cgroups/remove-dirs.ts');
   });
 
+  it('check loads no validator, yargs, plan building or seccomp compiler (only the probes)', async () => {
+    const mods = [...(await staticImports('src/commands/check.ts'))];
+    const heavy = HEAVY.filter(([, what]) => what !== 'seccomp planning and compiling');
+    expect(heavy.flatMap(([re, what]) => mods.filter((m) => re.test(m) && m !== 'src/plan/linux.ts').map((m) => `${what}: ${m}`))).toEqual([]);
+    expect(mods.filter((m) => /^src\/seccomp\/(build|plan)\.ts$/.test(m))).toEqual([]);
+    expect(mods).toContain('src/check/probes.ts');
+  });
+
+  it('create, run and exec load the dry run only when asked (--dry-run), and never check', async () => {
+    for (const cmd of ['create', 'run', 'exec']) {
+      const mods = [...(await staticImports(`src/commands/${cmd}.ts`))];
+      expect(mods.filter((m) => /^src\/(dryrun|check)\/|^src\/commands\/(dry-run|check)\.ts$|^src\/cgroups\/dry-run\.ts$/.test(m)), cmd).toEqual([]);
+    }
+  });
+
   it('the entry loads no command before the command line is read', async () => {
     const mods = [...(await staticImports('src/cli/main.ts'))];
     expect(mods.filter((m) => /^src\/commands\//.test(m) || /yargs/.test(m))).toEqual([]);

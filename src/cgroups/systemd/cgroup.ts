@@ -21,6 +21,7 @@ import { scopeProperties, scopeUnitName, systemdMajor, type SystemdUnitPath } fr
 import { SystemdManager } from './manager.js';
 import { resourceProperties, type SystemdHost } from './properties.js';
 import type { CgroupLayout, CgroupRecord } from '../types.js';
+import type { DbusValue } from './dbus/wire.js';
 
 /**
  * The process that holds the scope until the init joins: `cat` reading a pipe only this process
@@ -70,6 +71,23 @@ export class SystemdCgroup extends FsCgroup {
       mgr.close();
     }
     super.create(resources); // on failure it calls destroy(): the unit stops, berth's dirs go
+  }
+
+  /**
+   * create --dry-run: the unit create would start and its properties (the placeholder's pid
+   * shown as 0). Asks systemd only questions: its version, and whether the unit exists (create
+   * refuses one that does).
+   */
+  planScope(resources: unknown): { unit: string; properties: DbusValue[] } {
+    const r = parseResources(resources);
+    const unit = this.record.systemdUnit!;
+    const mgr = SystemdManager.connect();
+    try {
+      if (mgr.unitPath(unit)) throw new CgroupError(`systemd cgroup driver: the unit ${unit} already exists`);
+      return { unit, properties: scopeProperties(this.unitPath!, 0, r, this.host(mgr)) };
+    } finally {
+      mgr.close();
+    }
   }
 
   private stopQuietly(mgr: SystemdManager): void {

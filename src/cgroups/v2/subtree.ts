@@ -8,22 +8,30 @@
 import { join, relative } from 'node:path';
 import { readControl, writeControl } from '../apply.js';
 
-export function enableControllers(mountpoint: string, leaf: string): void {
+/** How enableControllers reads and writes (the real files, or create --dry-run's view). */
+export interface ControlIo {
+  read(path: string): string | undefined;
+  write(path: string, value: string): void;
+}
+
+const REAL: ControlIo = { read: readControl, write: writeControl };
+
+export function enableControllers(mountpoint: string, leaf: string, io: ControlIo = REAL): void {
   const rel = relative(mountpoint, leaf);
   if (rel.startsWith('..') || rel === '') return;
   const parts = rel.split('/');
   let dir = mountpoint;
   for (let i = 0; i < parts.length; i++) {
-    const available = (readControl(join(dir, 'cgroup.controllers')) ?? '').split(/\s+/).filter(Boolean);
-    const enabled = new Set((readControl(join(dir, 'cgroup.subtree_control')) ?? '').split(/\s+/).filter(Boolean));
+    const available = (io.read(join(dir, 'cgroup.controllers')) ?? '').split(/\s+/).filter(Boolean);
+    const enabled = new Set((io.read(join(dir, 'cgroup.subtree_control')) ?? '').split(/\s+/).filter(Boolean));
     const missing = available.filter((c) => !enabled.has(c));
     if (missing.length) {
       try {
-        writeControl(join(dir, 'cgroup.subtree_control'), missing.map((c) => `+${c}`).join(' '));
+        io.write(join(dir, 'cgroup.subtree_control'), missing.map((c) => `+${c}`).join(' '));
       } catch {
         for (const c of missing) {
           try {
-            writeControl(join(dir, 'cgroup.subtree_control'), `+${c}`);
+            io.write(join(dir, 'cgroup.subtree_control'), `+${c}`);
           } catch {
             // left disabled; see above
           }

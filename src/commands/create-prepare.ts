@@ -1,0 +1,93 @@
+import type { Globals } from '../cli/globals.js';
+import { loadBundle, type Bundle } from '../config/load.js';
+import { checkId } from '../state/id.js';
+import { containerPlan } from '../plan/container.js';
+import type { PlanOp } from '../plan/ops.js';
+import { openCgroup, type Cgroup } from '../cgroups/index.js';
+import { buildSeccomp } from '../seccomp/build.js';
+import { listenFds, withListenEnv } from '../runtime/listen-fds.js';
+import { checkLsm, probeLsm } from '../host/lsm.js';
+import { log } from '../log/logger.js';
+import { grantableCapabilities, runtimeBounding } from '../host/capabilities.js';
+import { currentIdMapHost } from '../host/id-map-host.js';
+import { currentInvoker } from '../host/invoker.js';
+import { idMapPlan, type IdMapHost } from '../plan/id-maps.js';
+import { sysctlOps } from '../plan/sysctls.js';
+
+export interface CreateOptions {
+  id: string;
+  bundle: string;
+  pidFile?: string;
+  consoleSocket?: string;
+  noPivot: boolean;
+  noNewKeyring?: boolean;
+  preserveFds: number;
+  /** The bundle already loaded and validated by the caller (run), not read a second time. */
+  loaded?: Bundle;
+}
+
+/** Everything `create` decides before it makes anything (prepareCreate). */
+export interface PreparedCreate {
+  id: string;
+  bundle: Bundle;
+  /** The config as the container gets it: LISTEN_FDS in the env, ungrantable capabilities dropped. */
+  config: any;
+  /** Socket-activation fds plus --preserve-fds. */
+  preserveFds: number;
+  /** The container's cgroup, resolved but not made. */
+  cgroup: Cgroup;
+  seccomp?: ReturnType<typeof buildSeccomp>;
+  /** Who berth runs as (rootless: the maps it may write, through which helpers). */
+  idHost: IdMapHost;
+  /** berth runs as root in a user namespace not the host's (rootless Podman's case). */
+  inUserns: boolean;
+  options: CreateOptions;
+}
+
+/**
+ * The first half of create, shared with `create --dry-run`: validate the id and the bundle, check
+ * what the host must provide (LSM, capabilities), resolve the cgroup and compile the seccomp
+ * filter. No side effect: nothing is made, written, started or mounted; warnings are logged.
+ */
+export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
+  const id = checkId(o.id);
+  const bundle = o.loaded ?? loadBundle(o.bundle);
+  // Socket activation fds (3..) go first, then --preserve-fds, as runc passes them.
+  const activation = listenFds(process.env, process.pid);
+  const config = { ...bundle.config, process: withListenEnv(bundle.config.process, activation) };
+  checkLsm(config.process, 'config.json', probeLsm());
+  const granted = grantableCapabilities(config.process, 'config.json', runtimeBounding());
+  for (const w of granted.warnings) log.warn(w);
+  config.process = granted.process;
+  // What a caller that is not root may not do (id maps beyond its own, the host's sysctls) is an
+  // error before anything is made; the plan checks the same again.
+  const idHost = currentIdMapHost();
+  if ((config.linux?.namespaces ?? []).some((n: any) => n?.type === 'user' && !n.path)) idMapPlan(config.linux, idHost);
+  sysctlOps(config.linux, idHost.euid !== 0);
+  const cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
+  const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json');
+  return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, idHost, inUserns: currentInvoker().inUserns, options: o };
+}
+
+/**
+ * The second half: the init's plan, for the cgroup as it is (create: once made, or skipped when
+ * rootless and not delegated; the dry run: as it will be). Pure.
+ */
+export function planCreate(p: PreparedCreate, startSocket: string, consoleSocket = p.options.consoleSocket, withCgroup = true): PlanOp[] {
+  return containerPlan({
+    id: p.id,
+    bundle: p.bundle.dir,
+    rootfs: p.bundle.rootfs,
+    config: p.config,
+    startSocket,
+    cgroupProcs: withCgroup ? p.cgroup.procsFiles() : [],
+    ...(withCgroup ? { cgroup: p.cgroup.record } : {}),
+    consoleSocket,
+    noPivot: p.options.noPivot,
+    noNewKeyring: p.options.noNewKeyring,
+    preserveFds: p.preserveFds,
+    seccomp: p.seccomp?.op,
+    idHost: p.idHost,
+    inUserns: p.inUserns,
+  });
+}

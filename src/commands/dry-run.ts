@@ -1,0 +1,77 @@
+/**
+ * `create --dry-run`, `run --dry-run`, `exec --dry-run`: validate exactly as the command does,
+ * build its complete plan (prepareCreate/planCreate, prepareExec: the same code) and print it.
+ * No side effect: no state dir, no cgroup, no process, no mount, no hook run, nothing written.
+ */
+import type { Globals } from '../cli/globals.js';
+import { BerthError } from '../errors.js';
+import { stdout } from '../cli/output.js';
+import { unwatchWarnings, watchWarnings } from '../log/logger.js';
+import { Store } from '../state/store.js';
+import { dryRunCgroup } from '../cgroups/dry-run.js';
+import { planCreate, prepareCreate } from './create-prepare.js';
+import { dryRunDocument, type DryRunDocument } from '../dryrun/document.js';
+import { renderText } from '../dryrun/render-text.js';
+import { renderJson } from '../dryrun/render-json.js';
+
+/** The console socket `run` or `exec` would make itself for a terminal (berth's pty proxy). */
+const PROXY_SOCKET = '(berth\'s own console socket: it proxies the terminal)';
+
+function checkFormat(format: unknown): void {
+  if (format !== undefined && format !== 'text' && format !== 'json') throw new BerthError(`--format ${String(format)}: must be text or json`);
+}
+
+function print(doc: DryRunDocument, format: unknown): number {
+  stdout(format === 'json' ? renderJson(doc) : renderText(doc));
+  return 0;
+}
+
+/** The document `create --dry-run` (or `run --dry-run`) prints; a['format'] aside, the command's own arguments. */
+export function createDryRun(g: Globals, a: Record<string, any>, command: 'create' | 'run'): DryRunDocument {
+  const warnings = watchWarnings();
+  try {
+    const p = prepareCreate(g, {
+      id: a.id,
+      bundle: a.bundle ?? '.',
+      consoleSocket: a['console-socket'],
+      noPivot: Boolean(a['no-pivot']),
+      noNewKeyring: Boolean(a['no-new-keyring']),
+      preserveFds: a['preserve-fds'] ?? 0,
+    });
+    const store = new Store(g.root);
+    // create would fail claiming the id; said without claiming it.
+    if (store.exists(p.id)) throw new BerthError(`container with id ${p.id} already exists`);
+    const cgroup = dryRunCgroup(p.cgroup, p.config.linux?.resources);
+    const proxied = command === 'run' && !a['console-socket'] && !a.detach && p.config.process?.terminal;
+    const ops = planCreate(p, store.startSocket(p.id), proxied ? PROXY_SOCKET : a['console-socket']);
+    return dryRunDocument({
+      command, id: p.id, bundle: p.bundle, fields: 'config.json', processAt: '/process', process: p.config.process,
+      ops, cgroup, hooks: p.config.hooks, seccomp: p.seccomp?.summary, warnings: [...warnings],
+    });
+  } finally {
+    unwatchWarnings(warnings);
+  }
+}
+
+export async function dryRunCreate(g: Globals, a: Record<string, any>, command: 'create' | 'run'): Promise<number> {
+  checkFormat(a.format);
+  return print(createDryRun(g, a, command), a.format);
+}
+
+export async function dryRunExec(g: Globals, a: Record<string, any>): Promise<number> {
+  checkFormat(a.format);
+  const { prepareExec } = await import('./exec.js');
+  const warnings = watchWarnings();
+  try {
+    const e = await prepareExec(new Store(g.root), a.id, a);
+    const ops = e.plan(a['console-socket'] ?? (e.process.terminal ? PROXY_SOCKET : undefined));
+    return print(dryRunDocument({
+      command: 'exec', id: a.id, fields: a.process ? 'process.json' : "the container's process (config.json /process) with exec's flags",
+      processAt: '', process: e.process, ops, cgroup: null, hooks: undefined, warnings: [...warnings],
+    }), a.format);
+  } catch (err) {
+    throw err instanceof BerthError ? new BerthError(err.message, 255) : err;
+  } finally {
+    unwatchWarnings(warnings);
+  }
+}
