@@ -43,6 +43,17 @@ export interface RootlessChoice {
 }
 
 /**
+ * Rootless and not delegated (msg says what failed): an error naming the field when the config
+ * needs the cgroup (a cgroupsPath, a limit), else the warning to give before going without one.
+ */
+export function withoutCgroup(o: RootlessChoice, msg: string, code: string | undefined): string {
+  if (o.cgroupsPath) throw new CgroupError(`config.json: /linux/cgroupsPath: ${msg} (rootless: the cgroup tree is not delegated to uid ${process.geteuid?.()})`, code);
+  const limit = limitField(o.resources);
+  if (limit) throw new CgroupError(`config.json: ${limit}: cannot set the limit: the container could not make its cgroup (rootless, not delegated: ${msg})`, code);
+  return `rootless: the container runs without a cgroup of its own (${msg}); pause, resume and limits need a delegated cgroup`;
+}
+
+/**
  * cgroup.create(resources), or, rootless and not delegated, false with a warning when the
  * container may go without (see above). True when the cgroup was made.
  */
@@ -53,11 +64,27 @@ export function createOrSkip(cgroup: Cgroup, o: RootlessChoice, warn: (msg: stri
     return true;
   } catch (e) {
     if (!o.rootless || !notDelegated(e)) throw e;
-    const msg = (e as CgroupError).message;
-    if (o.cgroupsPath) throw new CgroupError(`config.json: /linux/cgroupsPath: ${msg} (rootless: the cgroup tree is not delegated to uid ${process.geteuid?.()})`, (e as CgroupError).code);
-    const limit = limitField(o.resources);
-    if (limit) throw new CgroupError(`config.json: ${limit}: cannot set the limit: the container could not make its cgroup (rootless, not delegated: ${msg})`, (e as CgroupError).code);
-    warn(`rootless: the container runs without a cgroup of its own (${msg}); pause, resume and limits need a delegated cgroup`);
+    warn(withoutCgroup(o, (e as CgroupError).message, (e as CgroupError).code));
     return false;
   }
+}
+
+/**
+ * What create would find not delegated, without trying (the dry run): the first of the
+ * container's dirs this process may not join (its cgroup.procs not writable) or, not there yet,
+ * not make (its nearest existing parent not writable), as the operation create's error names
+ * ("mkdir DIR"); undefined when all look usable.
+ */
+export function undelegatedStep(dirs: string[], canWrite: (path: string) => boolean, exists: (path: string) => boolean): string | undefined {
+  for (const dir of dirs) {
+    if (exists(dir)) {
+      if (!canWrite(`${dir}/cgroup.procs`)) return `write ${dir}/cgroup.procs`;
+      continue;
+    }
+    let parent = dir;
+    do parent = parent.slice(0, parent.lastIndexOf('/')) || '/';
+    while (parent !== '/' && !exists(parent));
+    if (!canWrite(parent)) return `mkdir ${dir}`;
+  }
+  return undefined;
 }

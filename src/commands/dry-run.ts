@@ -9,6 +9,10 @@ import { stdout } from '../cli/output.js';
 import { unwatchWarnings, watchWarnings } from '../log/logger.js';
 import { Store } from '../state/store.js';
 import { dryRunCgroup } from '../cgroups/dry-run.js';
+import { recordDirs } from '../cgroups/record.js';
+import { rootlessResources, undelegatedStep, withoutCgroup } from '../cgroups/rootless.js';
+import { log } from '../log/logger.js';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { planCreate, prepareCreate } from './create-prepare.js';
 import { dryRunDocument, type DryRunDocument } from '../dryrun/document.js';
 import { renderText } from '../dryrun/render-text.js';
@@ -41,9 +45,11 @@ export function createDryRun(g: Globals, a: Record<string, any>, command: 'creat
     const store = new Store(g.root);
     // create would fail claiming the id; said without claiming it.
     if (store.exists(p.id)) throw new BerthError(`container with id ${p.id} already exists`);
-    const cgroup = dryRunCgroup(p.cgroup, p.config.linux?.resources);
+    const withCgroup = !g.rootlessCgroups || rootlessCgroupUsable(p);
+    const resources = g.rootlessCgroups ? rootlessResources(p.config.linux?.resources) : p.config.linux?.resources;
+    const cgroup = withCgroup ? dryRunCgroup(p.cgroup, resources) : null;
     const proxied = command === 'run' && !a['console-socket'] && !a.detach && p.config.process?.terminal;
-    const ops = planCreate(p, store.startSocket(p.id), proxied ? PROXY_SOCKET : a['console-socket']);
+    const ops = planCreate(p, store.startSocket(p.id), proxied ? PROXY_SOCKET : a['console-socket'], withCgroup);
     return dryRunDocument({
       command, id: p.id, bundle: p.bundle, fields: 'config.json', processAt: '/process', process: p.config.process,
       ops, cgroup, hooks: p.config.hooks, seccomp: p.seccomp?.summary, warnings: [...warnings],
@@ -51,6 +57,27 @@ export function createDryRun(g: Globals, a: Record<string, any>, command: 'creat
   } finally {
     unwatchWarnings(warnings);
   }
+}
+
+/**
+ * Rootless: whether create would make the cgroup or go without it (createOrSkip's rule, decided
+ * from write access instead of trying); throws as create would when the config needs it.
+ */
+function rootlessCgroupUsable(p: ReturnType<typeof prepareCreate>): boolean {
+  const canWrite = (path: string) => {
+    try {
+      accessSync(path, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const step = undelegatedStep(recordDirs(p.cgroup.record), canWrite, existsSync);
+  if (step === undefined) return true;
+  const warning = withoutCgroup({ rootless: true, cgroupsPath: p.config.linux?.cgroupsPath, resources: p.config.linux?.resources }, `cgroup: ${step}: permission denied`, 'EACCES');
+  if (p.idHost.euid !== 0) log.warn(warning);
+  else log.debug(warning);
+  return false;
 }
 
 export async function dryRunCreate(g: Globals, a: Record<string, any>, command: 'create' | 'run'): Promise<number> {

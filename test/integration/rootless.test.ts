@@ -90,6 +90,25 @@ describe.skipIf(!!missing)(`rootless berth${missing ? ` (skipped: ${missing})` :
     expect(readdirSync(stateRoot())).toEqual([]);
   });
 
+  it('create --dry-run as the user: the cgroup create would go without, the same warning, the steps create carries out', () => {
+    const b = bundle(['true']);
+    const c = id();
+    const dry = u.berthAs(['create', '--dry-run', '--format', 'json', '--bundle', b.dir, c]);
+    ok(dry);
+    expect(dry.stderr).toMatch(WARNING);
+    const doc = JSON.parse(dry.stdout);
+    expect(doc.host.cgroup).toBeNull();
+    expect(doc.warnings).toHaveLength(1);
+    expect(readdirSync(stateRoot())).toEqual([]);
+    const cr = u.berthAs(['create', '--bundle', b.dir, c]);
+    ok(cr);
+    // The warning names the same operation (the first dir create could not make).
+    expect(cr.stderr.match(WARNING)![0]).toBe(dry.stderr.match(WARNING)![0]);
+    const rec = JSON.parse(readFileSync(join(stateRoot(), c, 'state.json'), 'utf8'));
+    expect([...doc.host.steps, ...doc.container.steps].map((s: any) => s.what)).toEqual(rec.steps);
+    ok(u.berthAs(['delete', '--force', c]));
+  });
+
   it('create, state, start, exec, ps, list, kill, delete as the user (pause and update say why not); nothing left', () => {
     const b = bundle(['sh', '-c', 'trap "exit 3" TERM; while :; do sleep 0.1; done']);
     const c = id();

@@ -5,7 +5,7 @@ import { describe, it, expect } from 'vitest';
 import { defaultRoot, rootlessCgroups, uidMapIsNested } from '../../src/cli/globals.js';
 import { idMapPlan, parseSubIds, type IdMapHost } from '../../src/plan/id-maps.js';
 import { sysctlNamespace, sysctlOps } from '../../src/plan/sysctls.js';
-import { limitField, rootlessResources } from '../../src/cgroups/rootless.js';
+import { limitField, rootlessResources, undelegatedStep } from '../../src/cgroups/rootless.js';
 import { descendants } from '../../src/state/members.js';
 import { parseSystemdPath } from '../../src/cgroups/systemd/scope.js';
 import { containerPlan } from '../../src/plan/container.js';
@@ -131,5 +131,18 @@ describe('rootless container plan', () => {
   it('an idmapped mount names the mount: the kernel wants root in the host user namespace (as runc)', () => {
     const m = { destination: '/data', type: 'bind', source: '/srv/data', options: ['rbind', 'idmap'] };
     expect(() => plan(undefined, m)).toThrow(/^config\.json: \/mounts\/\d+: idmapped mounts need root in the host's user namespace/);
+  });
+});
+
+describe('rootless dry run: would create find the cgroup delegated', () => {
+  const tree = new Set(['/sys/fs/cgroup/cpu', '/sys/fs/cgroup/cpu/mine', '/sys/fs/cgroup/cpu/mine/c1']);
+  const exists = (p: string) => tree.has(p);
+  it('a dir to make under a parent the user may not write; a dir there whose cgroup.procs it may not write', () => {
+    expect(undelegatedStep(['/sys/fs/cgroup/cpu/x/c1'], () => false, exists)).toBe('mkdir /sys/fs/cgroup/cpu/x/c1');
+    expect(undelegatedStep(['/sys/fs/cgroup/cpu/mine/c1'], () => false, exists)).toBe('write /sys/fs/cgroup/cpu/mine/c1/cgroup.procs');
+  });
+  it('all writable (a delegated subtree): nothing', () => {
+    const mayWrite = (p: string) => p.startsWith('/sys/fs/cgroup/cpu/mine');
+    expect(undelegatedStep(['/sys/fs/cgroup/cpu/mine/c2', '/sys/fs/cgroup/cpu/mine/c1'], mayWrite, exists)).toBeUndefined();
   });
 });
