@@ -18,6 +18,7 @@
 #include <string>
 
 #include "args.h"
+#include "clone3.h"
 #include "errors.h"
 
 namespace berth {
@@ -54,30 +55,6 @@ bool WriteAll(int fd, const char* buf, size_t len) {
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
 #endif
-#ifndef SYS_clone3
-#define SYS_clone3 435
-#endif
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-
-// struct clone_args as of Linux 5.7 (CLONE_ARGS_SIZE_VER2, 88 bytes), spelled out so the build
-// does not depend on the headers' age.
-struct CloneArgs {
-  uint64_t flags;
-  uint64_t pidfd;
-  uint64_t child_tid;
-  uint64_t parent_tid;
-  uint64_t exit_signal;
-  uint64_t stack;
-  uint64_t stack_size;
-  uint64_t tls;
-  uint64_t set_tid;
-  uint64_t set_tid_size;
-  uint64_t cgroup;
-};
-static_assert(sizeof(CloneArgs) == 88, "CLONE_ARGS_SIZE_VER2");
-
 // fork(), but born in the cgroup v2 dir open at cgroupFd: clone3 without CLONE_VM copies the
 // address space as fork does. The raw syscall skips glibc's fork bookkeeping (atfork handlers,
 // the thread's cached tid), so the child may make no pthread call: Child() makes none.

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <napi.h>
+#include "clone3.h"
 #include "errors.h"
 
 #ifndef SYS_pidfd_open
@@ -23,20 +24,10 @@
 #ifndef SYS_openat2
 #define SYS_openat2 437
 #endif
-#ifndef SYS_clone3
-#define SYS_clone3 435
-#endif
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
 
 namespace berth {
 
 namespace {
-struct CloneArgsV2 {
-  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
-};
-
 std::string Result(long r, int err) {
   if (r >= 0) {
     close(static_cast<int>(r));
@@ -57,7 +48,7 @@ Napi::Value SyscallProbe(const Napi::CallbackInfo& info) {
   how.resolve = RESOLVE_IN_ROOT;
   r = syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof how);
   out.Set("openat2", Result(r, errno));
-  CloneArgsV2 args;
+  CloneArgs args;
   memset(&args, 0, sizeof args);
   args.flags = CLONE_INTO_CGROUP;
   args.exit_signal = SIGCHLD;

@@ -53,6 +53,16 @@ const read = (unit: string, ctrl: string, file: string) => readFileSync(join(sco
 const MEMORY_FILE = v2 ? 'memory.max' : 'memory.limit_in_bytes';
 const MEMORY_PROP = v2 ? 'MemoryMax' : 'MemoryLimit';
 
+/** A bundle for a scope of system.slice with a memory and a pids limit. */
+function scopedBundle(id: string): TestBundle {
+  const b = makeBundle(['sleep', '1000'], (c) => {
+    c.linux.cgroupsPath = `system.slice:berth:${id}`;
+    c.linux.resources = { ...(c.linux.resources ?? {}), memory: { limit: 64 * 1024 * 1024 }, pids: { limit: 50 } };
+  });
+  b.write();
+  return b;
+}
+
 run(`systemd cgroup driver (systemd is PID 1: ${systemd}, cgroup ${v2 ? 'v2' : 'v1'})`, () => {
   let b: TestBundle | undefined;
   afterEach(() => {
@@ -62,11 +72,7 @@ run(`systemd cgroup driver (systemd is PID 1: ${systemd}, cgroup ${v2 ? 'v2' : '
 
   it('create --dry-run names the scope and the properties it would start it with, and starts nothing', async () => {
     const id = uniqueId('sd');
-    b = makeBundle(['sleep', '1000'], (c) => {
-      c.linux.cgroupsPath = `system.slice:berth:${id}`;
-      c.linux.resources = { ...(c.linux.resources ?? {}), memory: { limit: 64 * 1024 * 1024 }, pids: { limit: 50 } };
-    });
-    b.write();
+    b = scopedBundle(id);
     const unit = `berth-${id}.scope`;
     const r = await cli(b, ['--systemd-cgroup', 'create', '--dry-run', '--format', 'json', '--bundle', b.dir, id]);
     ok(r);
@@ -79,11 +85,7 @@ run(`systemd cgroup driver (systemd is PID 1: ${systemd}, cgroup ${v2 ? 'v2' : '
 
   it('puts the container in a delegated scope of the slice, applies limits, and delete stops it', async () => {
     const id = uniqueId('sd');
-    b = makeBundle(['sleep', '1000'], (c) => {
-      c.linux.cgroupsPath = `system.slice:berth:${id}`;
-      c.linux.resources = { ...(c.linux.resources ?? {}), memory: { limit: 64 * 1024 * 1024 }, pids: { limit: 50 } };
-    });
-    b.write();
+    b = scopedBundle(id);
     const unit = `berth-${id}.scope`;
     ok(await cli(b, ['--systemd-cgroup', 'create', '--bundle', b.dir, id]));
     const state = JSON.parse(readFileSync(join(b.root, id, 'state.json'), 'utf8'));
