@@ -69,6 +69,7 @@ const OpDef kOps[BERTH_OP_MAX + 1] = {
     {"OOM_SCORE_ADJ", 1, false, op_oom_score_adj},
     {"KEYRING", 1, false, op_keyring},
     {"FIND_EXEC", 2, false, op_find_exec},
+    {"REOPEN_DEV_NULL", 0, false, op_reopen_dev_null},
 };
 
 bool parse_fd(const char* s, int* fd) {

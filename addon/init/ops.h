@@ -50,6 +50,7 @@ enum OpCode {
   OOM_SCORE_ADJ = 45,
   KEYRING = 46,
   FIND_EXEC = 47,
+  REOPEN_DEV_NULL = 48,
 };
 
-#define BERTH_OP_MAX 47
+#define BERTH_OP_MAX 48

@@ -60,6 +60,15 @@ mount -t cgroup2 -o nsdelegate cgroup2 $R/sys/fs/cgroup
 for c in $(cat $R/sys/fs/cgroup/cgroup.controllers); do echo "+$c" > $R/sys/fs/cgroup/cgroup.subtree_control; done
 echo "vm-init: cgroup2 controllers: $(cat $R/sys/fs/cgroup/cgroup.subtree_control)"
 echo "vm-init: kernel up for $(cut -d" " -f1 /proc/uptime) s; running: $CMD"
+if [ -f /out/switch-root ]; then
+  # run.sh BERTH_VM_SWITCH_ROOT=1 (the checkpoint lane): the overlay becomes the mount
+  # namespace's root (switch_root, as a booted system's), not a chroot under the initramfs: CRIU
+  # refuses to dump a task whose root is not its mount namespace's root ("The root task has
+  # another root than mntns"). A copy of busybox runs the command and powers off.
+  mkdir -p $R/run/vm && cp /bin/busybox $R/run/vm/busybox
+  printf '%s\n' "$CMD" >$R/run/berth-vm-cmd
+  exec switch_root $R /run/vm/busybox sh -c '/bin/sh /run/berth-vm-cmd; echo $? >/out/rc; sync; echo "vm-init: done, rc=$(cat /out/rc)"; /run/vm/busybox poweroff -f'
+fi
 chroot $R /bin/sh -c "$CMD"
 echo $? > /out/rc
 sync

@@ -14,6 +14,8 @@
 # BERTH_VM_CMD (a shell command to run inside instead of the tests), BERTH_VM_REPORT (copy the
 # vitest JSON report there), BERTH_VM_SYSTEMD=1 (boot systemd as PID 1, the command as its only
 # unit: for the systemd cgroup driver's test, test/integration/cgroups-systemd.test.ts),
+# BERTH_VM_SWITCH_ROOT=1 (the overlay becomes the root by switch_root instead of a chroot: CRIU
+# needs the task's root to be its mount namespace's root; the checkpoint lane),
 # BERTH_VM_CGROUP=hybrid|legacy (with BERTH_VM_SYSTEMD=1: systemd mounts cgroup v1 that way
 # instead of the pure cgroup2 hierarchy; the systemd driver's v1 lane). Debugging: BERTH_VM_APPEND
 # (more kernel parameters, e.g. "systemd.log_level=debug systemd.log_target=kmsg"),
@@ -87,6 +89,13 @@ if [ ! -f "$initrd" ] || [ scripts/cgroup2-vm/init.sh -nt "$initrd" ] || [ scrip
     order+=("$(basename "$f")")
   }
   for m in virtio_pci 9pnet_virtio 9p overlay tun; do add_mod "$m"; done
+  # What CRIU (the checkpoint lane, test/integration/checkpoint.test.ts) needs from the kernel
+  # for `criu check` and its dumps: veth pairs, nftables (its kerndat probes a concat set),
+  # iptables over nft for its network lock, conntrack over netlink (it dumps a netns's
+  # connection tracking entries), the sock_diag families it dumps sockets with
+  # (libcrc32c, which nf_tables needs, only soft-depends on a crc32c implementation).
+  for m in veth crc32c_generic nf_tables nf_conntrack_netlink nft_compat xt_mark iptable_filter ip6table_filter \
+    inet_diag tcp_diag udp_diag raw_diag unix_diag netlink_diag af_packet_diag; do add_mod "$m"; done
   printf '%s\n' "${order[@]}" >"$ird/modules.order"
   (cd "$ird" && find . | busybox cpio -o -H newc 2>/dev/null) >"$initrd.tmp"
   mv "$initrd.tmp" "$initrd"
@@ -124,6 +133,7 @@ if [ "${BERTH_VM_CGROUP:-unified}" != unified ] && [ "${BERTH_VM_SYSTEMD:-}" != 
   echo "cgroup2-vm: BERTH_VM_CGROUP=${BERTH_VM_CGROUP} needs BERTH_VM_SYSTEMD=1 (systemd mounts the v1 hierarchies)" >&2
   exit 2
 fi
+[ "${BERTH_VM_SWITCH_ROOT:-}" = 1 ] && : >"$out/switch-root"
 if [ "${BERTH_VM_SYSTEMD:-}" = 1 ]; then
   : >"$out/systemd"
   append="$append systemd.unit=berth-vm.service systemd.show_status=0 systemd.log_level=warning systemd.log_target=console systemd.firstboot=0 systemd.journald.forward_to_console=0"

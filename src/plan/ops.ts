@@ -50,6 +50,7 @@ export const Op = {
   OOM_SCORE_ADJ: 45,
   KEYRING: 46,
   FIND_EXEC: 47,
+  REOPEN_DEV_NULL: 48,
 } as const;
 
 export type OpName = keyof typeof Op;
