@@ -8,7 +8,8 @@
 // the cgroup test files again inside a pure-cgroup2 VM, as root, on a full run (no vitest
 // arguments), unless BERTH_SKIP_CGROUP2_VM=1; then, in the same VM booted with systemd as PID 1
 // (BERTH_VM_SYSTEMD=1), the systemd cgroup driver's test file on cgroup v2, on v1 legacy (with
-// the cgroup test files: the third layout) and on v1 hybrid.
+// the cgroup test files: the third layout) and on v1 hybrid; last, checkpoint/restore with CRIU
+// (test/integration/checkpoint.test.ts) in the VM with its root made by switch_root.
 // Ends with one plain "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -63,6 +64,9 @@ if (root && process.env.BERTH_SKIP_CGROUP2_VM !== '1' && process.argv.length <= 
     { name: 'unified-systemd', files: SYSTEMD, env: { BERTH_VM_SYSTEMD: '1' } },
     { name: 'legacy-systemd', files: [...FS, ...SYSTEMD], env: { BERTH_VM_SYSTEMD: '1', BERTH_VM_CGROUP: 'legacy' } },
     { name: 'hybrid-systemd', files: SYSTEMD, env: { BERTH_VM_SYSTEMD: '1', BERTH_VM_CGROUP: 'hybrid' } },
+    // checkpoint/restore with CRIU, berth beside runc (docs/CHECKPOINT.md): criu check passes on
+    // the VM's 6.1 kernel, not on every host's; the VM's root by switch_root, as CRIU needs.
+    { name: 'checkpoint', files: ['test/integration/checkpoint.test.ts'], env: { BERTH_VM_SWITCH_ROOT: '1' } },
   ];
   for (const vm of vms) {
     const report = join(dir, `vm-${vm.name}-report.json`);

@@ -31,6 +31,8 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 || need_pkgs+=(qemu-system-x86)
 [ -x /bin/busybox ] || need_pkgs+=(busybox-static)
 # systemd mode boots this machine's own /lib/systemd/systemd (a Debian container image may lack it).
 [ "${BERTH_VM_SYSTEMD:-}" = 1 ] && [ ! -x /lib/systemd/systemd ] && need_pkgs+=(systemd)
+# The checkpoint lane (BERTH_VM_SWITCH_ROOT=1) runs this machine's criu in the VM.
+[ "${BERTH_VM_SWITCH_ROOT:-}" = 1 ] && [ ! -x /usr/sbin/criu ] && need_pkgs+=(criu)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "cgroup2-vm: installing ${need_pkgs[*]}"

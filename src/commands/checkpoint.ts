@@ -1,5 +1,5 @@
-import { mkdirSync, readlinkSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readlinkSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { BerthError, describeErrno } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
 import { Store } from '../state/store.js';
@@ -43,6 +43,12 @@ export default async function checkpoint(g: Globals, a: Record<string, any>): Pr
     const netnsPath = joinedNetns(rec.config);
     const imageDir = resolve(a['image-path'] || 'checkpoint');
     const workDir = resolve(a['work-path'] || imageDir);
+    // CRIU takes the parent relative to the image dir and fails vaguely without it (runc checks too).
+    const parentPath: string | undefined = a['parent-path'] || undefined;
+    if (parentPath !== undefined) {
+      if (isAbsolute(parentPath)) throw new BerthError(`checkpoint ${id}: --parent-path ${parentPath}: must be relative to the image path`);
+      if (!existsSync(join(imageDir, parentPath))) throw new BerthError(`checkpoint ${id}: --parent-path ${parentPath}: no such directory (relative to --image-path ${imageDir})`);
+    }
     try {
       mkdirSync(imageDir, { recursive: true, mode: 0o700 });
       mkdirSync(workDir, { recursive: true, mode: 0o700 });
@@ -75,7 +81,7 @@ export default async function checkpoint(g: Globals, a: Record<string, any>): Pr
       imageDir,
       workDir,
       logFile,
-      parentPath: a['parent-path'] || undefined,
+      parentPath,
       leaveRunning: Boolean(a['leave-running']),
       preDump,
       tcpEstablished: Boolean(a['tcp-established']),

@@ -73,11 +73,9 @@ function shape(config: any): { mounts: string[]; namespaces: string[]; terminal:
 export function configMismatch(image: any, bundle: any): string | undefined {
   const a = shape(image);
   const b = shape(bundle);
-  const mountsA = a.mounts.join('\n');
-  const mountsB = b.mounts.join('\n');
-  if (mountsA !== mountsB) {
-    const i = a.mounts.findIndex((m, k) => b.mounts[k] !== m);
-    const at = i < 0 ? b.mounts.length : i;
+  const n = Math.max(a.mounts.length, b.mounts.length);
+  const at = [...Array(n).keys()].find((k) => a.mounts[k] !== b.mounts[k]);
+  if (at !== undefined) {
     return `config.json: /mounts/${at}: ${b.mounts[at] ?? '(none)'} where the checkpoint has ${a.mounts[at] ?? '(none)'}`;
   }
   if (a.namespaces.join() !== b.namespaces.join()) return `config.json: /linux/namespaces: ${b.namespaces.join(',') || '(none)'} where the checkpoint has ${a.namespaces.join(',') || '(none)'}`;
