@@ -39,8 +39,6 @@ export default async function checkpoint(g: Globals, a: Record<string, any>): Pr
     const rec = store.load(id);
     const status = await statusOf(store, rec);
     if (status !== 'running') throw new BerthError(`cannot checkpoint container ${id} that is ${status}`);
-    if (rec.config.process?.terminal) throw new BerthError(`checkpoint ${id}: a container with a terminal is not supported (CRIU would have to hand the restored console over its RPC)`);
-    const netnsPath = joinedNetns(rec.config);
     const imageDir = resolve(a['image-path'] || 'checkpoint');
     const workDir = resolve(a['work-path'] || imageDir);
     // CRIU takes the parent relative to the image dir and fails vaguely without it (runc checks too).
@@ -49,6 +47,8 @@ export default async function checkpoint(g: Globals, a: Record<string, any>): Pr
       if (isAbsolute(parentPath)) throw new BerthError(`checkpoint ${id}: --parent-path ${parentPath}: must be relative to the image path`);
       if (!existsSync(join(imageDir, parentPath))) throw new BerthError(`checkpoint ${id}: --parent-path ${parentPath}: no such directory (relative to --image-path ${imageDir})`);
     }
+    if (rec.config.process?.terminal) throw new BerthError(`checkpoint ${id}: a container with a terminal is not supported (CRIU would have to hand the restored console over its RPC)`);
+    const netnsPath = joinedNetns(rec.config);
     try {
       mkdirSync(imageDir, { recursive: true, mode: 0o700 });
       mkdirSync(workDir, { recursive: true, mode: 0o700 });
