@@ -32,6 +32,7 @@ function list(v: unknown): string[] {
  */
 export default async function restore(g: Globals, a: Record<string, any>): Promise<number> {
   const id = checkId(a.id);
+  if (a['lazy-pages']) throw new BerthError('restore --lazy-pages: not supported (berth drives the criu command line, not a lazy-pages daemon)');
   if (a['console-socket']) throw new BerthError('restore --console-socket: not supported (a container with a terminal cannot be checkpointed by berth)');
   const manageCgroupsMode = checkCgroupsMode(a['manage-cgroups-mode']);
   const emptyNs = checkEmptyNs(list(a['empty-ns']));

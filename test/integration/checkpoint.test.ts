@@ -246,6 +246,36 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     res.close();
   });
 
+  it('--pre-dump keeps it running; a dump with --parent-path on top restores', async () => {
+    const b = makeBundle(r, ['sh', '-c', COUNTER]);
+    const id = uniqueId('ck');
+    track(b, id);
+    const run = launch(r, b, ['run', '-d', id]);
+    expect(await run.exited, run.err()).toBe(0);
+    await waitFor('the counter to pass 5', () => (readInt(join(b.rootfs, 'tmp/count')) ?? 0) > 5);
+    const pre = rt(r, b, ['checkpoint', '--pre-dump', '--image-path', join(b.dir, 'pre'), id]);
+    expect(pre.status, pre.stderr).toBe(0);
+    expect(state(r, b, id)?.status).toBe('running');
+    const bad = rt(r, b, ['checkpoint', '--parent-path', '../nope', '--image-path', join(b.dir, 'img'), id]);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('--parent-path');
+    expect(state(r, b, id)?.status).toBe('running');
+    const c = rt(r, b, ['checkpoint', '--parent-path', '../pre', '--image-path', join(b.dir, 'img'), id]);
+    expect(c.status, c.stderr).toBe(0);
+    expect(state(r, b, id)).toBeUndefined();
+    const last = readInt(join(b.rootfs, 'tmp/count'))!;
+    run.close();
+    const res = launch(r, b, ['restore', '-d', '--image-path', join(b.dir, 'img'), id]);
+    expect(await res.exited, res.err()).toBe(0);
+    await waitFor('output of the restored counter', () => res.numbers().length >= 2);
+    expect(res.numbers()[0]).toBe(last + 1);
+    rt(r, b, ['kill', id, 'KILL']);
+    await waitFor('the container to stop', () => state(r, b, id)?.status === 'stopped');
+    expect(rt(r, b, ['delete', id]).status).toBe(0);
+    res.close();
+    expectNothingLeft(r, b, id);
+  });
+
   it('a tmpfs, a bind mount, a memory limit and a seccomp filter survive checkpoint and restore', async () => {
     const token = `tok-${process.pid}-${Date.now()}`;
     const prog = `echo ${token} > /scratch/marker; ${COUNTER.replace('sleep 0.1', 'cat /scratch/marker > /data/seen; if mkdir /tmp/probe 2>/dev/null; then echo allowed > /data/seccomp; else echo denied > /data/seccomp; fi; sleep 0.1')}`;

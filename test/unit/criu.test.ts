@@ -101,6 +101,8 @@ describe('criu errors and cgroup roots', () => {
   it("CRIU's cause, not its summaries", () => {
     const log = '(00.1) info\n(00.72) Error (criu/files-reg.c:1710): Can\'t lookup mount=30 for fd=1 path=/x\n(00.73) Error (criu/cr-dump.c:1635): Dump files (pid: 181) failed with -1\n(00.91) Error (criu/cr-dump.c:2053): Dumping FAILED.\n';
     expect(lastCriuError(log)).toBe("Error (criu/files-reg.c:1710): Can't lookup mount=30 for fd=1 path=/x");
+    const check = 'Error (criu/util.c:642): exited, status=4\nError (criu/vdso.c:381): vdso: Unexpected rt vDSO area bounds\nError (criu/vdso.c:613): vdso: Failed to fill self vdso symtable\nError (criu/kerndat.c:1615): kerndat_vdso_fill_symtable failed when initializing kerndat.\nError (criu/crtools.c:260): Could not initialize kernel features detection.\n';
+    expect(lastCriuError(check)).toBe('Error (criu/vdso.c:381): vdso: Unexpected rt vDSO area bounds');
     expect(lastCriuError('no errors\nlast line\n')).toBe('last line');
     expect(lastCriuError('')).toBeUndefined();
   });
