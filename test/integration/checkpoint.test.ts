@@ -236,7 +236,8 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     // berth: the new container's own cgroup (CRIU's --cgroup-root). runc 1.1 (Debian 12) leaves
     // the restored task in the cgroup it was dumped from, the original container's: a difference.
     expect(cgroupDirOf(after.pid)).toBe(r.name === 'berth' ? cgroupDirsOf(b2, id2)[0] : cgroupDirOf(before.pid));
-    for (const [bb, i] of [[b, id], [b2, id2]] as const) {
+    // The restored one first: with runc it is in the original's cgroup, which goes with the original.
+    for (const [bb, i] of [[b2, id2], [b, id]] as const) {
       rt(r, bb, ['kill', i, 'KILL']);
       await waitFor('the container to stop', () => state(r, bb, i)?.status === 'stopped');
       expect(rt(r, bb, ['delete', i]).status).toBe(0);
