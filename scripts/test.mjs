@@ -66,7 +66,7 @@ if (root && process.env.BERTH_SKIP_CGROUP2_VM !== '1' && process.argv.length <= 
     { name: 'hybrid-systemd', files: SYSTEMD, env: { BERTH_VM_SYSTEMD: '1', BERTH_VM_CGROUP: 'hybrid' } },
     // checkpoint/restore with CRIU, berth beside runc (docs/CHECKPOINT.md): criu check passes on
     // the VM's 6.1 kernel, not on every host's; the VM's root by switch_root, as CRIU needs.
-    { name: 'checkpoint', files: ['test/integration/checkpoint.test.ts', 'test/engines/podman-checkpoint.test.ts'], args: ['--project', 'engines'], env: { BERTH_VM_SWITCH_ROOT: '1' } },
+    { name: 'checkpoint', files: ['test/integration/checkpoint.test.ts', 'test/engines/podman-checkpoint.test.ts', 'test/engines/containerd-checkpoint.test.ts'], args: ['--project', 'engines'], env: { BERTH_VM_SWITCH_ROOT: '1' } },
   ];
   for (const vm of vms) {
     const report = join(dir, `vm-${vm.name}-report.json`);
