@@ -21,7 +21,7 @@ function list(v: unknown): string[] {
 }
 
 /**
- * checkpoint (runc's): CRIU dumps the running container's process tree into --image-path,
+ * checkpoint (runc's): CRIU dumps the running (or paused) container's process tree into --image-path,
  * berth's records beside it. Without --leave-running (or with --pre-dump) the container is
  * then gone, as with runc: CRIU ends its processes and berth removes it (poststop hooks, cgroup,
  * state). A failed dump leaves the container running as it was.
@@ -38,7 +38,9 @@ export default async function checkpoint(g: Globals, a: Record<string, any>): Pr
   await withLock(store, id, async () => {
     const rec = store.load(id);
     const status = await statusOf(store, rec);
-    if (status !== 'running') throw new BerthError(`cannot checkpoint container ${id} that is ${status}`);
+    // Paused too (containerd's shim pauses the task first): CRIU dumps the frozen cgroup and
+    // leaves it frozen with --leave-running, as with runc.
+    if (status !== 'running' && status !== 'paused') throw new BerthError(`cannot checkpoint container ${id} that is ${status}`);
     const imageDir = resolve(a['image-path'] || 'checkpoint');
     const workDir = resolve(a['work-path'] || imageDir);
     // CRIU takes the parent relative to the image dir and fails vaguely without it (runc checks too).

@@ -76,18 +76,23 @@ function rt(r: Runtime, b: Bundle, args: string[], env?: NodeJS.ProcessEnv) {
  * Node's stdio pipes are socketpairs, which CRIU would have to treat as external unix sockets)
  * read here through cat. The runtime's exit status comes back through a file.
  */
-function launch(r: Runtime, b: Bundle, args: string[]) {
+function launch(r: Runtime, b: Bundle, args: string[], label = `${r.name} ${args[0]}`) {
   const base = join(b.dir, `launch-${uniqueId('l')}`);
   const child = spawn('sh', ['-c', '{ "$@" </dev/null 2>&1; echo $? > "$0.rc"; } | cat', base, r.bin, '--root', b.root, ...args], { cwd: b.dir, stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
-  const exited = waitFor(`${r.name} ${args[0]} to exit`, () => {
+  const exited = waitFor(`${label} to exit`, () => {
     try {
       return { code: Number(readFileSync(`${base}.rc`, 'utf8').trim()) };
     } catch {
       return undefined;
     }
-  }, 240_000).then((v) => v.code);
+  }, 240_000).then(
+    (v) => v.code,
+    (e) => {
+      throw new Error(`${(e as Error).message}; its output so far: ${JSON.stringify(out.slice(-400))}`);
+    },
+  );
   return {
     exited,
     out: () => out,
@@ -179,7 +184,7 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     expect(lastOut).toBe(last);
     run.close();
 
-    const res = launch(r, b, ['restore', '-d', '--image-path', img, id]);
+    const res = launch(r, b, ['restore', '-d', '--image-path', img, id], `${r.name} restore -d`);
     expect(await res.exited, res.err()).toBe(0);
     const st = state(r, b, id);
     expect(st?.status).toBe('running');
@@ -195,7 +200,7 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
 
     // The image can be restored again; in the foreground the runtime waits and exits with the
     // container's status (137: SIGKILL), then the container is gone.
-    const fg = launch(r, b, ['restore', '--image-path', img, id]);
+    const fg = launch(r, b, ['restore', '--image-path', img, id], `${r.name} restore in the foreground`);
     await waitFor('the foreground restore to run', () => state(r, b, id)?.status === 'running');
     expect(rt(r, b, ['kill', id, 'KILL']).status).toBe(0);
     expect(await fg.exited).toBe(137);
