@@ -150,6 +150,22 @@ function track(b: Bundle, id: string): void {
   made.find((m) => m.dir === b.dir)?.ids.push(id);
 }
 
+/** `run -d` of the bundle's counter; resolves once it has counted past `min`. */
+async function runCounter(r: Runtime, b: Bundle, id: string, min: number) {
+  const run = launch(r, b, ['run', '-d', id]);
+  expect(await run.exited, run.err()).toBe(0);
+  await waitFor(`the counter to pass ${min}`, () => (readInt(join(b.rootfs, 'tmp/count')) ?? 0) > min);
+  return run;
+}
+
+/** SIGKILL, wait for `stopped`, delete: nothing of the container may be left. */
+async function killAndDelete(r: Runtime, b: Bundle, id: string): Promise<void> {
+  expect(rt(r, b, ['kill', id, 'KILL']).status).toBe(0);
+  await waitFor('the container to stop', () => state(r, b, id)?.status === 'stopped');
+  expect(rt(r, b, ['delete', id]).status).toBe(0);
+  expectNothingLeft(r, b, id);
+}
+
 afterEach(() => {
   for (const m of made.splice(0)) {
     for (const id of m.ids) {
@@ -169,9 +185,7 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     const b = makeBundle(r, ['sh', '-c', COUNTER]);
     const id = uniqueId('ck');
     track(b, id);
-    const run = launch(r, b, ['run', '-d', id]);
-    expect(await run.exited, run.err()).toBe(0);
-    await waitFor('the counter to pass 10', () => (readInt(join(b.rootfs, 'tmp/count')) ?? 0) > 10);
+    const run = await runCounter(r, b, id, 10);
     const img = join(b.dir, 'img');
     const c = rt(r, b, ['checkpoint', '--image-path', img, id]);
     expect(c.status, c.stderr).toBe(0);
@@ -192,11 +206,8 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     // It continues from where it was, on the restore's stdout (not from 1).
     await waitFor('output of the restored counter', () => res.numbers().length >= 2);
     expect(res.numbers()[0]).toBe(last + 1);
-    expect(rt(r, b, ['kill', id, 'KILL']).status).toBe(0);
-    await waitFor('the container to stop', () => state(r, b, id)?.status === 'stopped');
-    expect(rt(r, b, ['delete', id]).status).toBe(0);
+    await killAndDelete(r, b, id);
     res.close();
-    expectNothingLeft(r, b, id);
 
     // The image can be restored again; in the foreground the runtime waits and exits with the
     // container's status (137: SIGKILL), then the container is gone. berth only: runc 1.1.5's
@@ -215,9 +226,7 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     const b = makeBundle(r, ['sh', '-c', COUNTER]);
     const id = uniqueId('ck');
     track(b, id);
-    const run = launch(r, b, ['run', '-d', id]);
-    expect(await run.exited, run.err()).toBe(0);
-    await waitFor('the counter to pass 5', () => (readInt(join(b.rootfs, 'tmp/count')) ?? 0) > 5);
+    const run = await runCounter(r, b, id, 5);
     const img = join(b.dir, 'img');
     const c = rt(r, b, ['checkpoint', '--leave-running', '--image-path', img, id]);
     expect(c.status, c.stderr).toBe(0);
@@ -246,10 +255,7 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     expect(cgroupDirOf(after.pid)).toBe(r.name === 'berth' ? cgroupDirsOf(b2, id2)[0] : cgroupDirOf(before.pid));
     // The restored one first: with runc it is in the original's cgroup, which goes with the original.
     for (const [bb, i] of [[b2, id2], [b, id]] as const) {
-      rt(r, bb, ['kill', i, 'KILL']);
-      await waitFor('the container to stop', () => state(r, bb, i)?.status === 'stopped');
-      expect(rt(r, bb, ['delete', i]).status).toBe(0);
-      expectNothingLeft(r, bb, i);
+      await killAndDelete(r, bb, i);
     }
     run.close();
     res.close();
@@ -259,9 +265,7 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     const b = makeBundle(r, ['sh', '-c', COUNTER]);
     const id = uniqueId('ck');
     track(b, id);
-    const run = launch(r, b, ['run', '-d', id]);
-    expect(await run.exited, run.err()).toBe(0);
-    await waitFor('the counter to pass 5', () => (readInt(join(b.rootfs, 'tmp/count')) ?? 0) > 5);
+    const run = await runCounter(r, b, id, 5);
     const pre = rt(r, b, ['checkpoint', '--pre-dump', '--image-path', join(b.dir, 'pre'), id]);
     expect(pre.status, pre.stderr).toBe(0);
     expect(state(r, b, id)?.status).toBe('running');
@@ -278,11 +282,8 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     expect(await res.exited, res.err()).toBe(0);
     await waitFor('output of the restored counter', () => res.numbers().length >= 2);
     expect(res.numbers()[0]).toBe(last + 1);
-    rt(r, b, ['kill', id, 'KILL']);
-    await waitFor('the container to stop', () => state(r, b, id)?.status === 'stopped');
-    expect(rt(r, b, ['delete', id]).status).toBe(0);
+    await killAndDelete(r, b, id);
     res.close();
-    expectNothingLeft(r, b, id);
   });
 
   it('a tmpfs, a bind mount, a memory limit and a seccomp filter survive checkpoint and restore', async () => {
@@ -322,11 +323,8 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     // The memory limit holds in the restored container's cgroup.
     const dir = cgroupDirOf(st.pid);
     expect(Number(readFileSync(join(dir, 'memory.max'), 'utf8').trim())).toBe(limit);
-    rt(r, b, ['kill', id, 'KILL']);
-    await waitFor('the container to stop', () => state(r, b, id)?.status === 'stopped');
-    expect(rt(r, b, ['delete', id]).status).toBe(0);
+    await killAndDelete(r, b, id);
     res.close();
-    expectNothingLeft(r, b, id);
   });
 
   it('failures: a missing image dir, an image of another config, no criu in PATH: an error and nothing left behind', async () => {
