@@ -36,8 +36,9 @@ fi
 # Podman and Docker instances; about 30 s of apt, without recommends. No service may start
 # during the install or at the next boot (a policy-rc.d, made only for it if there is none and
 # removed on every exit), and the tests never use a system instance. A failed install is not
-# fatal: the lane then skips and says why. BERTH_NO_ENGINES=1 leaves the engines out.
-ENGINE_PKGS=(containerd podman docker.io containernetworking-plugins)
+# fatal: the lane then skips and says why. BERTH_NO_ENGINES=1 leaves the engines out. criu:
+# checkpoint/restore (docs/CHECKPOINT.md), the checkpoint VM lane and the engines' checkpoints.
+ENGINE_PKGS=(containerd podman docker.io containernetworking-plugins criu)
 if [ -n "$engines" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ "${BERTH_NO_ENGINES:-}" != 1 ]; then
   missing=()
   for p in "${ENGINE_PKGS[@]}"; do

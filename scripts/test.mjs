@@ -9,7 +9,8 @@
 // pure-cgroup2 VM, as root, on a full run (no vitest arguments), unless BERTH_SKIP_CGROUP2_VM=1;
 // then, in the same VM booted with systemd as PID 1 (BERTH_VM_SYSTEMD=1), the systemd cgroup
 // driver's test file on cgroup v2 (with rootless berth through `systemd --user`), on v1 legacy
-// (with the cgroup test files: the third layout) and on v1 hybrid.
+// (with the cgroup test files: the third layout) and on v1 hybrid; last, checkpoint/restore with CRIU
+// (test/integration/checkpoint.test.ts and the engines' checkpoint files).
 // Ends with one plain "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -65,10 +66,13 @@ if (root && process.env.BERTH_SKIP_CGROUP2_VM !== '1' && process.argv.length <= 
     { name: 'unified-systemd', files: [...SYSTEMD, 'test/integration/rootless-systemd.test.ts', 'test/integration/check.test.ts'], env: { BERTH_VM_SYSTEMD: '1' } },
     { name: 'legacy-systemd', files: [...FS, ...SYSTEMD], env: { BERTH_VM_SYSTEMD: '1', BERTH_VM_CGROUP: 'legacy' } },
     { name: 'hybrid-systemd', files: SYSTEMD, env: { BERTH_VM_SYSTEMD: '1', BERTH_VM_CGROUP: 'hybrid' } },
+    // checkpoint/restore with CRIU, berth beside runc (docs/CHECKPOINT.md): criu check passes on
+    // the VM's 6.1 kernel, not on every host's; the VM's root by switch_root, as CRIU needs.
+    { name: 'checkpoint', files: ['test/integration/checkpoint.test.ts', 'test/engines/podman-checkpoint.test.ts', 'test/engines/containerd-checkpoint.test.ts'], args: ['--project', 'engines'], env: { BERTH_VM_CRIU: '1' } },
   ];
   for (const vm of vms) {
     const report = join(dir, `vm-${vm.name}-report.json`);
-    const r = spawnSync('bash', ['scripts/cgroup2-vm/run.sh', ...vm.files], { stdio: 'inherit', env: { ...env, ...vm.env, BERTH_VM_REPORT: report } });
+    const r = spawnSync('bash', ['scripts/cgroup2-vm/run.sh', ...vm.files, ...(vm.args ?? [])], { stdio: 'inherit', env: { ...env, ...vm.env, BERTH_VM_REPORT: report } });
     if (r.status !== 0) status = r.status ?? 1;
     addReport(report);
   }

@@ -67,3 +67,5 @@ void op_exec(const Op& op);
 void op_keyring(const Op& op);
 // find_exec.cc
 void op_find_exec(const Op& op);
+// dev_null.cc
+void op_reopen_dev_null(const Op& op);

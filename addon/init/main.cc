@@ -71,6 +71,7 @@ const OpDef kOps[BERTH_OP_MAX + 1] = {
     {"FIND_EXEC", 2, false, op_find_exec},
     {"IDMAP_TREE", 8, false, op_idmap_tree},
     {"MOVE_MOUNT_IN_ROOT", 4, false, op_move_mount_in_root},
+    {"REOPEN_DEV_NULL", 0, false, op_reopen_dev_null},
 };
 
 bool parse_fd(const char* s, int* fd) {

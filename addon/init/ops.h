@@ -52,6 +52,7 @@ enum OpCode {
   FIND_EXEC = 47,
   IDMAP_TREE = 48,
   MOVE_MOUNT_IN_ROOT = 49,
+  REOPEN_DEV_NULL = 50,
 };
 
-#define BERTH_OP_MAX 49
+#define BERTH_OP_MAX 50

@@ -61,7 +61,9 @@ for c in $(cat $R/sys/fs/cgroup/cgroup.controllers); do echo "+$c" > $R/sys/fs/c
 echo "vm-init: cgroup2 controllers: $(cat $R/sys/fs/cgroup/cgroup.subtree_control)"
 echo "vm-init: kernel up for $(cut -d" " -f1 /proc/uptime) s; running: $CMD"
 # switch_root, not chroot: the kernel refuses a user namespace to an unprivileged process that
-# is chrooted (user_namespaces(7)), and the rootless tests make one. The new root's shell runs
+# is chrooted (user_namespaces(7)), and the rootless tests make one; CRIU refuses to dump a
+# task whose root is not its mount namespace's root ("The root task has another root than
+# mntns"), and the checkpoint lane dumps containers. The new root's shell runs
 # the command, leaves its status in /out/rc and powers off with the host's static busybox.
 printf '%s\n' "$CMD" >$R/run/berth-vm-cmd
 exec switch_root $R /bin/sh -c '/bin/sh /run/berth-vm-cmd; echo $? >/out/rc; sync; echo "vm-init: done, rc=$(cat /out/rc)"; /bin/busybox poweroff -f'

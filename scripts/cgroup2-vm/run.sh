@@ -14,6 +14,7 @@
 # BERTH_VM_CMD (a shell command to run inside instead of the tests), BERTH_VM_REPORT (copy the
 # vitest JSON report there), BERTH_VM_SYSTEMD=1 (boot systemd as PID 1, the command as its only
 # unit: for the systemd cgroup driver's test, test/integration/cgroups-systemd.test.ts),
+# BERTH_VM_CRIU=1 (the checkpoint lane: this machine's criu, installed when missing),
 # BERTH_VM_CGROUP=hybrid|legacy (with BERTH_VM_SYSTEMD=1: systemd mounts cgroup v1 that way
 # instead of the pure cgroup2 hierarchy; the systemd driver's v1 lane). Debugging: BERTH_VM_APPEND
 # (more kernel parameters, e.g. "systemd.log_level=debug systemd.log_target=kmsg"),
@@ -29,6 +30,8 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 || need_pkgs+=(qemu-system-x86)
 [ -x /bin/busybox ] || need_pkgs+=(busybox-static)
 # systemd mode boots this machine's own /lib/systemd/systemd (a Debian container image may lack it).
 [ "${BERTH_VM_SYSTEMD:-}" = 1 ] && [ ! -x /lib/systemd/systemd ] && need_pkgs+=(systemd)
+# The checkpoint lane (BERTH_VM_CRIU=1) runs this machine's criu in the VM.
+[ "${BERTH_VM_CRIU:-}" = 1 ] && [ ! -x /usr/sbin/criu ] && need_pkgs+=(criu)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "cgroup2-vm: installing ${need_pkgs[*]}"
@@ -87,6 +90,13 @@ if [ ! -f "$initrd" ] || [ scripts/cgroup2-vm/init.sh -nt "$initrd" ] || [ scrip
     order+=("$(basename "$f")")
   }
   for m in virtio_pci 9pnet_virtio 9p overlay tun; do add_mod "$m"; done
+  # What CRIU (the checkpoint lane, test/integration/checkpoint.test.ts) needs from the kernel
+  # for `criu check` and its dumps: veth pairs, nftables (its kerndat probes a concat set),
+  # iptables over nft for its network lock, conntrack over netlink (it dumps a netns's
+  # connection tracking entries), the sock_diag families it dumps sockets with
+  # (libcrc32c, which nf_tables needs, only soft-depends on a crc32c implementation).
+  for m in veth crc32c_generic nf_tables nf_conntrack_netlink nft_compat xt_mark iptable_filter ip6table_filter \
+    inet_diag tcp_diag udp_diag raw_diag unix_diag netlink_diag af_packet_diag; do add_mod "$m"; done
   printf '%s\n' "${order[@]}" >"$ird/modules.order"
   (cd "$ird" && find . | busybox cpio -o -H newc 2>/dev/null) >"$initrd.tmp"
   mv "$initrd.tmp" "$initrd"

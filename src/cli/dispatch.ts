@@ -1,5 +1,5 @@
 import { BerthError } from '../errors.js';
-import { configureLog, log } from '../log/logger.js';
+import { configureLog } from '../log/logger.js';
 import { currentInvoker } from '../host/invoker.js';
 import { defaultRoot, rootlessCgroups, type Globals } from './globals.js';
 
@@ -22,19 +22,17 @@ function globalsOf(a: Record<string, any>): Globals {
 }
 
 /**
- * runc's global flags: --rootless is true, false or auto; --criu matters only to
- * checkpoint/restore, which berth does not have.
+ * runc's global flags: --rootless is true, false or auto; --criu is read by checkpoint and restore.
  */
-function checkIgnoredGlobals(g: Globals, a: Record<string, any>): void {
+function checkIgnoredGlobals(g: Globals): void {
   if (!['true', 'false', 'auto'].includes(g.rootless)) throw new BerthError(`--rootless ${g.rootless}: must be true, false or auto`);
-  if (a.criu !== undefined) log.warn(`--criu ${a.criu}: ignored (berth has no checkpoint/restore)`);
 }
 
 /** Load a command's module and run it with parsed arguments; resolves to the exit code. */
 export async function runCommand(load: () => Promise<CommandModule>, a: Record<string, any>): Promise<number> {
   const g = globalsOf(a);
   configureLog({ file: g.log, format: g.logFormat, debug: g.debug });
-  checkIgnoredGlobals(g, a);
+  checkIgnoredGlobals(g);
   const mod = await load();
   const code = await mod.default(g, a);
   return typeof code === 'number' ? code : 0;

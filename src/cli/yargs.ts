@@ -57,6 +57,35 @@ const dryRunFlags = (y: Argv, what: string) =>
     .option('dry-run', { type: 'boolean', describe: `validate and print the plan; ${what}` })
     .option('format', { choices: ['text', 'json'] as const, describe: 'with --dry-run (default text): text, or JSON (schemas/dryrun.schema.json)' });
 
+/** The flags runc's checkpoint and restore share (CRIU's options of the same names). */
+const criuFlags = (y: Argv) =>
+  y
+    .option('image-path', { type: 'string', default: '', describe: 'directory of the checkpoint images (default: ./checkpoint)' })
+    .option('work-path', { type: 'string', default: '', describe: "directory for CRIU's log and work files (default: the image path)" })
+    .option('tcp-established', { type: 'boolean', default: false, describe: 'allow open TCP connections' })
+    .option('ext-unix-sk', { type: 'boolean', default: false, describe: 'allow external unix sockets' })
+    .option('shell-job', { type: 'boolean', default: false, describe: 'allow shell jobs' })
+    .option('file-locks', { type: 'boolean', default: false, describe: 'handle file locks' })
+    .option('manage-cgroups-mode', { type: 'string', default: '', describe: 'cgroups mode: soft, full, strict or ignore (CRIU default: soft)' })
+    .option('empty-ns', { type: 'string', array: true, describe: 'create a namespace but do not restore its properties (network only)' })
+    .option('auto-dedup', { type: 'boolean', default: false, describe: 'deduplicate memory pages of parent images' })
+    .option('lazy-pages', { type: 'boolean', default: false, describe: 'lazy memory migration: not supported' });
+
+const CHECKPOINT_FLAGS = {
+  'parent-path': { type: 'string', default: '', describe: 'path of the previous (pre-dump) images, relative to the image path' },
+  'leave-running': { type: 'boolean', default: false, describe: 'leave the container running after the checkpoint' },
+  'pre-dump': { type: 'boolean', default: false, describe: "dump the container's memory only (the container keeps running)" },
+  'page-server': { type: 'string', default: '', describe: "address of CRIU's page server, IP:PORT" },
+  'status-fd': { type: 'string', describe: 'with --lazy-pages: not supported' },
+} as const;
+
+const RESTORE_FLAGS = {
+  detach: { alias: 'd', type: 'boolean', default: false, describe: 'do not wait for the restored container' },
+  'no-subreaper': { type: 'boolean', default: false, describe: 'do not become the subreaper of the restored processes' },
+  'lsm-profile': { type: 'string', default: '', describe: "LSM profile of the restored process, TYPE:NAME (CRIU's --lsm-profile)" },
+  'lsm-mount-context': { type: 'string', default: '', describe: "SELinux mount context of the restored mounts (CRIU's --lsm-mount-context)" },
+} as const;
+
 /** update's flags (runc's names), each a string the command parses: [name, description, alias]. */
 const UPDATE_FLAGS: [string, string, string?][] = [
   ['memory', 'memory limit in bytes (or 512m, 1g)'],
@@ -92,12 +121,6 @@ const UPDATE_JSON = `The -r JSON is a linux.resources object (config-linux.md); 
 }`;
 
 const idArg = (y: Argv) => y.positional('id', { type: 'string', describe: 'container id' });
-
-function notYet(what: string): CommandModule['default'] {
-  return () => {
-    throw new BerthError(`${what}: not supported yet`);
-  };
-}
 
 /** The commands (and aliases) buildCli defines; `help` is runc's `help [COMMAND]`. */
 export const COMMAND_NAMES = [
@@ -142,7 +165,7 @@ export function buildCli(argv: string[]): Argv {
     .option('debug', { type: 'boolean', default: false, describe: 'debug logging', global: true })
     .option('systemd-cgroup', { type: 'boolean', default: false, describe: 'use systemd for cgroups (slice:prefix:name paths)', global: true })
     .option('rootless', { type: 'string', default: 'auto', describe: 'true, false or auto (not root): skip a cgroup berth may not make, with a warning', global: true })
-    .option('criu', { type: 'string', describe: 'path to criu: ignored with a warning (no checkpoint/restore)', global: true })
+    .option('criu', { type: 'string', describe: 'path to the criu binary for checkpoint/restore (default: criu in PATH)', global: true })
     .command('create <id>', 'create a container', (y) => idArg(dryRunFlags(createFlags(y), 'make, write and run nothing')), run(() => import('../commands/create.js')))
     .command('start <id>', 'start a created container', idArg, run(() => import('../commands/start.js')))
     .command(
@@ -254,8 +277,8 @@ export function buildCli(argv: string[]): Argv {
       (y) => y.option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text, or JSON (schemas/check.schema.json)' }),
       run(() => import('../commands/check.js')),
     )
-    .command('checkpoint <id>', 'checkpoint a running container (CRIU)', idArg, run(async () => ({ default: notYet('checkpoint') })))
-    .command('restore <id>', 'restore a container from a checkpoint (CRIU)', (y) => idArg(createFlags(y)), run(async () => ({ default: notYet('restore') })))
+    .command('checkpoint <id>', 'checkpoint a running container with CRIU (docs/CHECKPOINT.md)', (y) => idArg(criuFlags(y)).options(CHECKPOINT_FLAGS), run(() => import('../commands/checkpoint.js')))
+    .command('restore <id>', 'restore a container from a CRIU checkpoint (docs/CHECKPOINT.md)', (y) => idArg(criuFlags(createFlags(y))).options(RESTORE_FLAGS), run(() => import('../commands/restore.js')))
     .demandCommand(1, 'a command is required; see berth --help')
     .strict()
     .version(false)

@@ -1,17 +1,19 @@
 import { writePidFile } from '../state/pid-file.js';
 import { BerthError, describeErrno } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
+import type { Bundle } from '../config/load.js';
 import { Store } from '../state/store.js';
 import { readStat } from '../state/proc.js';
 import { ociState, rfc3339Nano, type ContainerRecord } from '../state/record.js';
 import { runInit } from '../runtime/init-session.js';
 import { runHooks, runHooksWarnOnly } from '../hooks/run.js';
+import type { Cgroup } from '../cgroups/index.js';
 import { createOrSkip } from '../cgroups/rootless.js';
-import { log } from '../log/logger.js';
 import { native } from '../native/addon.js';
 import { SPEC_VERSION } from '../version.js';
 import { handOffListener } from '../seccomp/notify.js';
 import { userInfo } from 'node:os';
+import { log } from '../log/logger.js';
 import { dirsToMake, removeIntent, writeIntent, type CreateIntent } from '../state/intent.js';
 import { stopPoint } from '../runtime/stop-point.js';
 import { planCreate, prepareCreate, type CreateOptions } from './create-prepare.js';
@@ -31,14 +33,45 @@ function writeCreatePidFile(path: string, pid: number): void {
   }
 }
 
+/** What a launcher (create's init, restore's CRIU) gets: the container as far as it is made. */
+export interface LaunchContext {
+  id: string;
+  bundle: Bundle;
+  config: any;
+  store: Store;
+  cgroup: Cgroup;
+  /** False when the container goes without its cgroup (rootless, not delegated: createOrSkip). */
+  cgroupMade: boolean;
+  /** The record to save once the launcher returns; pid 0 until then. */
+  rec: ContainerRecord;
+  /** Record the container's first process in the intent as soon as it is known. */
+  onPid(pid: number): void;
+}
+
+export interface SetUp {
+  id: string;
+  bundle: Bundle;
+  /** The config as the container runs it (create's LSM, capability and socket-activation edits made). */
+  config: any;
+  /** The container's cgroup, resolved, not made yet. */
+  cgroup: Cgroup;
+  pidFile?: string;
+  /** "create", "restore": the prefix of errors. */
+  verb: string;
+  noNewKeyring?: boolean;
+  /** Starts the container's first process in the cgroup; returns its pid. */
+  launch(ctx: LaunchContext): Promise<number> | number;
+  /** After a failure, once everything made is removed (create: the poststop hooks). */
+  onFailed?(): void;
+}
+
 /**
- * create (runtime.md "Create"): validate the bundle, claim the id, make the cgroup, start the
- * native init with the plan, run the pre-pivot hooks when it asks, record the state and leave
- * the init waiting for `start`. Any failure removes everything made so far.
+ * What create and restore share: claim the id, record the intent, make the cgroup with its
+ * resources, let the launcher start the container's first process, then record state.json (pid
+ * and start time) and the --pid-file. Any failure removes everything made so far.
  */
-export async function createContainer(g: Globals, o: CreateOptions): Promise<Created> {
-  const prepared = prepareCreate(g, o);
-  const { id, bundle, config, preserveFds, cgroup, seccomp } = prepared;
+export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
+  const { id, bundle, config, cgroup } = o;
   const store = new Store(g.root);
   store.claim(id);
   // From here on, what is about to be made is recorded first (state/intent.ts): a create killed
@@ -54,7 +87,6 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
     creator: { pid: process.pid, startTime: readStat(process.pid)?.startTime ?? 0 },
   };
   let cgroupMade = false;
-  let hookState: object | undefined = undefined as object | undefined;
   try {
     writeIntent(store, intent);
     intent.cgroup = { ...cgroup.record, created: dirsToMake(cgroup.record.paths) };
@@ -62,14 +94,12 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
     stopPoint('before-cgroup');
     // The warning is for a user running berth; an engine that runs it as root inside the user
     // namespace it made (rootless Podman) knows it has no cgroup, and hears it with --debug.
-    const skipped = (m: string) => (prepared.idHost.euid !== 0 ? log.warn(m) : log.debug(m));
+    const skipped = (m: string) => ((process.geteuid?.() ?? 0) !== 0 ? log.warn(m) : log.debug(m));
     cgroupMade = createOrSkip(cgroup, { rootless: g.rootlessCgroups, cgroupsPath: config.linux?.cgroupsPath, resources: config.linux?.resources }, skipped);
     if (cgroupMade) intent.cgroup = cgroup.record;
     else delete intent.cgroup;
     writeIntent(store, intent);
     stopPoint('after-cgroup');
-    const ops = planCreate(prepared, store.startSocket(id), o.consoleSocket, cgroupMade);
-    const created = intent.created;
     const rec: ContainerRecord = {
       // The version the bundle's config says it follows (its state complies with the same).
       ociVersion: config.ociVersion ?? SPEC_VERSION,
@@ -78,53 +108,44 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       initStartTime: 0,
       bundle: bundle.dir,
       rootfs: bundle.rootfs,
-      created,
+      created: intent.created,
       owner: userInfo().username ?? '',
       annotations: config.annotations ?? {},
       config,
       ...(cgroupMade ? { cgroup: cgroup.record } : {}),
       namespaces: config.linux?.namespaces ?? [],
-      ...(seccomp ? { seccomp: seccomp.stored } : {}),
       ...(o.noNewKeyring ? { noNewKeyring: true } : {}),
-      steps: ops.map((op) => op.what),
     };
-    const session = runInit(ops, preserveFds, {
-      onPid: (pid) => {
-        intent.init = { pid, startTime: readStat(pid)?.startTime ?? 0 };
+    const pid = await o.launch({
+      id,
+      bundle,
+      config,
+      store,
+      cgroup,
+      cgroupMade,
+      rec,
+      onPid: (p) => {
+        intent.init = { pid: p, startTime: readStat(p)?.startTime ?? 0 };
         writeIntent(store, intent);
         stopPoint('init-pid');
       },
-      onHooks: (_name, pid) => {
-        // "created: the runtime has finished the create operation (after step 2 in the
-        // lifecycle)": the hooks are steps 3-5, so all three kinds see `created` (as
-        // runtime-tools' hooks_stdin expects; runc 1.1 shows `creating` to the first two).
-        const state = ociState({ ...rec, pid }, 'created');
-        hookState = state;
-        runHooks(config.hooks?.prestart, 'prestart', state);
-        runHooks(config.hooks?.createRuntime, 'createRuntime', state);
-        // The init keeps the state only for the hooks it runs itself; one SEQPACKET datagram
-        // holds it, so a state with huge annotations is sent only when such hooks need it.
-        const inContainer = (config.hooks?.createContainer?.length ?? 0) + (config.hooks?.startContainer?.length ?? 0);
-        return inContainer > 0 ? JSON.stringify(state) : '{}';
-      },
-      onSeccomp: (fd, pid) => handOffListener(config.linux.seccomp, fd, pid, ociState({ ...rec, pid }, 'creating')),
-    }, cgroupMade ? cgroup.record : undefined);
+    });
     stopPoint('ready');
-    rec.pid = session.pid;
+    rec.pid = pid;
     if (cgroupMade) {
       cgroup.afterJoin();
       rec.cgroup = cgroup.record;
     }
-    rec.initStartTime = intent.init?.startTime || (readStat(session.pid)?.startTime ?? 0);
+    rec.initStartTime = intent.init?.pid === pid && intent.init.startTime ? intent.init.startTime : (readStat(pid)?.startTime ?? 0);
     try {
       stopPoint('before-state');
       store.save(rec);
       removeIntent(store, id);
-      if (o.pidFile) writeCreatePidFile(o.pidFile, session.pid);
+      if (o.pidFile) writeCreatePidFile(o.pidFile, pid);
     } catch (e) {
       try {
-        native().signalPid(session.pid, 9);
-        native().waitPid(session.pid);
+        native().signalPid(pid, 9);
+        native().waitPid(pid);
       } catch {
         // gone
       }
@@ -140,12 +161,58 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       }
     }
     store.remove(id);
+    o.onFailed?.();
+    throw e instanceof BerthError ? new BerthError(`${o.verb} ${id}: ${e.message}`, e.exitCode) : e;
+  }
+}
+
+/**
+ * create (runtime.md "Create"): validate the bundle, claim the id, make the cgroup, start the
+ * native init with the plan, run the pre-pivot hooks when it asks, record the state and leave
+ * the init waiting for `start`. Any failure removes everything made so far.
+ */
+export async function createContainer(g: Globals, o: CreateOptions): Promise<Created> {
+  const prepared = prepareCreate(g, o);
+  const { id, bundle, config, preserveFds, cgroup, seccomp } = prepared;
+  let hookState: object | undefined = undefined as object | undefined;
+  return setUpContainer(g, {
+    id,
+    bundle,
+    config,
+    pidFile: o.pidFile,
+    cgroup,
+    verb: 'create',
+    noNewKeyring: o.noNewKeyring,
+    launch: ({ store, cgroupMade, rec, onPid }) => {
+      const ops = planCreate(prepared, store.startSocket(id), o.consoleSocket, cgroupMade);
+      if (seccomp) rec.seccomp = seccomp.stored;
+      rec.steps = ops.map((op) => op.what);
+      const session = runInit(ops, preserveFds, {
+        onPid,
+        onHooks: (_name, pid) => {
+          // "created: the runtime has finished the create operation (after step 2 in the
+          // lifecycle)": the hooks are steps 3-5, so all three kinds see `created` (as
+          // runtime-tools' hooks_stdin expects; runc 1.1 shows `creating` to the first two).
+          const state = ociState({ ...rec, pid }, 'created');
+          hookState = state;
+          runHooks(config.hooks?.prestart, 'prestart', state);
+          runHooks(config.hooks?.createRuntime, 'createRuntime', state);
+          // The init keeps the state only for the hooks it runs itself; one SEQPACKET datagram
+          // holds it, so a state with huge annotations is sent only when such hooks need it.
+          const inContainer = (config.hooks?.createContainer?.length ?? 0) + (config.hooks?.startContainer?.length ?? 0);
+          return inContainer > 0 ? JSON.stringify(state) : '{}';
+        },
+        onSeccomp: (fd, pid) => handOffListener(config.linux.seccomp, fd, pid, ociState({ ...rec, pid }, 'creating')),
+      }, cgroupMade ? cgroup.record : undefined);
+      return session.pid;
+    },
     // Past the hooks the container existed: a failure now (a failing prestart, createRuntime or
     // createContainer hook among them) stopped it and "continue[s] the lifecycle at step 12":
     // it is destroyed (above), then the poststop hooks run (runtime.md lifecycle 3-5, 13; as runc).
-    if (hookState) runHooksWarnOnly(config.hooks?.poststop, 'poststop', { ...hookState, status: 'stopped', pid: 0 });
-    throw e instanceof BerthError ? new BerthError(`create ${id}: ${e.message}`, e.exitCode) : e;
-  }
+    onFailed: () => {
+      if (hookState) runHooksWarnOnly(config.hooks?.poststop, 'poststop', { ...hookState, status: 'stopped', pid: 0 });
+    },
+  });
 }
 
 export default async function create(g: Globals, a: Record<string, any>): Promise<number> {

@@ -1,23 +1,54 @@
-/**
- * CRIU for checkpoint/restore: the `criu` in PATH, its version, and whether `criu check` passes on
- * this kernel (its own test of every kernel feature it needs).
- */
-import { which } from './which.js';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { lastCriuError } from '../criu/log-error.js';
 
-function run(path: string, args: string[]): { status: number | null; out: string } {
-  const { spawnSync } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
-  const r = spawnSync(path, args, { encoding: 'utf8', timeout: 30_000 });
-  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error.message) : ''}`.trim() };
+/** What this host offers for checkpoint/restore: the criu binary and whether `criu check` passes. */
+export interface CriuProbe {
+  path: string | null;
+  version: string | null;
+  ok: boolean;
+  /** Why not ok: no criu in PATH, or the last error line `criu check` printed. */
+  error?: string;
 }
 
-export function probeCriu(): { path: string | null; version: string | null; ok: boolean; error?: string } {
-  const path = which('criu');
-  if (!path) return { path: null, version: null, ok: false, error: 'criu is not installed (not in PATH)' };
-  const v = run(path, ['--version']);
-  const version = /Version:\s*(\S+)/.exec(v.out)?.[1] ?? null;
-  const c = run(path, ['check']);
-  if (c.status === 0) return { path, version, ok: true };
-  const lines = c.out.split('\n').map((l) => l.trim()).filter(Boolean);
-  const error = lines.filter((l) => /error|fail|not supported|missing/i.test(l)).slice(0, 3).join('; ') || lines.slice(-1)[0] || `criu check exited ${c.status}`;
-  return { path, version, ok: false, error };
+/** criu as the command line names it (--criu) or found in PATH; null when there is none. */
+export function findCriu(given?: string, path: string = process.env.PATH ?? ''): string | null {
+  const executable = (p: string) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const name = given ?? 'criu';
+  if (name.includes('/')) return executable(name) ? name : null;
+  for (const dir of path.split(delimiter)) {
+    if (dir && executable(join(dir, name))) return join(dir, name);
+  }
+  return null;
+}
+
+let cached: CriuProbe | undefined;
+
+/**
+ * Runs `criu --version` and `criu check` once per process: the kernel features CRIU needs
+ * (its vDSO handling, netlink diag, TCP repair, ...). `berth features` and `berth check` report it.
+ */
+export function probeCriu(given?: string): CriuProbe {
+  if (cached && given === undefined) return cached;
+  const { spawnSync } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
+  const path = findCriu(given);
+  let probe: CriuProbe;
+  if (!path) {
+    probe = { path: null, version: null, ok: false, error: `${given ?? 'criu'}: not found${given?.includes('/') ? '' : ' in PATH'}` };
+  } else {
+    const v = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+    const version = /Version:\s*(\S+)/.exec(v.stdout ?? '')?.[1] ?? null;
+    const c = spawnSync(path, ['check'], { encoding: 'utf8', timeout: 60_000 });
+    const out = `${c.stdout ?? ''}\n${c.stderr ?? ''}`;
+    probe = c.status === 0 ? { path, version, ok: true } : { path, version, ok: false, error: `criu check: ${lastCriuError(out) ?? `exit status ${c.status}`}` };
+  }
+  if (given === undefined) cached = probe;
+  return probe;
 }

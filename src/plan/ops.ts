@@ -52,6 +52,7 @@ export const Op = {
   FIND_EXEC: 47,
   IDMAP_TREE: 48,
   MOVE_MOUNT_IN_ROOT: 49,
+  REOPEN_DEV_NULL: 50,
 } as const;
 
 export type OpName = keyof typeof Op;

@@ -238,5 +238,8 @@ export function afterPivotOps(config: any): PlanOp[] {
     ops.push({ op: 'MOUNT', args: ['', '/', '', String(MS.UNBINDABLE | (prop === 'runbindable' ? MS.REC : 0)), ''], what: `set propagation of / to ${prop}`, from: '/linux/rootfsPropagation' });
   }
   if (config.root?.readonly) ops.push({ op: 'REMOUNT_RO', args: ['/'], what: 'remount / read-only', from: '/root/readonly' });
+  // Without a terminal, stdio that is the host's /dev/null becomes the container's own (runc's
+  // reOpenDevNull; CRIU cannot dump a file on a mount outside the container).
+  if (!config.process?.terminal) ops.push({ op: 'REOPEN_DEV_NULL', args: [], what: 'reopen /dev/null on stdio' });
   return ops;
 }

@@ -99,7 +99,8 @@ run('the command line (foundation issue)', () => {
       [['state'], /state: a container id is required/],
       [['state', '../etc'], /invalid container id/],
       [['kill', 'x', 'SIGNOPE'], /unknown signal/],
-      [['checkpoint', 'x'], /checkpoint: not supported yet/],
+      [['checkpoint', '--lazy-pages', 'x'], /^checkpoint --lazy-pages: not supported/],
+      [['restore', '--image-path', join(tmp, 'no-image'), 'x'], /^--image-path \S+no-image: no such directory$/m],
       [['create', '--bundle', join(tmp, 'missing'), 'x'], /cannot read bundle config/],
     ] as [string[], RegExp][]) {
       const r = berth(['--root', join(tmp, 'r2'), ...args]);

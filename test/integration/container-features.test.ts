@@ -81,6 +81,15 @@ run('container features, asserted from inside and from the host', () => {
     expect(out).toContain('/proc/self/fd\npts/ptmx\n3\nnull-ok');
   });
 
+  it("stdin that is the host's /dev/null becomes the container's own /dev/null (runc's reOpenDevNull; CRIU needs it); stdout stays", () => {
+    // berth() gives the container /dev/null as stdin (the host's) and a file as stdout.
+    const out = check('echo "$(stat -L -c %d:%i /proc/self/fd/0) $(stat -c %d:%i /dev/null)"; readlink /proc/self/fd/1');
+    const [line, fd1] = out.trim().split('\n');
+    const [stdin, own] = line!.split(' ');
+    expect(stdin).toBe(own);
+    expect(fd1).not.toBe('/dev/null');
+  });
+
   it('a read-only /dev and a read-only tmpfs with a mount under it: filled first, read-only after (as runc)', () => {
     const script = 'grep -E " /dev | /mnt | /mnt/sub " /proc/self/mounts | cut -d" " -f2,4 | cut -d, -f1; ls /dev/pts/ptmx /dev/null; touch /dev/x 2>/dev/null || echo dev-ro; touch /mnt/sub/y && echo sub-rw';
     const out = check(script, (c) => {
