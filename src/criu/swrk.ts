@@ -58,6 +58,9 @@ export async function swrkRestore(o: SwrkRestore): Promise<number> {
       child.once('exit', (code) => res(code));
       child.once('error', () => res(null));
     });
+  } catch (e) {
+    n.closeFd(ours);
+    throw new BerthError(`criu restore: ${o.argv[0]}: ${describeErrno(e)}`);
   } finally {
     n.closeFd(theirs);
   }
