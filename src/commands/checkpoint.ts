@@ -49,7 +49,10 @@ export default async function checkpoint(g: Globals, a: Record<string, any>): Pr
       if (isAbsolute(parentPath)) throw new BerthError(`checkpoint ${id}: --parent-path ${parentPath}: must be relative to the image path`);
       if (!existsSync(join(imageDir, parentPath))) throw new BerthError(`checkpoint ${id}: --parent-path ${parentPath}: no such directory (relative to --image-path ${imageDir})`);
     }
-    if (rec.config.process?.terminal) throw new BerthError(`checkpoint ${id}: a container with a terminal is not supported (CRIU would have to hand the restored console over its RPC)`);
+    // A terminal's master is outside the tree (the engine holds it): the slave is dumped
+    // unpaired, which CRIU allows with --shell-job (runc's orphan_pts_master, an RPC-only
+    // option, allows it the same way); the restore gets a new master (commands/restore.ts).
+    const terminal = Boolean(rec.config.process?.terminal);
     const netnsPath = joinedNetns(rec.config);
     try {
       mkdirSync(imageDir, { recursive: true, mode: 0o700 });
@@ -88,7 +91,7 @@ export default async function checkpoint(g: Globals, a: Record<string, any>): Pr
       preDump,
       tcpEstablished: Boolean(a['tcp-established']),
       extUnixSk: Boolean(a['ext-unix-sk']),
-      shellJob: Boolean(a['shell-job']),
+      shellJob: Boolean(a['shell-job']) || terminal,
       fileLocks: Boolean(a['file-locks']),
       pageServer: a['page-server'] || undefined,
       manageCgroupsMode,

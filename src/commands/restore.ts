@@ -14,6 +14,8 @@ import { externalMounts, joinedNetns, restoreMountArgs, restoreNetnsArgs, restor
 import { configMismatch, readRecord } from '../criu/image-records.js';
 import { cgroupRoots } from '../criu/cgroup-roots.js';
 import { criuBinary, runCriu } from '../criu/run-criu.js';
+import { swrkRestore } from '../criu/swrk.js';
+import { rpcConfigText, rpcRestoreOpts } from '../criu/rpc-opts.js';
 import { setUpContainer } from './create.js';
 import { deleteContainer } from './delete.js';
 import { openCgroup } from '../cgroups/index.js';
@@ -28,13 +30,14 @@ function list(v: unknown): string[] {
  * resources, state recorded), except that its process tree comes from CRIU instead of berth's
  * init: criu restore runs in a private mount namespace of its own where the bundle's rootfs is
  * bound as its --root (no mount is left on the host), with the restored root task as berth's
- * child (--restore-sibling). Then the prestart hooks run; in the foreground berth waits, exits
- * with the container's status and deletes it (as `run`); --detach leaves it running.
+ * child (--restore-sibling). A container with a terminal is restored through CRIU's RPC
+ * instead (criu/swrk.ts), the only way CRIU hands back the new pty master, which goes to
+ * --console-socket. Then the prestart hooks run; in the foreground berth waits, exits with the
+ * container's status and deletes it (as `run`); --detach leaves it running.
  */
 export default async function restore(g: Globals, a: Record<string, any>): Promise<number> {
   const id = checkId(a.id);
   if (a['lazy-pages']) throw new BerthError('restore --lazy-pages: not supported (berth drives the criu command line, not a lazy-pages daemon)');
-  if (a['console-socket']) throw new BerthError('restore --console-socket: not supported (a container with a terminal cannot be checkpointed by berth)');
   const manageCgroupsMode = checkCgroupsMode(a['manage-cgroups-mode']);
   const emptyNs = checkEmptyNs(list(a['empty-ns']));
   const imageDir = resolve(a['image-path'] || 'checkpoint');
@@ -43,6 +46,10 @@ export default async function restore(g: Globals, a: Record<string, any>): Promi
   const bundle = loadBundle(a.bundle);
   const mismatch = configMismatch(image.config, bundle.config);
   if (mismatch) throw new BerthError(`restore ${id}: the checkpoint in ${imageDir} is of another container: ${mismatch}`);
+  const terminal = Boolean(image.config.process?.terminal);
+  const consoleSocket: string | undefined = a['console-socket'] || undefined;
+  if (terminal && !consoleSocket) throw new BerthError(`restore ${id}: config.json: /process/terminal: a terminal needs --console-socket (it receives the restored pty master)`);
+  if (!terminal && consoleSocket) throw new BerthError(`restore ${id}: --console-socket: the checkpointed container has no terminal (config.json: /process/terminal is false)`);
   const criu = criuBinary(a.criu);
   const config = bundle.config;
   const netnsPath = joinedNetns(config);
@@ -56,7 +63,7 @@ export default async function restore(g: Globals, a: Record<string, any>): Promi
     cgroup: openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup }),
     verb: 'restore',
     noNewKeyring: image.noNewKeyring,
-    launch: ({ store: s, cgroup, cgroupMade, rec: r, onPid }) => {
+    launch: async ({ store: s, cgroup, cgroupMade, rec: r, onPid }) => {
       // CRIU puts the restored tasks in the cgroup it is given (--cgroup-root).
       if (!cgroupMade) throw new BerthError('restore needs a cgroup of its own (rootless without a delegated cgroup tree)');
       if (image.seccomp) r.seccomp = image.seccomp;
@@ -66,6 +73,7 @@ export default async function restore(g: Globals, a: Record<string, any>): Promi
       mkdirSync(root);
       const stdio: (number | 'inherit')[] = ['inherit', 'inherit', 'inherit'];
       let netFd: number | undefined;
+      let swrkPid: number | undefined;
       try {
         if (netnsPath) {
           try {
@@ -75,39 +83,79 @@ export default async function restore(g: Globals, a: Record<string, any>): Promi
           }
           stdio.push(netFd);
         }
-        const argv = restoreArgv({
-          imageDir,
-          workDir,
-          logFile: 'restore.log',
-          root,
-          pidFile,
-          tcpEstablished: Boolean(a['tcp-established']),
-          extUnixSk: Boolean(a['ext-unix-sk']),
-          shellJob: Boolean(a['shell-job']),
-          fileLocks: Boolean(a['file-locks']),
-          manageCgroupsMode,
-          emptyNs,
-          autoDedup: Boolean(a['auto-dedup']),
-          lsmProfile: a['lsm-profile'] || undefined,
-          lsmMountContext: a['lsm-mount-context'] || undefined,
-          cgroupRoots: cgroupRoots(cgroup.record.paths, readFileSync('/proc/self/mountinfo', 'utf8')),
-          externals: [
-            ...restoreMountArgs(externalMounts(config, bundle.dir)),
-            ...restoreNetnsArgs(netFd === undefined ? undefined : 3),
-            ...restoreStdioArgs(image.descriptors ?? []),
-          ],
-        });
+        const cgRoots = cgroupRoots(cgroup.record.paths, readFileSync('/proc/self/mountinfo', 'utf8'));
         // A mount namespace of criu's own (unshare -m, propagation private) holds the rootfs
         // bind CRIU restores onto; it goes when criu exits.
         const bind = 'mount --rbind -- "$0" "$1" && shift && exec "$@"';
-        runCriu(['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', bind, bundle.rootfs, root, criu, ...argv], 'restore', join(workDir, 'restore.log'), stdio);
+        const wrap = ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', bind, bundle.rootfs, root];
+        if (terminal) {
+          // The console comes back through CRIU's RPC (orphan-pts-master), which the command line lacks.
+          const configFile = join(dir, 'criu-rpc.conf');
+          writeFileSync(configFile, rpcConfigText(workDir), { mode: 0o600 });
+          const imagesDirFd = openSync(imageDir, 'r');
+          try {
+            swrkPid = await swrkRestore({
+              argv: [...wrap, criu, 'swrk', '3'],
+              opts: rpcRestoreOpts({
+                imagesDirFd,
+                configFile,
+                logFile: 'restore.log',
+                root,
+                tcpEstablished: Boolean(a['tcp-established']),
+                extUnixSk: Boolean(a['ext-unix-sk']),
+                shellJob: Boolean(a['shell-job']),
+                fileLocks: Boolean(a['file-locks']),
+                manageCgroupsMode,
+                emptyNs,
+                autoDedup: Boolean(a['auto-dedup']),
+                lsmProfile: a['lsm-profile'] || undefined,
+                lsmMountContext: a['lsm-mount-context'] || undefined,
+                cgroupRoots: cgRoots,
+                mounts: externalMounts(config, bundle.dir),
+                // criu's fd 3 is the RPC socket; the netns fd comes next.
+                ...(netFd === undefined ? {} : { netnsFd: 4 }),
+                descriptors: image.descriptors ?? [],
+              }),
+              extraFds: netFd === undefined ? [] : [netFd],
+              consoleSocket,
+              logPath: join(workDir, 'restore.log'),
+            });
+          } finally {
+            closeSync(imagesDirFd);
+            rmSync(configFile, { force: true });
+          }
+        } else {
+          const argv = restoreArgv({
+            imageDir,
+            workDir,
+            logFile: 'restore.log',
+            root,
+            pidFile,
+            tcpEstablished: Boolean(a['tcp-established']),
+            extUnixSk: Boolean(a['ext-unix-sk']),
+            shellJob: Boolean(a['shell-job']),
+            fileLocks: Boolean(a['file-locks']),
+            manageCgroupsMode,
+            emptyNs,
+            autoDedup: Boolean(a['auto-dedup']),
+            lsmProfile: a['lsm-profile'] || undefined,
+            lsmMountContext: a['lsm-mount-context'] || undefined,
+            cgroupRoots: cgRoots,
+            externals: [
+              ...restoreMountArgs(externalMounts(config, bundle.dir)),
+              ...restoreNetnsArgs(netFd === undefined ? undefined : 3),
+              ...restoreStdioArgs(image.descriptors ?? []),
+            ],
+          });
+          runCriu([...wrap, criu, ...argv], 'restore', join(workDir, 'restore.log'), stdio);
+        }
       } finally {
         if (netFd !== undefined) closeSync(netFd);
         rmdirSync(root);
       }
       let pid: number;
       try {
-        pid = Number(readFileSync(pidFile, 'utf8').trim());
+        pid = swrkPid ?? Number(readFileSync(pidFile, 'utf8').trim());
         rmSync(pidFile, { force: true });
       } catch (e) {
         throw new BerthError(`criu restore left no pid: ${describeErrno(e)}`);

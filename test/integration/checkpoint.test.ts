@@ -5,7 +5,7 @@
 // scripts/test.mjs) and skips, saying why, where CRIU cannot work (kernel 6.18's vDSO, for one).
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, accessSync, constants } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync, accessSync, constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BERTH, haveBuild, isRoot, uniqueId } from '../helpers/bundle.js';
@@ -14,6 +14,8 @@ import { TEST_CGROUP_PARENT } from '../helpers/cgroup-parent.js';
 import { defaultConfig } from '../../src/spec/default-config.js';
 import { probeCriu } from '../../src/host/criu.js';
 import { realEnv, resolveCgroupPaths } from '../../src/cgroups/path.js';
+import { native } from '../../src/native/addon.js';
+import { ReadStream } from 'node:tty';
 
 function which(name: string): string | undefined {
   for (const d of (process.env.PATH ?? '').split(':')) {
@@ -96,6 +98,8 @@ function launch(r: Runtime, b: Bundle, args: string[], label = `${r.name} ${args
   return {
     exited,
     out: () => out,
+    /** Whether the runtime has exited. */
+    finished: () => existsSync(`${base}.rc`),
     /** The container's output lines that are numbers (the counter's). */
     numbers: () => out.split('\n').filter((l) => /^\d+$/.test(l.trim())).map(Number),
     err: () => out,
@@ -166,6 +170,45 @@ async function killAndDelete(r: Runtime, b: Bundle, id: string): Promise<void> {
   expectNothingLeft(r, b, id);
 }
 
+/**
+ * A pty master from a console socket, once the runtime sends it (acceptFd waits a second at a
+ * time: the runtime is a child that runs on), read as it comes (a full pty would stop the
+ * counter), written to as a keyboard. A runtime that exits without sending one fails it, with
+ * its output and the error lines of CRIU's log.
+ */
+async function receiveConsole(listen: number, what: string, proc: { out(): string; finished(): boolean }, log?: string) {
+  const n = native();
+  let conn: number | undefined;
+  for (let i = 0; conn === undefined; i++) {
+    try {
+      conn = n.acceptFd(listen, 1000);
+    } catch (e) {
+      if ((e as any).code !== 'ETIMEDOUT') throw e;
+      if (proc.finished() || i > 240) {
+        const errors = log && existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => /Error/.test(l)).slice(-8).join('\n') : '';
+        throw new Error(`${what}: no pty master came; its output: ${JSON.stringify(proc.out().slice(-400))}${errors ? `; ${log}:\n${errors}` : ''}`);
+      }
+      await new Promise((res) => setTimeout(res, 10));
+    }
+  }
+  let master: number;
+  try {
+    master = n.recvFd(conn, 60_000);
+  } finally {
+    n.closeFd(conn);
+  }
+  let out = '';
+  const s = new ReadStream(master);
+  s.on('data', (d) => (out += d));
+  s.on('error', () => undefined); // EIO once the last slave is closed
+  return {
+    out: () => out,
+    numbers: () => out.split(/\r?\n/).filter((l) => /^\d+$/.test(l.trim())).map(Number),
+    type: (text: string) => writeSync(master, text),
+    close: () => s.destroy(),
+  };
+}
+
 afterEach(() => {
   for (const m of made.splice(0)) {
     for (const id of m.ids) {
@@ -220,6 +263,47 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     expect(await fg.exited).toBe(137);
     fg.close();
     expectNothingLeft(r, b, id);
+  });
+
+  it('a terminal: checkpoint, then restore --console-socket hands the new pty master to the socket; the process counts on and reads from it', async () => {
+    // The counter in the background writes to the terminal; the shell reads lines from it.
+    const prog = `(${COUNTER}) & while read l; do echo "got:$l"; done`;
+    const b = makeBundle(r, ['sh', '-c', prog], (c) => (c.process.terminal = true));
+    const id = uniqueId('ck');
+    track(b, id);
+    const sock = join(b.dir, 'console.sock');
+    const listen = native().listenUnix(sock);
+    try {
+      const run = launch(r, b, ['run', '-d', '--console-socket', sock, id]);
+      const tty = await receiveConsole(listen, `${r.name} run`, run);
+      expect(await run.exited, run.err()).toBe(0);
+      await waitFor('the counter on the terminal', () => tty.numbers().length > 5);
+      const img = join(b.dir, 'img');
+      const c = rt(r, b, ['checkpoint', '--image-path', img, id]);
+      expect(c.status, c.stderr).toBe(0);
+      expect(state(r, b, id)).toBeUndefined();
+      run.close();
+      // What was written before the dump has been read from the old master by now.
+      await new Promise((res) => setTimeout(res, 1000));
+      const last = tty.numbers().at(-1)!;
+      tty.close();
+
+      const res = launch(r, b, ['restore', '-d', '--console-socket', sock, '--image-path', img, id], `${r.name} restore -d`);
+      const tty2 = await receiveConsole(listen, `${r.name} restore`, res, join(img, 'restore.log'));
+      expect(await res.exited, res.err()).toBe(0);
+      expect(state(r, b, id)?.status).toBe('running');
+      // The restored counter goes on from the next number, on the new terminal.
+      await waitFor('the restored counter on the new terminal', () => tty2.numbers().length >= 2);
+      expect(tty2.numbers()[0]).toBe(last + 1);
+      // The restored shell reads what is typed on it (the pty echoes it, the shell answers).
+      tty2.type('hello\n');
+      await waitFor('the restored shell to read from the terminal', () => tty2.out().includes('got:hello'));
+      await killAndDelete(r, b, id);
+      tty2.close();
+      res.close();
+    } finally {
+      native().closeFd(listen);
+    }
   });
 
   it('--leave-running keeps the container; its checkpoint restores into a new id beside it', async () => {
@@ -353,6 +437,11 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     expectNothingLeft(r, b, id);
 
     if (r.name === 'berth') {
+      // --console-socket for a container that had no terminal: refused before anything is made.
+      const sockless = rt(r, b, ['restore', '-d', '--console-socket', join(b.dir, 'console.sock'), '--image-path', img, id]);
+      expect(sockless.status).not.toBe(0);
+      expect(sockless.stderr).toMatch(/^restore \S+: --console-socket: the checkpointed container has no terminal/);
+      expectNothingLeft(r, b, id);
       // The image of a container with other mounts: refused before anything is made.
       const other = makeBundle(r, ['sh', '-c', COUNTER], (cf) => cf.mounts.push({ destination: '/scratch', type: 'tmpfs', source: 'tmpfs', options: [] }), b.rootfs);
       const id2 = uniqueId('ck');
