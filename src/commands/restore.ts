@@ -6,14 +6,14 @@ import { checkId } from '../state/id.js';
 import { loadBundle } from '../config/load.js';
 import { ociState } from '../state/record.js';
 import { native } from '../native/addon.js';
-import { runHooks } from '../hooks/run.js';
+import { runHooks, runHooksWarnOnly } from '../hooks/run.js';
 import { log } from '../log/logger.js';
 import { waitForwardingSignals } from '../runtime/wait.js';
-import { checkCgroupsMode, checkEmptyNs, restoreArgv } from '../criu/argv.js';
-import { externalMounts, joinedNetns, restoreMountArgs, restoreNetnsArgs, restoreStdioArgs } from '../criu/externals.js';
+import { checkCgroupsMode, checkEmptyNs } from '../criu/argv.js';
+import { externalMounts, joinedNetns } from '../criu/externals.js';
 import { configMismatch, readRecord } from '../criu/image-records.js';
 import { cgroupRoots } from '../criu/cgroup-roots.js';
-import { criuBinary, runCriu } from '../criu/run-criu.js';
+import { criuBinary } from '../criu/run-criu.js';
 import { swrkRestore } from '../criu/swrk.js';
 import { rpcConfigText, rpcRestoreOpts } from '../criu/rpc-opts.js';
 import { setUpContainer } from './create.js';
@@ -28,16 +28,19 @@ function list(v: unknown): string[] {
  * restore (runc's): a container from a checkpoint image, into the same or a new id. It is made
  * as `create` makes one (setUpContainer: the id claimed, the cgroup made with the bundle's
  * resources, state recorded), except that its process tree comes from CRIU instead of berth's
- * init: criu restore runs in a private mount namespace of its own where the bundle's rootfs is
- * bound as its --root (no mount is left on the host), with the restored root task as berth's
- * child (--restore-sibling). A container with a terminal is restored through CRIU's RPC
- * instead (criu/swrk.ts), the only way CRIU hands back the new pty master, which goes to
- * --console-socket. Then the prestart hooks run; in the foreground berth waits, exits with the
- * container's status and deletes it (as `run`); --detach leaves it running.
+ * init. Every restore goes through CRIU's RPC (criu/swrk.ts: `criu swrk`, as runc drives it),
+ * run in a private mount namespace of criu's own where the bundle's rootfs is bound as its root
+ * (no mount is left on the host), the restored root task berth's child (rst_sibling). At CRIU's
+ * "setup-namespaces" notify (the tree exists in its namespaces, nothing of it runs yet) the
+ * prestart and createRuntime hooks run, as runc runs them; one that fails answers no notify,
+ * CRIU aborts and kills the tree, and the restore fails as create does. A terminal's new pty
+ * master comes at "orphan-pts-master" and goes to --console-socket. In the foreground berth
+ * waits, exits with the container's status and deletes it (as `run`); --detach leaves it
+ * running.
  */
 export default async function restore(g: Globals, a: Record<string, any>): Promise<number> {
   const id = checkId(a.id);
-  if (a['lazy-pages']) throw new BerthError('restore --lazy-pages: not supported (berth drives the criu command line, not a lazy-pages daemon)');
+  if (a['lazy-pages']) throw new BerthError('restore --lazy-pages: not supported (berth drives criu swrk without a lazy-pages daemon)');
   const manageCgroupsMode = checkCgroupsMode(a['manage-cgroups-mode']);
   const emptyNs = checkEmptyNs(list(a['empty-ns']));
   const imageDir = resolve(a['image-path'] || 'checkpoint');
@@ -55,6 +58,7 @@ export default async function restore(g: Globals, a: Record<string, any>): Promi
   const netnsPath = joinedNetns(config);
   const detach = Boolean(a.detach);
   if (!detach && !a['no-subreaper']) native().setSubreaper();
+  let hookState: object | undefined = undefined as object | undefined;
   const { rec } = await setUpContainer(g, {
     id,
     bundle,
@@ -64,16 +68,14 @@ export default async function restore(g: Globals, a: Record<string, any>): Promi
     verb: 'restore',
     noNewKeyring: image.noNewKeyring,
     launch: async ({ store: s, cgroup, cgroupMade, rec: r, onPid }) => {
-      // CRIU puts the restored tasks in the cgroup it is given (--cgroup-root).
+      // CRIU puts the restored tasks in the cgroup it is given (cg_root).
       if (!cgroupMade) throw new BerthError('restore needs a cgroup of its own (rootless without a delegated cgroup tree)');
       if (image.seccomp) r.seccomp = image.seccomp;
       const dir = s.dir(id);
       const root = join(dir, 'criu-root');
-      const pidFile = join(dir, 'criu-restore.pid');
       mkdirSync(root);
-      const stdio: (number | 'inherit')[] = ['inherit', 'inherit', 'inherit'];
       let netFd: number | undefined;
-      let swrkPid: number | undefined;
+      let pid = 0;
       try {
         if (netnsPath) {
           try {
@@ -81,86 +83,60 @@ export default async function restore(g: Globals, a: Record<string, any>): Promi
           } catch (e) {
             throw new BerthError(`config.json: /linux/namespaces: ${describeErrno(e)}`);
           }
-          stdio.push(netFd);
         }
         const cgRoots = cgroupRoots(cgroup.record.paths, readFileSync('/proc/self/mountinfo', 'utf8'));
         // A mount namespace of criu's own (unshare -m, propagation private) holds the rootfs
         // bind CRIU restores onto; it goes when criu exits.
         const bind = 'mount --rbind -- "$0" "$1" && shift && exec "$@"';
         const wrap = ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', bind, bundle.rootfs, root];
-        if (terminal) {
-          // The console comes back through CRIU's RPC (orphan-pts-master), which the command line lacks.
-          const configFile = join(dir, 'criu-rpc.conf');
-          writeFileSync(configFile, rpcConfigText(workDir), { mode: 0o600 });
-          const imagesDirFd = openSync(imageDir, 'r');
-          try {
-            swrkPid = await swrkRestore({
-              argv: [...wrap, criu, 'swrk', '3'],
-              opts: rpcRestoreOpts({
-                imagesDirFd,
-                configFile,
-                logFile: 'restore.log',
-                root,
-                tcpEstablished: Boolean(a['tcp-established']),
-                extUnixSk: Boolean(a['ext-unix-sk']),
-                shellJob: Boolean(a['shell-job']),
-                fileLocks: Boolean(a['file-locks']),
-                manageCgroupsMode,
-                emptyNs,
-                autoDedup: Boolean(a['auto-dedup']),
-                lsmProfile: a['lsm-profile'] || undefined,
-                lsmMountContext: a['lsm-mount-context'] || undefined,
-                cgroupRoots: cgRoots,
-                mounts: externalMounts(config, bundle.dir),
-                // criu's fd 3 is the RPC socket; the netns fd comes next.
-                ...(netFd === undefined ? {} : { netnsFd: 4 }),
-                descriptors: image.descriptors ?? [],
-              }),
-              extraFds: netFd === undefined ? [] : [netFd],
-              consoleSocket,
-              logPath: join(workDir, 'restore.log'),
-            });
-          } finally {
-            closeSync(imagesDirFd);
-            rmSync(configFile, { force: true });
-          }
-        } else {
-          const argv = restoreArgv({
-            imageDir,
-            workDir,
-            logFile: 'restore.log',
-            root,
-            pidFile,
-            tcpEstablished: Boolean(a['tcp-established']),
-            extUnixSk: Boolean(a['ext-unix-sk']),
-            shellJob: Boolean(a['shell-job']),
-            fileLocks: Boolean(a['file-locks']),
-            manageCgroupsMode,
-            emptyNs,
-            autoDedup: Boolean(a['auto-dedup']),
-            lsmProfile: a['lsm-profile'] || undefined,
-            lsmMountContext: a['lsm-mount-context'] || undefined,
-            cgroupRoots: cgRoots,
-            externals: [
-              ...restoreMountArgs(externalMounts(config, bundle.dir)),
-              ...restoreNetnsArgs(netFd === undefined ? undefined : 3),
-              ...restoreStdioArgs(image.descriptors ?? []),
-            ],
+        const configFile = join(dir, 'criu-rpc.conf');
+        writeFileSync(configFile, rpcConfigText(workDir), { mode: 0o600 });
+        const imagesDirFd = openSync(imageDir, 'r');
+        try {
+          pid = await swrkRestore({
+            argv: [...wrap, criu, 'swrk', '3'],
+            opts: rpcRestoreOpts({
+              imagesDirFd,
+              configFile,
+              logFile: 'restore.log',
+              root,
+              tcpEstablished: Boolean(a['tcp-established']),
+              extUnixSk: Boolean(a['ext-unix-sk']),
+              shellJob: Boolean(a['shell-job']),
+              fileLocks: Boolean(a['file-locks']),
+              manageCgroupsMode,
+              emptyNs,
+              autoDedup: Boolean(a['auto-dedup']),
+              lsmProfile: a['lsm-profile'] || undefined,
+              lsmMountContext: a['lsm-mount-context'] || undefined,
+              cgroupRoots: cgRoots,
+              mounts: externalMounts(config, bundle.dir),
+              // criu's fd 3 is the RPC socket; the netns fd comes next.
+              ...(netFd === undefined ? {} : { netnsFd: 4 }),
+              descriptors: image.descriptors ?? [],
+            }),
+            extraFds: netFd === undefined ? [] : [netFd],
+            consoleSocket,
+            logPath: join(workDir, 'restore.log'),
+            // The restored tree is in its namespaces and runs nothing yet (as runc: prestart,
+            // then createRuntime, with the state runc gives then: stopped, the notify's pid).
+            onSetupNamespaces: (p) => {
+              // ociState gives a stopped container pid 0; here the pid is the restored task's.
+              const state = { ...ociState(r, 'stopped'), pid: p };
+              hookState = state;
+              runHooks(config.hooks?.prestart, 'prestart', state);
+              runHooks(config.hooks?.createRuntime, 'createRuntime', state);
+            },
           });
-          runCriu([...wrap, criu, ...argv], 'restore', join(workDir, 'restore.log'), stdio);
+        } finally {
+          closeSync(imagesDirFd);
+          rmSync(configFile, { force: true });
         }
       } finally {
         if (netFd !== undefined) closeSync(netFd);
         rmdirSync(root);
       }
-      let pid: number;
-      try {
-        pid = swrkPid ?? Number(readFileSync(pidFile, 'utf8').trim());
-        rmSync(pidFile, { force: true });
-      } catch (e) {
-        throw new BerthError(`criu restore left no pid: ${describeErrno(e)}`);
-      }
-      if (!(pid > 0)) throw new BerthError(`criu restore left no pid in ${pidFile}`);
+      if (!(pid > 0)) throw new BerthError('criu restore gave no pid');
       onPid(pid);
       // Where CRIU did not put the root task in the container's cgroup (--manage-cgroups=ignore), berth does.
       for (const procs of cgroup.procsFiles()) {
@@ -173,14 +149,12 @@ export default async function restore(g: Globals, a: Record<string, any>): Promi
       }
       return pid;
     },
+    // A failure once the hooks began (one of them among them) "continue[s] the lifecycle at
+    // step 12", as create's: the container is destroyed, then the poststop hooks run.
+    onFailed: () => {
+      if (hookState) runHooksWarnOnly(config.hooks?.poststop, 'poststop', { ...hookState, status: 'stopped', pid: 0 });
+    },
   });
-  try {
-    // runc runs them when CRIU has made the namespaces; here the process already runs.
-    runHooks(config.hooks?.prestart, 'prestart', ociState(rec, 'running'));
-  } catch (e) {
-    await deleteContainer(g, id, true).catch(() => undefined);
-    throw new BerthError(`restore ${id}: ${(e as Error).message} (the container was stopped)`);
-  }
   if (detach) return 0;
   const code = await waitForwardingSignals(rec.pid);
   try {

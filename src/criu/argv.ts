@@ -23,28 +23,6 @@ export interface DumpOptions {
   externals: string[];
 }
 
-/** runc's restore flags, parsed (commands/restore.ts). */
-export interface RestoreOptions {
-  imageDir: string;
-  workDir: string;
-  logFile: string;
-  root: string;
-  pidFile: string;
-  tcpEstablished: boolean;
-  extUnixSk: boolean;
-  shellJob: boolean;
-  fileLocks: boolean;
-  manageCgroupsMode?: string;
-  emptyNs: string[];
-  autoDedup: boolean;
-  lsmProfile?: string;
-  lsmMountContext?: string;
-  /** --cgroup-root values: the new container's cgroup for each controller ("" key: all, v2). */
-  cgroupRoots: { controller: string; path: string }[];
-  /** --external and --inherit-fd arguments (mounts, namespaces, stdio). */
-  externals: string[];
-}
-
 const CGROUP_MODES = ['soft', 'full', 'strict', 'ignore'];
 
 /** --manage-cgroups-mode: CRIU's names (runc takes the same four). */
@@ -95,26 +73,6 @@ export function dumpArgv(o: DumpOptions): string[] {
     ...(o.pageServer ? pageServerArgs(o.pageServer) : []),
     ...(o.freezeCgroup ? ['--freeze-cgroup', o.freezeCgroup] : []),
     ...common(o),
-    ...o.externals,
-  ];
-}
-
-/** `criu restore`: detached, the root task our sibling (berth's child), its pid in pidFile. */
-export function restoreArgv(o: RestoreOptions): string[] {
-  return [
-    'restore',
-    '--images-dir', o.imageDir,
-    '--work-dir', o.workDir,
-    '--log-file', o.logFile,
-    '-v4',
-    '--root', o.root,
-    '--restore-detached',
-    '--restore-sibling',
-    '--pidfile', o.pidFile,
-    ...common(o),
-    ...o.cgroupRoots.flatMap((c) => ['--cgroup-root', c.controller ? `${c.controller}:${c.path}` : c.path]),
-    ...(o.lsmProfile ? ['--lsm-profile', o.lsmProfile] : []),
-    ...(o.lsmMountContext ? ['--lsm-mount-context', o.lsmMountContext] : []),
     ...o.externals,
   ];
 }

@@ -1,7 +1,7 @@
 /**
- * CRIU's --cgroup-root: the restored tasks go into the new container's cgroup, named relative to
- * the root of its hierarchy (runc passes its cgroup manager's paths the same way). Pure:
- * mountinfo text comes in.
+ * CRIU's cgroup roots (criu_opts cg_root, the command line's --cgroup-root): the restored tasks
+ * go into the new container's cgroup, named relative to the root of its hierarchy (runc passes
+ * its cgroup manager's paths the same way). Pure: mountinfo text comes in.
  */
 
 /** The cgroup and cgroup2 mount points of a mountinfo text, longest first. */

@@ -30,11 +30,6 @@ export function dumpMountArgs(mounts: ExternalMount[]): string[] {
   return mounts.flatMap((m) => ['--external', `mnt[${m.destination}]:${m.destination}`]);
 }
 
-/** Restore: each external mount name maps to the source the (new) config gives. */
-export function restoreMountArgs(mounts: ExternalMount[]): string[] {
-  return mounts.flatMap((m) => ['--external', `mnt[${m.destination}]:${m.source}`]);
-}
-
 /** The key runc uses for a network namespace the container joined (CRIU's --external net[INODE]:KEY). */
 export const EXT_NETNS_KEY = 'extRootNetNS';
 
@@ -57,16 +52,4 @@ export function joinedNetns(config: any): string | undefined {
 
 export function dumpNetnsArgs(inode: number | undefined): string[] {
   return inode === undefined ? [] : ['--external', `net[${inode}]:${EXT_NETNS_KEY}`];
-}
-
-export function restoreNetnsArgs(fd: number | undefined): string[] {
-  return fd === undefined ? [] : ['--inherit-fd', `fd[${fd}]:${EXT_NETNS_KEY}`];
-}
-
-/**
- * Restore: the container's stdio that were pipes at dump (their peers were outside) become the
- * restoring process's own fds 0-2 (runc does the same with its descriptors.json).
- */
-export function restoreStdioArgs(descriptors: string[]): string[] {
-  return descriptors.flatMap((d, fd) => (/^pipe:\[\d+\]$/.test(d) ? ['--inherit-fd', `fd[${fd}]:${d}`] : []));
 }

@@ -1,11 +1,10 @@
 import { BerthError } from '../errors.js';
-import type { RestoreOptions } from './argv.js';
 import { EXT_NETNS_KEY, type ExternalMount } from './externals.js';
 import { CG_MODE, type RpcRestoreOpts } from './rpc-proto.js';
 
 /**
- * restore's flags as criu_opts for `criu swrk` (the RPC twin of argv.ts's restoreArgv): the same
- * options, the image dir as an fd (CRIU opens it through /proc/<berth>/fd/N), the work dir in a
+ * restore's flags as criu_opts for `criu swrk` (runc's restore flags under CRIU's names, as
+ * dump's are in argv.ts), the image dir as an fd (CRIU opens it through /proc/<berth>/fd/N), the work dir in a
  * config file (configFile: CRIU chdirs there and mounts its cgroup yard under it, which must be
  * a path of criu's own mount namespace, not a dir of berth's reached through /proc), the
  * restored task berth's child (rst_sibling), notifications on (notify_scripts) and the console
@@ -14,7 +13,22 @@ import { CG_MODE, type RpcRestoreOpts } from './rpc-proto.js';
 
 const CLONE_NEWNET = 0x40000000;
 
-export interface RpcRestoreInput extends Omit<RestoreOptions, 'pidFile' | 'externals' | 'imageDir' | 'workDir'> {
+/** runc's restore flags, parsed (commands/restore.ts), and what berth opened for criu. */
+export interface RpcRestoreInput {
+  logFile: string;
+  /** Where the rootfs is bound in criu's mount namespace. */
+  root: string;
+  tcpEstablished: boolean;
+  extUnixSk: boolean;
+  shellJob: boolean;
+  fileLocks: boolean;
+  manageCgroupsMode?: string;
+  emptyNs: string[];
+  autoDedup: boolean;
+  lsmProfile?: string;
+  lsmMountContext?: string;
+  /** The new container's cgroup for each controller ("" key: all, v2). */
+  cgroupRoots: { controller: string; path: string }[];
   imagesDirFd: number;
   /** The CRIU config file that names the work dir (rpcConfigText). */
   configFile: string;
@@ -48,7 +62,7 @@ export function rpcRestoreOpts(o: RpcRestoreInput): RpcRestoreOpts {
     external: o.mounts.map((m) => `mnt[${m.destination}]:${m.source}`),
     inheritFds: [
       ...(o.netnsFd === undefined ? [] : [{ key: EXT_NETNS_KEY, fd: o.netnsFd }]),
-      // Pipes at dump: restore's own fds 0-2 (criu inherits them), as the command line's --inherit-fd.
+      // Pipes at dump (their peers were outside): restore's own fds 0-2, which criu inherits (runc does the same with its descriptors.json).
       ...o.descriptors.flatMap((d, fd) => (/^pipe:\[\d+\]$/.test(d) ? [{ key: d, fd }] : [])),
     ],
   };
@@ -56,6 +70,6 @@ export function rpcRestoreOpts(o: RpcRestoreInput): RpcRestoreOpts {
 
 /** The RPC config file's text: the work dir (CRIU's config syntax: an option a line, no dashes). */
 export function rpcConfigText(workDir: string): string {
-  if (/[\s"'\\#]/.test(workDir)) throw new BerthError(`--work-path ${workDir}: a restore with a terminal needs a path without spaces, quotes, backslashes or '#' (it goes into CRIU's config file)`);
+  if (/[\s"'\\#]/.test(workDir)) throw new BerthError(`--work-path ${workDir}: restore needs a path without spaces, quotes, backslashes or '#' (it goes into CRIU's config file)`);
   return `work-dir ${workDir}\n`;
 }

@@ -10,14 +10,14 @@ export function criuBinary(given: string | undefined): string {
 }
 
 /**
- * Runs criu to completion. stdio: what the child gets as fds 0, 1, 2, 3...: the restore passes
- * its own stdio (inherited by the restored process through --inherit-fd) and a netns fd.
- * Throws criuFailure (CRIU's last error line and the log path) on a non-zero exit.
+ * Runs criu's command line to completion (dump and pre-dump; restore is criu/swrk.ts), its
+ * output captured for the error. Throws criuFailure (CRIU's last error line and the log path)
+ * on a non-zero exit.
  */
-export function runCriu(argv0: string[], action: string, logPath: string, stdio: ('inherit' | 'ignore' | 'pipe' | number)[] = ['ignore', 'pipe', 'pipe']): void {
+export function runCriu(argv0: string[], action: string, logPath: string): void {
   const { spawnSync } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
   const [cmd, ...args] = argv0;
-  const r = spawnSync(cmd!, args, { stdio, encoding: 'utf8' });
+  const r = spawnSync(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   if (r.error) throw new BerthError(`criu ${action}: ${describeErrno(r.error)}`);
   if (r.status !== 0) throw criuFailure(action, logPath, r.status, `${r.stdout ?? ''}\n${r.stderr ?? ''}`);
 }

@@ -5,12 +5,16 @@ import { criuFailure } from './log-error.js';
 import { decodeResp, encodeNotifyAck, encodeRestoreReq, ReqType, type CriuResp, type RpcRestoreOpts } from './rpc-proto.js';
 
 /**
- * A restore through CRIU's RPC (`criu swrk 3`, as runc does it), for what the criu command line
- * cannot do: hand back the restored console. criu gets one end of a SOCK_SEQPACKET socketpair as
- * its fd 3 (and the given fds as 4, 5, ...); berth sends one criu_req RESTORE and answers each
- * criu_resp NOTIFY with notify_success; at "orphan-pts-master" (orphan_pts_master set) the
- * message carries the new pty master (SCM_RIGHTS), which goes to the console socket. The final
- * RESTORE resp says whether it worked and the restored root task's pid.
+ * A restore through CRIU's RPC (`criu swrk 3`, as runc does it): the one way berth restores, as
+ * only the RPC stops at CRIU's moments for berth (the hooks) and hands back the restored
+ * console. criu gets one end of a SOCK_SEQPACKET socketpair as its fd 3 (and the given fds as 4,
+ * 5, ...); berth sends one criu_req RESTORE and answers each criu_resp NOTIFY with
+ * notify_success; at "setup-namespaces" (the restored tree exists in its namespaces and runs
+ * nothing yet) onSetupNamespaces runs first, with the root task's pid; at "orphan-pts-master"
+ * (orphan_pts_master set) the message carries the new pty master (SCM_RIGHTS), which goes to
+ * the console socket. A notify berth cannot answer well is not answered: our end closes, CRIU
+ * aborts the restore and kills the tree. The final RESTORE resp says whether it worked and the
+ * restored root task's pid.
  */
 
 /** How long one answer from criu may take (a restore in an emulated VM is slow). */
@@ -25,6 +29,8 @@ export interface SwrkRestore {
   /** The console socket that receives the restored pty master. */
   consoleSocket?: string;
   logPath: string;
+  /** Runs at "setup-namespaces" before it is answered; a throw fails the restore with its error. */
+  onSetupNamespaces?: (pid: number) => void;
 }
 
 /** The pty master to the console socket, as create's init sends one (runc names it so). */
@@ -70,11 +76,11 @@ export async function swrkRestore(o: SwrkRestore): Promise<number> {
     throw new BerthError(`criu restore: cannot run ${o.argv[0]}`);
   }
   // Our end closed, criu (at EOF) exits; one that does not answer is killed.
-  const fail = async (why?: string, kill = false): Promise<never> => {
+  const fail = async (why?: string, kill = false, own?: Error): Promise<never> => {
     n.closeFd(ours);
     if (kill && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     const code = await exited;
-    throw criuFailure('restore', o.logPath, code, why ?? '');
+    throw own ?? criuFailure('restore', o.logPath, code, why ?? '');
   };
   let done: CriuResp | undefined;
   try {
@@ -99,6 +105,16 @@ export async function swrkRestore(o: SwrkRestore): Promise<number> {
       }
       if (resp.type === ReqType.NOTIFY && resp.success) {
         let refused: string | undefined;
+        if (resp.notifyScript === 'setup-namespaces' && o.onSetupNamespaces) {
+          try {
+            if (!(resp.notifyPid! > 0)) throw new BerthError('criu swrk: setup-namespaces came without a pid');
+            o.onSetupNamespaces(resp.notifyPid!);
+          } catch (e) {
+            if (got.fd >= 0) n.closeFd(got.fd);
+            // criu, unanswered, kills the restored tree and exits; then the hook's error is the one.
+            return await fail(undefined, false, e instanceof BerthError ? e : new BerthError(String((e as Error).message ?? e)));
+          }
+        }
         if (resp.notifyScript === 'orphan-pts-master') {
           if (got.fd < 0) refused = 'criu swrk: orphan-pts-master came without an fd';
           else if (o.consoleSocket) {

@@ -162,6 +162,23 @@ async function runCounter(r: Runtime, b: Bundle, id: string, min: number) {
   return run;
 }
 
+/**
+ * A counter run and checkpointed (gone); then the bundle gets `hooks` for the restore (hooks
+ * may differ from the checkpoint's). Returns the image and the count at the dump.
+ */
+async function checkpointedCounter(r: Runtime, b: Bundle, id: string, hooks: object) {
+  track(b, id);
+  const run = await runCounter(r, b, id, 5);
+  const img = join(b.dir, 'img');
+  const c = rt(r, b, ['checkpoint', '--image-path', img, id]);
+  expect(c.status, c.stderr).toBe(0);
+  run.close();
+  const last = readInt(join(b.rootfs, 'tmp/count'))!;
+  b.config.hooks = hooks;
+  b.write();
+  return { img, last };
+}
+
 /** SIGKILL, wait for `stopped`, delete: nothing of the container may be left. */
 async function killAndDelete(r: Runtime, b: Bundle, id: string): Promise<void> {
   expect(rt(r, b, ['kill', id, 'KILL']).status).toBe(0);
@@ -409,6 +426,64 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     expect(Number(readFileSync(join(dir, 'memory.max'), 'utf8').trim())).toBe(limit);
     await killAndDelete(r, b, id);
     res.close();
+  });
+
+  it('restore runs the prestart and createRuntime hooks at CRIU\'s setup-namespaces: the restored process exists and has not run yet; poststart does not run', async () => {
+    const b = makeBundle(r, ['sh', '-c', COUNTER]);
+    const seen = join(b.dir, 'hooks-seen');
+    // The state's pid and status; whether that process exists; the counter file twice, a
+    // second apart (the counter writes it every 0.1 s once it runs).
+    const hook = join(b.dir, 'hook.sh');
+    writeFileSync(hook, [
+      '#!/bin/sh',
+      `st=$(cat)`,
+      `pid=$(echo "$st" | sed -n 's/.*"pid":\\([0-9][0-9]*\\).*/\\1/p')`,
+      `status=$(echo "$st" | sed -n 's/.*"status":"\\([a-z]*\\)".*/\\1/p')`,
+      'if [ -n "$pid" ] && [ -d /proc/$pid ]; then alive=yes; else alive=no; fi',
+      `c1=$(cat ${b.rootfs}/tmp/count); sleep 1; c2=$(cat ${b.rootfs}/tmp/count)`,
+      `echo "$1 $pid $status $alive $c1 $c2" >> ${seen}`,
+      '',
+    ].join('\n'), { mode: 0o755 });
+    const id = uniqueId('ck');
+    const { img, last } = await checkpointedCounter(r, b, id, {
+      prestart: [{ path: hook, args: [hook, 'prestart'] }],
+      createRuntime: [{ path: hook, args: [hook, 'createRuntime'] }],
+      poststart: [{ path: hook, args: [hook, 'poststart'] }],
+    });
+    const res = launch(r, b, ['restore', '-d', '--image-path', img, id], `${r.name} restore -d`);
+    expect(await res.exited, res.err()).toBe(0);
+    const st = state(r, b, id);
+    expect(st?.status).toBe('running');
+    await waitFor('the restored counter to count', () => (readInt(join(b.rootfs, 'tmp/count')) ?? 0) > last + 3);
+    // Each hook once, prestart first; both saw the restored process (its pid the state's) not
+    // yet running: the counter still at the checkpointed value a second later. The state's
+    // status is runc's at that moment: stopped (the restored process is not the container's yet).
+    const lines = readFileSync(seen, 'utf8').trim().split('\n');
+    expect(lines).toEqual([
+      `prestart ${st.pid} stopped yes ${last} ${last}`,
+      `createRuntime ${st.pid} stopped yes ${last} ${last}`,
+    ]);
+    await killAndDelete(r, b, id);
+    res.close();
+  });
+
+  it('a failing prestart hook at restore fails it: one line naming the hook, the restored process gone, nothing left', async () => {
+    const b = makeBundle(r, ['sh', '-c', COUNTER]);
+    const pidFile = join(b.dir, 'hook-pid');
+    const hook = join(b.dir, 'hook.sh');
+    writeFileSync(hook, `#!/bin/sh\nsed -n 's/.*"pid":\\([0-9][0-9]*\\).*/\\1/p' > ${pidFile}\necho no thanks >&2\nexit 3\n`, { mode: 0o755 });
+    const id = uniqueId('ck');
+    const { img, last } = await checkpointedCounter(r, b, id, { prestart: [{ path: hook }] });
+    const bad = rt(r, b, ['restore', '-d', '--image-path', img, id]);
+    expect(bad.status).not.toBe(0);
+    // The error is the last line (berth warns first that prestart is deprecated).
+    if (r.name === 'berth') expect(bad.stderr.split('\n').at(-1)).toMatch(new RegExp(`^restore ${id}: prestart hook 0 \\(${hook.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\): exit status 3: no thanks$`));
+    const pid = readInt(pidFile);
+    expect(pid).toBeGreaterThan(0);
+    await waitFor('the restored process to be gone', () => !existsSync(`/proc/${pid}`), 60_000);
+    expectNothingLeft(r, b, id);
+    // It never ran: the counter did not go on.
+    expect(readInt(join(b.rootfs, 'tmp/count'))).toBe(last);
   });
 
   it('failures: a missing image dir, an image of another config, no criu in PATH: an error and nothing left behind', async () => {

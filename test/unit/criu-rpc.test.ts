@@ -121,6 +121,17 @@ describe('rpcRestoreOpts', () => {
       ],
     });
   });
+
+  it('the other flags under their criu_opts names; only --empty-ns network maps (CLONE_NEWNET)', () => {
+    const o = rpcRestoreOpts({
+      imagesDirFd: 3, configFile: '/c', logFile: 'r.log', root: '/r', tcpEstablished: false, extUnixSk: true, shellJob: true, fileLocks: true,
+      emptyNs: ['net'], autoDedup: true, lsmProfile: 'apparmor:x', lsmMountContext: 'ctx', cgroupRoots: [{ controller: 'memory', path: '/m' }],
+      mounts: [], descriptors: ['pipe:[1]', '/dev/null', 'socket:[2]'],
+    });
+    expect(o).toMatchObject({ extUnixSk: true, shellJob: true, fileLocks: true, autoDedup: true, emptyNs: 0x40000000, lsmProfile: 'apparmor:x', lsmMountContext: 'ctx', cgRoots: [{ ctrl: 'memory', path: '/m' }], inheritFds: [{ key: 'pipe:[1]', fd: 0 }] });
+    expect(o).not.toHaveProperty('manageCgroupsMode');
+    expect(o).not.toHaveProperty('tcpEstablished');
+  });
 });
 
 describe('rpcConfigText', () => {

@@ -1,8 +1,8 @@
-// The pure parts of checkpoint/restore (src/criu/): CRIU's argument lists, the external mounts
+// The pure parts of checkpoint/restore (src/criu/): CRIU's dump argument lists (restore's RPC options: criu-rpc.test.ts), the external mounts
 // and namespaces, the image record's config check, CRIU's error line, the cgroup roots.
 import { describe, it, expect } from 'vitest';
-import { dumpArgv, restoreArgv, checkCgroupsMode, checkEmptyNs } from '../../src/criu/argv.js';
-import { externalMounts, dumpMountArgs, restoreMountArgs, joinedNetns, restoreStdioArgs, dumpNetnsArgs, restoreNetnsArgs } from '../../src/criu/externals.js';
+import { dumpArgv, checkCgroupsMode, checkEmptyNs } from '../../src/criu/argv.js';
+import { externalMounts, dumpMountArgs, joinedNetns, dumpNetnsArgs } from '../../src/criu/externals.js';
 import { configMismatch } from '../../src/criu/image-records.js';
 import { lastCriuError } from '../../src/criu/log-error.js';
 import { cgroupRoots } from '../../src/criu/cgroup-roots.js';
@@ -31,21 +31,6 @@ describe('criu argv', () => {
     expect(a).not.toContain('--leave-running');
   });
 
-  it('restore: detached, a sibling, the root, the pid file, cgroup roots and LSM', () => {
-    const a = restoreArgv({
-      imageDir: '/img', workDir: '/img', logFile: 'restore.log', root: '/s/c/criu-root', pidFile: '/s/c/p', tcpEstablished: false, extUnixSk: false,
-      shellJob: false, fileLocks: false, emptyNs: [], autoDedup: false, cgroupRoots: [{ controller: '', path: '/a/b' }, { controller: 'memory', path: '/m' }],
-      lsmProfile: 'apparmor:x', lsmMountContext: 'ctx', externals: ['--inherit-fd', 'fd[1]:pipe:[9]'],
-    });
-    expect(a.slice(0, 1)).toEqual(['restore']);
-    expect(a).toEqual(expect.arrayContaining(['--restore-detached', '--restore-sibling']));
-    expect(a.join(' ')).toContain('--root /s/c/criu-root');
-    expect(a.join(' ')).toContain('--pidfile /s/c/p');
-    expect(a.join(' ')).toContain('--cgroup-root /a/b --cgroup-root memory:/m');
-    expect(a.join(' ')).toContain('--lsm-profile apparmor:x --lsm-mount-context ctx');
-    expect(a.slice(-2)).toEqual(['--inherit-fd', 'fd[1]:pipe:[9]']);
-  });
-
   it('flag checks name the flag', () => {
     expect(checkCgroupsMode('')).toBeUndefined();
     expect(checkCgroupsMode('strict')).toBe('strict');
@@ -71,19 +56,14 @@ describe('criu externals', () => {
     const m = externalMounts(config, '/b');
     expect(m).toEqual([{ destination: '/data', source: '/host/data' }, { destination: '/rel', source: '/b/sub/dir' }]);
     expect(dumpMountArgs(m)).toEqual(['--external', 'mnt[/data]:/data', '--external', 'mnt[/rel]:/rel']);
-    expect(restoreMountArgs(m)).toEqual(['--external', 'mnt[/data]:/host/data', '--external', 'mnt[/rel]:/b/sub/dir']);
   });
 
   it('a joined netns is external; joined pid and user namespaces are refused', () => {
     expect(joinedNetns(config)).toBe('/run/netns/x');
     expect(dumpNetnsArgs(77)).toEqual(['--external', 'net[77]:extRootNetNS']);
-    expect(restoreNetnsArgs(3)).toEqual(['--inherit-fd', 'fd[3]:extRootNetNS']);
     expect(() => joinedNetns({ linux: { namespaces: [{ type: 'user', path: '/proc/1/ns/user' }] } })).toThrow(/^config\.json: \/linux\/namespaces\/0: .*user namespace is not supported$/);
   });
 
-  it('stdio pipes at dump are inherited from the restoring process', () => {
-    expect(restoreStdioArgs(['/dev/null', 'pipe:[12]', 'pipe:[12]'])).toEqual(['--inherit-fd', 'fd[1]:pipe:[12]', '--inherit-fd', 'fd[2]:pipe:[12]']);
-  });
 });
 
 describe('checkpoint record', () => {
