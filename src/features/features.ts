@@ -3,7 +3,7 @@ import { SPEC_VERSION, BERTH_VERSION, buildInfo } from '../version.js';
 import { seccompFeatures, seccompSupport } from '../seccomp/probe.js';
 import { probeLsm, type LsmHost } from '../host/lsm.js';
 import { probeIdmap, type IdmapSupport } from '../host/idmap.js';
-import { findCriu } from '../host/criu.js';
+import { probeCriu } from '../host/criu.js';
 
 /** Mount options parseMountOptions understands (src/plan/mount-options.ts). */
 export const MOUNT_OPTIONS = [
@@ -47,8 +47,9 @@ export function features(lsm: LsmHost = probeLsm(), idmap: IdmapSupport = probeI
       'io.github.berth.version': BERTH_VERSION,
       'io.github.berth.commit': buildInfo().commit,
       'org.opencontainers.runtime-spec.version': SPEC_VERSION,
-      // checkpoint/restore drive the criu binary (docs/CHECKPOINT.md): there when it is in PATH.
-      'io.github.berth.checkpoint.enabled': String(findCriu() !== null),
+      // checkpoint/restore drive the criu binary (docs/CHECKPOINT.md): enabled when it is in PATH
+      // and `criu check` passes on this kernel (the probe `berth check` reports).
+      'io.github.berth.checkpoint.enabled': String(probeCriu().ok),
       ...(seccomp.enabled ? { 'io.github.seccomp.libseccomp.version': seccompSupport().libseccompVersion } : {}),
     },
   };

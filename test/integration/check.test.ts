@@ -71,7 +71,7 @@ run('berth check', () => {
     expect(byId('state-root').facts).toMatchObject({ root: '/run/berth-check-test' });
   });
 
-  it('agrees with features: seccomp, LSMs and idmapped mounts come from the same probes', () => {
+  it('agrees with features: seccomp, LSMs, idmapped mounts and CRIU come from the same probes', () => {
     const f = JSON.parse(spawnSync(BERTH, ['features'], { encoding: 'utf8' }).stdout);
     expect(byId('seccomp').facts.libseccompVersion).toBe(f.annotations['io.github.seccomp.libseccomp.version']);
     expect(byId('seccomp').facts.actions).toEqual(f.linux.seccomp.actions);
@@ -79,6 +79,7 @@ run('berth check', () => {
     expect(byId('apparmor').facts.enabled).toBe(f.linux.apparmor.enabled);
     expect(byId('selinux').facts.enabled).toBe(f.linux.selinux.enabled);
     expect(byId('idmap').facts.enabled).toBe(f.linux.mountExtensions.idmap.enabled);
+    expect(String(byId('criu').facts.ok)).toBe(f.annotations['io.github.berth.checkpoint.enabled']);
   });
 
   it('as text: one line per item, what stops working and the fix under each that is not ok', () => {
