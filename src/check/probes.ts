@@ -3,7 +3,8 @@
  * containers (src/host/, src/cgroups/, src/seccomp/probe.ts), so `check`, `features` and what
  * create does never disagree. Each item says what stops working without it and the fix.
  */
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { constants, existsSync, readFileSync } from 'node:fs';
+import { canAccess } from '../host/which.js';
 import { dirname } from 'node:path';
 import { defaultConfig } from '../spec/default-config.js';
 import { NAMESPACES } from '../plan/linux.js';
@@ -95,14 +96,7 @@ export function cgroupItems(): CheckItem[] {
   }));
   // Where a container's dir goes (next to berth's own cgroup, cgroupsPath relative) and whether it can be made there.
   const parents = [...new Set(Object.values(paths).map((p) => dirname(p)))];
-  const writable = parents.filter((d) => {
-    try {
-      accessSync(d, constants.W_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const writable = parents.filter((d) => canAccess(d, constants.W_OK));
   const usable = unified ? v2avail : Object.keys(paths).filter((c) => c !== '');
   const wantV1 = ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'pids', 'blkio'];
   const lacking = unified ? ['cpu', 'memory', 'pids', 'io'].filter((c) => !v2avail.includes(c)) : wantV1.filter((c) => !usable.includes(c));

@@ -12,7 +12,8 @@ import { dryRunCgroup } from '../cgroups/dry-run.js';
 import { recordDirs } from '../cgroups/record.js';
 import { rootlessResources, undelegatedStep, withoutCgroup } from '../cgroups/rootless.js';
 import { log } from '../log/logger.js';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
+import { canAccess } from '../host/which.js';
 import { planCreate, prepareCreate } from './create-prepare.js';
 import { dryRunDocument, type DryRunDocument } from '../dryrun/document.js';
 import { renderText } from '../dryrun/render-text.js';
@@ -64,14 +65,7 @@ export function createDryRun(g: Globals, a: Record<string, any>, command: 'creat
  * from write access instead of trying); throws as create would when the config needs it.
  */
 function rootlessCgroupUsable(p: ReturnType<typeof prepareCreate>): boolean {
-  const canWrite = (path: string) => {
-    try {
-      accessSync(path, constants.W_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const canWrite = (path: string) => canAccess(path, constants.W_OK);
   const step = undelegatedStep(recordDirs(p.cgroup.record), canWrite, existsSync);
   if (step === undefined) return true;
   const warning = withoutCgroup({ rootless: true, cgroupsPath: p.config.linux?.cgroupsPath, resources: p.config.linux?.resources }, `cgroup: ${step}: permission denied`, 'EACCES');

@@ -1,5 +1,5 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { constants } from 'node:fs';
+import { canAccess, which } from './which.js';
 import { lastCriuError } from '../criu/log-error.js';
 
 /** What this host offers for checkpoint/restore: the criu binary and whether `criu check` passes. */
@@ -13,20 +13,9 @@ export interface CriuProbe {
 
 /** criu as the command line names it (--criu) or found in PATH; null when there is none. */
 export function findCriu(given?: string, path: string = process.env.PATH ?? ''): string | null {
-  const executable = (p: string) => {
-    try {
-      accessSync(p, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   const name = given ?? 'criu';
-  if (name.includes('/')) return executable(name) ? name : null;
-  for (const dir of path.split(delimiter)) {
-    if (dir && executable(join(dir, name))) return join(dir, name);
-  }
-  return null;
+  if (name.includes('/')) return canAccess(name, constants.X_OK) ? name : null;
+  return which(name, path);
 }
 
 let cached: CriuProbe | undefined;

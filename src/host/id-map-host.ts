@@ -1,4 +1,5 @@
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { which } from './which.js';
 import { userInfo } from 'node:os';
 import { parseSubIds, type IdMapHost } from '../plan/id-maps.js';
 
@@ -12,15 +13,7 @@ function readOr(path: string): string {
 
 /** The first executable `name` in the usual system dirs (not $PATH: a setuid helper is the system's). */
 function systemTool(name: string): string | undefined {
-  for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin', '/usr/local/bin']) {
-    try {
-      accessSync(`${dir}/${name}`, constants.X_OK);
-      return `${dir}/${name}`;
-    } catch {
-      // next
-    }
-  }
-  return undefined;
+  return which(name, '/usr/bin:/bin:/usr/sbin:/sbin:/usr/local/bin') ?? undefined;
 }
 
 /** The caller's ids, its /etc/subuid and /etc/subgid ranges and the map helpers (plan/id-maps.ts). */
