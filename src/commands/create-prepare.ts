@@ -13,6 +13,7 @@ import { currentIdMapHost } from '../host/id-map-host.js';
 import { currentInvoker } from '../host/invoker.js';
 import { idMapPlan, type IdMapHost } from '../plan/id-maps.js';
 import { sysctlOps } from '../plan/sysctls.js';
+import { onlineNumaNodes } from '../host/numa.js';
 
 export interface CreateOptions {
   id: string;
@@ -41,6 +42,8 @@ export interface PreparedCreate {
   idHost: IdMapHost;
   /** berth runs as root in a user namespace not the host's (rootless Podman's case). */
   inUserns: boolean;
+  /** The host's online NUMA nodes, read only for a config with linux.memoryPolicy. */
+  onlineNodes?: number[];
   options: CreateOptions;
 }
 
@@ -66,7 +69,8 @@ export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
   sysctlOps(config.linux, idHost.euid !== 0);
   const cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
   const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json');
-  return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, idHost, inUserns: currentInvoker().inUserns, options: o };
+  const onlineNodes = config.linux?.memoryPolicy ? onlineNumaNodes() : undefined;
+  return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, idHost, inUserns: currentInvoker().inUserns, onlineNodes, options: o };
 }
 
 /**
@@ -89,5 +93,6 @@ export function planCreate(p: PreparedCreate, startSocket: string, consoleSocket
     seccomp: p.seccomp?.op,
     idHost: p.idHost,
     inUserns: p.inUserns,
+    onlineNodes: p.onlineNodes,
   });
 }

@@ -4,6 +4,7 @@ import { seccompFeatures, seccompSupport } from '../seccomp/probe.js';
 import { probeLsm, type LsmHost } from '../host/lsm.js';
 import { probeIdmap, type IdmapSupport } from '../host/idmap.js';
 import { probeCriu } from '../host/criu.js';
+import { MPOL_FLAGS, MPOL_MODES } from '../plan/memory-policy.js';
 
 /** Mount options parseMountOptions understands (src/plan/mount-options.ts). */
 export const MOUNT_OPTIONS = [
@@ -42,6 +43,8 @@ export function features(lsm: LsmHost = probeLsm(), idmap: IdmapSupport = probeI
       // takes mount_setattr(MOUNT_ATTR_IDMAP) (host/idmap.ts).
       mountExtensions: { idmap: { enabled: idmap.enabled } },
       netDevices: { enabled: false },
+      // linux.memoryPolicy: set_mempolicy(2) in the init and each exec (plan/memory-policy.ts).
+      memoryPolicy: { modes: Object.keys(MPOL_MODES).sort(), flags: Object.keys(MPOL_FLAGS).sort() },
     },
     annotations: {
       'io.github.berth.version': BERTH_VERSION,
