@@ -13,6 +13,8 @@ import { currentIdMapHost } from '../host/id-map-host.js';
 import { currentInvoker } from '../host/invoker.js';
 import { idMapPlan, type IdMapHost } from '../plan/id-maps.js';
 import { sysctlOps } from '../plan/sysctls.js';
+import { netDeviceMoves, type NetDeviceMove } from '../netdev/plan.js';
+import { checkHostDevices } from '../netdev/host.js';
 
 export interface CreateOptions {
   id: string;
@@ -41,6 +43,8 @@ export interface PreparedCreate {
   idHost: IdMapHost;
   /** berth runs as root in a user namespace not the host's (rootless Podman's case). */
   inUserns: boolean;
+  /** linux.netDevices: the host devices the runtime moves in once the init exists (src/netdev/). */
+  netDevices: NetDeviceMove[];
   options: CreateOptions;
 }
 
@@ -66,7 +70,10 @@ export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
   sysctlOps(config.linux, idHost.euid !== 0);
   const cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
   const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json');
-  return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, idHost, inUserns: currentInvoker().inUserns, options: o };
+  const inUserns = currentInvoker().inUserns;
+  const netDevices = netDeviceMoves(config.linux);
+  checkHostDevices(netDevices, idHost.euid !== 0 || inUserns);
+  return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, idHost, inUserns, netDevices, options: o };
 }
 
 /**
