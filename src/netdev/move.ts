@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { BerthError, describeErrno } from '../errors.js';
 import { log } from '../log/logger.js';
+import { isSameLiveProcess, readStat } from '../state/proc.js';
 import { native, type NetAddress, type Native } from '../native/addon.js';
 import { addressesToCarry, showAddress } from './addresses.js';
 import { missingDevice } from './host.js';
@@ -47,7 +48,14 @@ export class NetDeviceMover {
   moveIn(pid: number): void {
     if (this.moves.length === 0) return;
     this.hostNs = openSync('/proc/self/ns/net', 'r');
-    this.containerNs = openSync(`/proc/${pid}/ns/net`, 'r');
+    try {
+      this.containerNs = openSync(`/proc/${pid}/ns/net`, 'r');
+    } catch (e) {
+      // An init that failed at its first steps (a zombie has no namespaces): its own report,
+      // the error create gives, is the next message; nothing was moved.
+      if (!isSameLiveProcess(pid, readStat(pid)?.startTime ?? -1)) return;
+      throw new BerthError(`config.json: /linux/netDevices: open the container's network namespace: ${describeErrno(e)}`);
+    }
     if (fstatSync(this.hostNs).ino === fstatSync(this.containerNs).ino) {
       throw new BerthError('config.json: /linux/netDevices: the container\'s network namespace is berth\'s own (joined by path?): devices can only move into another');
     }

@@ -156,7 +156,7 @@ run('linux.netDevices: host network devices moved into the container (config-lin
     expect(readdirSync(b.root)).toEqual([]);
   });
 
-  it('errors name the field and leave nothing behind: no such host device, a name the namespace has, an invalid name, no network namespace, berth\'s own', () => {
+  it('errors name the field and leave nothing behind: no such host device, a name the namespace has, an invalid name, no network namespace, berth\'s own, an init that fails first', () => {
     const v = vethPair();
     const before = hostView(v.a);
     const cases: [object, ((c: any) => void) | undefined, string][] = [
@@ -165,6 +165,8 @@ run('linux.netDevices: host network devices moved into the container (config-lin
       [{ [v.a]: { name: 'a/b' } }, undefined, `config.json: /linux/netDevices/${v.a}/name: "a/b" is not a network device name: may not contain "/" or ":"`],
       [{ [v.a]: { name: 'abcdefghijklmnop' } }, undefined, `config.json: /linux/netDevices/${v.a}/name: "abcdefghijklmnop" is not a network device name: is 16 bytes long: at most 15`],
       [{ [v.a]: {} }, (c) => (c.linux.namespaces = c.linux.namespaces.filter((n: any) => n.type !== 'network')), 'config.json: /linux/netDevices: needs a network namespace in /linux/namespaces'],
+      // The init fails at once (often before berth opens its network namespace): its error is the one given.
+      [{ [v.a]: {} }, (c) => c.mounts.unshift({ destination: '/x', type: 'nosuchfs', source: 'none' }), 'mount none on /x: mount: no such device'],
       [
         { [v.a]: {} },
         (c) => (c.linux.namespaces = c.linux.namespaces.map((n: any) => (n.type === 'network' ? { type: 'network', path: `/run/netns/${HOST_NS}` } : n))),
