@@ -1,7 +1,6 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { BerthError, describeErrno } from '../errors.js';
 import { log } from '../log/logger.js';
-import { isSameLiveProcess, readStat } from '../state/proc.js';
 import { native, type NetAddress, type Native } from '../native/addon.js';
 import { addressesToCarry, showAddress } from './addresses.js';
 import { missingDevice } from './host.js';
@@ -51,9 +50,10 @@ export class NetDeviceMover {
     try {
       this.containerNs = openSync(`/proc/${pid}/ns/net`, 'r');
     } catch (e) {
-      // An init that failed at its first steps (a zombie has no namespaces): its own report,
-      // the error create gives, is the next message; nothing was moved.
-      if (!isSameLiveProcess(pid, readStat(pid)?.startTime ?? -1)) return;
+      // The init is exiting (failed at its first steps): a task loses its namespace links only
+      // as it exits, and the pid is not reused before runInit reaps it. Its own report, the error
+      // create gives, is the next message; nothing was moved.
+      if ((e as { code?: string }).code === 'ENOENT') return;
       throw new BerthError(`config.json: /linux/netDevices: open the container's network namespace: ${describeErrno(e)}`);
     }
     if (fstatSync(this.hostNs).ino === fstatSync(this.containerNs).ino) {

@@ -80,12 +80,17 @@ run('linux.netDevices: host network devices moved into the container (config-lin
     b.write();
     return b;
   };
-  /** Inside the container: IFF_UP of the device, and its global addresses (busybox ip). */
-  const inside = (b: TestBundle, id: string, name: string) => {
-    const r = berthIn(b, ['exec', id, 'sh', '-c', `cat /sys/class/net/${name}/flags; /bin/busybox ip -o addr show dev ${name} scope global`]);
-    expect(r.status, r.stderr).toBe(0);
-    const [flags, ...lines] = r.stdout.trim().split('\n');
+  /** A container command printing the device's flags and global addresses; view() reads its output. */
+  const show = (name: string) => ['sh', '-c', `cat /sys/class/net/${name}/flags; /bin/busybox ip -o addr show dev ${name} scope global`];
+  const view = (out: string) => {
+    const [flags, ...lines] = out.trim().split('\n');
     return { up: (Number(flags) & 1) === 1, addrs: lines.map((l) => l.split(/\s+/)[3]) };
+  };
+  /** Inside the container (exec): IFF_UP of the device, and its global addresses (busybox ip). */
+  const inside = (b: TestBundle, id: string, name: string) => {
+    const r = berthIn(b, ['exec', id, ...show(name)]);
+    expect(r.status, r.stderr).toBe(0);
+    return view(r.stdout);
   };
 
   it('moves a device in under its new name, with its permanent global addresses (IPv4 and IPv6), up; it is gone from the host', () => {
@@ -110,6 +115,20 @@ run('linux.netDevices: host network devices moved into the container (config-lin
     expect(r.status, r.stderr).toBe(0);
     expect(inside(b, id, v1.a)).toEqual({ up: true, addrs: [v1.v4, v1.v6] });
     expect(inside(b, id, 'eth0')).toEqual({ up: true, addrs: [v2.v4, v2.v6] });
+  });
+
+  it('a container with a user namespace of its own gets the device too (its network namespace is owned by that user namespace)', () => {
+    const v = vethPair();
+    const b = bundle({ [v.a]: { name: 'ceth0' } }, (c) => {
+      c.process.args = show('ceth0');
+      c.linux.namespaces.push({ type: 'user' });
+      c.linux.uidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+      c.linux.gidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+    });
+    // Seen by the container's own program (run), as the user namespace's root.
+    const r = berthIn(b, ['run', '--bundle', b.dir, uniqueId()]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(view(r.stdout)).toEqual({ up: true, addrs: [v.v4, v.v6] });
   });
 
   it('delete does not move the device out: the namespace goes and the kernel destroys the veth pair (both ends)', () => {
