@@ -184,6 +184,8 @@ run('linux.netDevices: host network devices moved into the container (config-lin
       [{ [v.a]: { name: 'a/b' } }, undefined, `config.json: /linux/netDevices/${v.a}/name: "a/b" is not a network device name: may not contain "/" or ":"`],
       [{ [v.a]: { name: 'abcdefghijklmnop' } }, undefined, `config.json: /linux/netDevices/${v.a}/name: "abcdefghijklmnop" is not a network device name: is 16 bytes long: at most 15`],
       [{ [v.a]: {} }, (c) => (c.linux.namespaces = c.linux.namespaces.filter((n: any) => n.type !== 'network')), 'config.json: /linux/netDevices: needs a network namespace in /linux/namespaces'],
+      // The loopback device never leaves its namespace (the kernel refuses: NETIF_F_NETNS_LOCAL).
+      [{ lo: { name: 'lo0' } }, undefined, "config.json: /linux/netDevices/lo: move it into the container's network namespace: netlink RTM_NEWLINK index 1: invalid argument"],
       // The init fails at once (often before berth opens its network namespace): its error is the one given.
       [{ [v.a]: {} }, (c) => c.mounts.unshift({ destination: '/x', type: 'nosuchfs', source: 'none' }), 'mount none on /x: mount: no such device'],
       [
