@@ -139,8 +139,9 @@ run('linux.netDevices: host network devices moved into the container (config-lin
     expect(linkExists(v.b)).toBe(true);
     const d = berthIn(b, ['delete', '--force', id]);
     expect(d.status, d.stderr).toBe(0);
-    // The kernel frees the namespace (and its veth) asynchronously after the last process is gone.
-    const gone = spawnSync('sh', ['-c', `for i in $(seq 100); do nsenter --net=/run/netns/${HOST_NS} ip link show dev ${v.b} >/dev/null 2>&1 || exit 0; sleep 0.1; done; exit 1`]);
+    // The kernel frees the namespace (and its veth) asynchronously after the last process is gone
+    // (a workqueue that batches namespaces: seconds on a busy machine), so this waits up to 40 s.
+    const gone = spawnSync('sh', ['-c', `for i in $(seq 400); do nsenter --net=/run/netns/${HOST_NS} ip link show dev ${v.b} >/dev/null 2>&1 || exit 0; sleep 0.1; done; exit 1`]);
     expect(gone.status).toBe(0);
     expect(linkExists(v.a)).toBe(false);
   });
