@@ -56,7 +56,8 @@ export class NetDeviceMover {
       if ((e as { code?: string }).code === 'ENOENT') return;
       throw new BerthError(`config.json: /linux/netDevices: open the container's network namespace: ${describeErrno(e)}`);
     }
-    if (fstatSync(this.hostNs).ino === fstatSync(this.containerNs).ino) {
+    const [own, theirs] = [fstatSync(this.hostNs), fstatSync(this.containerNs)];
+    if (own.dev === theirs.dev && own.ino === theirs.ino) {
       throw new BerthError('config.json: /linux/netDevices: the container\'s network namespace is berth\'s own (joined by path?): devices can only move into another');
     }
     for (const m of this.moves) this.moveOne(m);
