@@ -14,6 +14,8 @@ import { currentInvoker } from '../host/invoker.js';
 import { idMapPlan, type IdMapHost } from '../plan/id-maps.js';
 import { sysctlOps } from '../plan/sysctls.js';
 import { onlineNumaNodes } from '../host/numa.js';
+import { netDeviceMoves, type NetDeviceMove } from '../netdev/plan.js';
+import { checkHostDevices } from '../netdev/host.js';
 
 export interface CreateOptions {
   id: string;
@@ -44,6 +46,8 @@ export interface PreparedCreate {
   inUserns: boolean;
   /** The host's online NUMA nodes, read only for a config with linux.memoryPolicy. */
   onlineNodes?: number[];
+  /** linux.netDevices: the host devices the runtime moves in once the init exists (src/netdev/). */
+  netDevices: NetDeviceMove[];
   options: CreateOptions;
 }
 
@@ -70,7 +74,10 @@ export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
   const cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
   const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json');
   const onlineNodes = config.linux?.memoryPolicy ? onlineNumaNodes() : undefined;
-  return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, idHost, inUserns: currentInvoker().inUserns, onlineNodes, options: o };
+  const inUserns = currentInvoker().inUserns;
+  const netDevices = netDeviceMoves(config.linux);
+  checkHostDevices(netDevices, idHost.euid !== 0 || inUserns);
+  return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, idHost, inUserns, onlineNodes, netDevices, options: o };
 }
 
 /**

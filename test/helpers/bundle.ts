@@ -80,7 +80,7 @@ export function berth(b: { root: string }, args: string[], opts: { input?: strin
   const out = openSync(join(dir, 'out'), 'w+');
   const err = openSync(join(dir, 'err'), 'w+');
   try {
-    // `via`: a command berth runs under (["taskset", "-c", "0"]).
+    // via: a command berth runs under (`taskset -c 0`, `nsenter --net=...`), its arguments before berth's.
     const [cmd, ...pre] = [...(opts.via ?? []), BERTH];
     const r = spawnSync(cmd!, [...pre, '--root', b.root, ...args], {
       encoding: 'utf8',
