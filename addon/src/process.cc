@@ -103,6 +103,34 @@ Napi::Value SignalPid(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// A pidfd of pid, for the caller to check the process's identity (start time) before signalling
+// it with PidfdSignal: the pidfd stays bound to the process it was opened for, whatever reuses
+// the pid later. Errno as pidfd_open gives it (ESRCH: gone; EINVAL: not a thread-group leader).
+Napi::Value PidfdOpen(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgNumber(info, 0, "pid")) return env.Undefined();
+  pid_t pid = info[0].As<Napi::Number>().Int32Value();
+  if (pid <= 0) {
+    ThrowErrno(env, ESRCH, "pidfd_open");
+    return env.Undefined();
+  }
+  int pfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (pfd < 0) {
+    ThrowErrno(env, errno, "pidfd_open");
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, pfd);
+}
+
+Napi::Value PidfdSignal(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgNumber(info, 0, "fd") || !ArgNumber(info, 1, "signal")) return env.Undefined();
+  int pfd = info[0].As<Napi::Number>().Int32Value();
+  int sig = info[1].As<Napi::Number>().Int32Value();
+  if (syscall(SYS_pidfd_send_signal, pfd, sig, nullptr, 0) < 0) ThrowErrno(env, errno, "pidfd_send_signal");
+  return env.Undefined();
+}
+
 Napi::Value SetSubreaper(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) ThrowErrno(env, errno, "prctl PR_SET_CHILD_SUBREAPER");

@@ -22,7 +22,7 @@ const EXPORTS: (keyof Native)[] = [
   'spawnInit', 'syncRecv', 'syncSend', 'closeFd', 'socketPair', 'waitPid', 'waitPidAsync', 'signalPid',
   'setSubreaper', 'lockFile', 'startContainer', 'connectUnix', 'listenUnix', 'acceptFd', 'recvFd',
   'seccompCompile', 'seccompProbe', 'sendFdMessage', 'recvFdMessage', 'seccompNotifyRecv', 'seccompNotifyRespond',
-  'attachDeviceProgram', 'attachedDevicePrograms', 'idmapProbe', 'syscallProbe',
+  'attachDeviceProgram', 'attachedDevicePrograms', 'idmapProbe', 'syscallProbe', 'pidfdOpen', 'pidfdSignal',
 ];
 
 function load(): Native {

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Records under --root check themselves: the JSON object is written with a last member
+ * `"sha256":"<hex>"`, the SHA-256 of the same text without that member. A truncated, garbled or
+ * hand-edited file is then told apart from a record berth wrote, on every read, for the cost of
+ * one hash (no second serialisation). The file stays plain JSON for people and tools.
+ */
+const KEY = '"sha256":"';
+/** `"sha256":"` + 64 hex digits + `"}`. */
+const TAIL = KEY.length + 64 + 2;
+const HEX = /^[0-9a-f]{64}$/;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The sealed text of a record (a plain object). */
+export function seal(value: object): string {
+  const body = JSON.stringify(value);
+  const sep = body === '{}' ? '' : ',';
+  return `${body.slice(0, -1)}${sep}${KEY}${sha256(body)}"}`;
+}
+
+/** The record in a sealed text, or what is wrong with the text (one short phrase). */
+export function unseal(text: string): { value: unknown } | { damage: string } {
+  if (text.length === 0) return { damage: 'empty file' };
+  const at = text.length - TAIL;
+  if (at < 1 || !text.endsWith('"}') || text.slice(at, at + KEY.length) !== KEY) {
+    return { damage: looksTruncated(text) ? 'truncated (no checksum at its end)' : 'no checksum at its end (not written by berth, or cut short)' };
+  }
+  const sum = text.slice(at + KEY.length, text.length - 2);
+  if (!HEX.test(sum)) return { damage: 'malformed checksum' };
+  const before = text[at - 1];
+  if (before !== ',' && before !== '{') return { damage: 'malformed checksum member' };
+  const body = `${text.slice(0, before === ',' ? at - 1 : at)}}`;
+  if (sha256(body) !== sum) return { damage: 'checksum mismatch (the file was changed or damaged)' };
+  try {
+    return { value: JSON.parse(body) };
+  } catch {
+    return { damage: 'checksum matches but the JSON is invalid' };
+  }
+}
+
+function looksTruncated(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return false;
+  } catch {
+    return true;
+  }
+}
