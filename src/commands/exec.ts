@@ -23,6 +23,7 @@ import { storedSeccompOp } from '../seccomp/plan.js';
 import { handOffListener } from '../seccomp/notify.js';
 import { ociState } from '../state/record.js';
 import { readDocument } from '../config/read-document.js';
+import { decodeUtf8Strict, parseStrict } from '../config/strict-json.js';
 import type { ContainerRecord, Status } from '../state/record.js';
 import type { CgroupRecord } from '../cgroups/index.js';
 import type { PlanOp } from '../plan/ops.js';
@@ -34,7 +35,7 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
   if (a.process) {
     let doc: any;
     try {
-      doc = JSON.parse(a.process === '-' ? readFileSync(0, 'utf8') : readDocument(a.process, { pipes: true }));
+      doc = parseStrict(a.process === '-' ? decodeUtf8Strict(readFileSync(0)) : readDocument(a.process, { pipes: true }));
     } catch (e) {
       throw new BerthError(`exec --process ${a.process}: ${e instanceof SyntaxError ? `invalid JSON: ${e.message}` : describeErrno(e)}`);
     }
