@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /**
  * Records under --root check themselves: the JSON object is written with a last member
  * `"sha256":"<hex>"`, the SHA-256 of the same text without that member. A truncated, garbled or
@@ -11,7 +9,17 @@ const KEY = '"sha256":"';
 const TAIL = KEY.length + 64 + 2;
 const HEX = /^[0-9a-f]{64}$/;
 
+interface Hasher {
+  update(data: string): Hasher;
+  digest(encoding: 'hex'): string;
+}
+/** Bun's native hasher (no module to load: `state` and `list` are on engines' hot path). */
+const BunHasher = (globalThis as { Bun?: { CryptoHasher: new (algorithm: string) => Hasher } }).Bun?.CryptoHasher;
+
 function sha256(text: string): string {
+  if (BunHasher) return new BunHasher('sha256').update(text).digest('hex');
+  // Node (bin/berth-node, the tests): node:crypto, loaded synchronously on first use.
+  const { createHash } = process.getBuiltinModule('node:crypto') as typeof import('node:crypto');
   return createHash('sha256').update(text).digest('hex');
 }
 
