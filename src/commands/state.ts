@@ -24,7 +24,7 @@ export default async function state(g: Globals, a: Record<string, any>): Promise
     }
     if ('damaged' in t) throw new BerthError(`container ${id}: ${t.damaged} (delete --force removes it)`);
   }
-  const rec = store.load(id);
+  const rec = 'value' in found ? found.value : store.load(id); // load: the error of an absent or damaged record
   const status = await statusOf(store, rec);
   stdout(JSON.stringify(ociState(rec, status), null, '  ') + '\n');
   return 0;

@@ -113,6 +113,20 @@ run('damaged state records', () => {
     }
   });
 
+  it('delete --force of a damaged container runs its poststop hooks from the teardown record', () => {
+    b = makeBundle(['sleep', '1000']);
+    const seen = join(b.dir, 'poststop.json');
+    b.config.hooks = { poststop: [{ path: '/bin/sh', args: ['sh', '-c', `cat > ${seen}`] }] };
+    b.write();
+    const id = uniqueId();
+    const { pid } = start(id);
+    writeFileSync(join(b.root, id, 'state.json'), '{}');
+    const del = berth(b, ['delete', '--force', id]);
+    expect(del.status, del.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(seen, 'utf8'))).toMatchObject({ id, status: 'stopped', pid: 0, bundle: b.dir });
+    expect(alive(pid)).toBe(false);
+  });
+
   it('a damaged teardown record alone: state and delete still work from state.json', () => {
     b = makeBundle(['sleep', '1000']);
     const id = uniqueId();
