@@ -35,9 +35,14 @@ describe('sealed records', () => {
     const text = seal(record());
     expect(unseal(text.replace('"pid":42', '"pid":43'))).toEqual({ damage: expect.stringMatching(/checksum mismatch/) });
     expect(unseal(text.slice(0, text.length >> 1))).toEqual({ damage: expect.stringMatching(/truncated/) });
-    expect(unseal('\x00\x01garbage')).toEqual({ damage: expect.stringMatching(/truncated|no checksum/) });
-    expect(unseal(JSON.stringify(record()))).toEqual({ damage: expect.stringMatching(/no checksum/) });
+    expect(unseal('\x00\x01garbage')).toEqual({ damage: expect.stringMatching(/truncated or garbled/) });
+    expect(unseal(text.replace(/[0-9a-f]{64}/, 'x'))).toEqual({ damage: expect.stringMatching(/no checksum/) });
+    expect(unseal('[1,2]')).toEqual({ damage: expect.stringMatching(/no checksum/) });
     expect(unseal('')).toEqual({ damage: 'empty file' });
+  });
+
+  it('a record from before sealing (no sha256 member at all) is read as it is', () => {
+    expect(unseal(JSON.stringify(record()))).toEqual({ value: record() });
   });
 });
 
@@ -75,7 +80,7 @@ describe('record files', () => {
     expect(readdirSync(dir)).toEqual(['state.json']);
     expect(readRecord(file, check)).toEqual({ value: record() });
     writeFileSync(file, readFileSync(file, 'utf8').slice(0, 40));
-    expect(readRecord(file, check)).toEqual({ damaged: `${file}: damaged record: truncated (no checksum at its end)` });
+    expect(readRecord(file, check)).toEqual({ damaged: `${file}: damaged record: truncated or garbled (not JSON, no checksum at its end)` });
     writeFileSync(file, seal({ ...record(), pid: 'one' }));
     expect(readRecord(file, check)).toEqual({ damaged: `${file}: damaged record: /pid: is not a non-negative integer` });
   });
