@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { existsSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
 import { cgroupDirsNamed } from '../helpers/leaks.js';
@@ -124,6 +124,24 @@ run('damaged state records', () => {
     const del = berth(b, ['delete', '--force', id]);
     expect(del.status, del.stderr).toBe(0);
     expect(JSON.parse(readFileSync(seen, 'utf8'))).toMatchObject({ id, status: 'stopped', pid: 0, bundle: b.dir });
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('a container from before records were sealed (no checksum, no teardown.json) is still read and removed', () => {
+    b = makeBundle(['sleep', '1000']);
+    const id = uniqueId();
+    const { pid, cg } = start(id);
+    const file = join(b.root, id, 'state.json');
+    const { sha256, ...legacy } = JSON.parse(readFileSync(file, 'utf8'));
+    expect(sha256).toMatch(/^[0-9a-f]{64}$/);
+    writeFileSync(file, JSON.stringify(legacy));
+    rmSync(join(b.root, id, 'teardown.json'));
+    expect(JSON.parse(berth(b, ['state', id]).stdout)).toMatchObject({ status: 'running', pid });
+    expect(JSON.parse(berth(b, ['list', '-f', 'json']).stdout)).toEqual([expect.objectContaining({ id, status: 'running' })]);
+    const del = berth(b, ['delete', '--force', id]);
+    expect(del.status, del.stderr).toBe(0);
+    expect(existsSync(join(b.root, id))).toBe(false);
+    expect(cgroupDirsNamed(cg)).toEqual([]);
     expect(alive(pid)).toBe(false);
   });
 
