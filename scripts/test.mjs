@@ -62,7 +62,7 @@ if (root && process.env.BERTH_SKIP_CGROUP2_VM !== '1' && process.argv.length <= 
   const SYSTEMD = ['test/integration/cgroups-systemd.test.ts'];
   const vms = [
     // check.test.ts: berth check's cgroup v2 (and systemd) facts, one short file in each.
-    { name: 'unified', files: [...FS, 'test/integration/rootless-cgroup2.test.ts', 'test/integration/check.test.ts'], env: {} },
+    { name: 'unified', files: [...FS, 'test/integration/rootless-cgroup2.test.ts', 'test/integration/check.test.ts', 'test/integration/state-forkloop.test.ts'], env: {} },
     { name: 'unified-systemd', files: [...SYSTEMD, 'test/integration/rootless-systemd.test.ts', 'test/integration/check.test.ts'], env: { BERTH_VM_SYSTEMD: '1' } },
     { name: 'legacy-systemd', files: [...FS, ...SYSTEMD], env: { BERTH_VM_SYSTEMD: '1', BERTH_VM_CGROUP: 'legacy' } },
     { name: 'hybrid-systemd', files: SYSTEMD, env: { BERTH_VM_SYSTEMD: '1', BERTH_VM_CGROUP: 'hybrid' } },

@@ -77,29 +77,55 @@ Napi::Value WaitPidAsync(const Napi::CallbackInfo& info) {
   return p;
 }
 
+// pidfd_open(pid), or -errno (-ESRCH for a pid <= 0).
+static int PidfdOf(pid_t pid) {
+  if (pid <= 0) return -ESRCH;
+  int pfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  return pfd < 0 ? -errno : pfd;
+}
+
 // Signal through a pidfd: once opened, the pidfd names that process even if the pid is reused.
 Napi::Value SignalPid(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!ArgNumber(info, 0, "pid") || !ArgNumber(info, 1, "signal")) return env.Undefined();
   pid_t pid = info[0].As<Napi::Number>().Int32Value();
   int sig = info[1].As<Napi::Number>().Int32Value();
-  if (pid <= 0) {
-    ThrowErrno(env, ESRCH, "pidfd_open");
+  int pfd = PidfdOf(pid);
+  if (pfd == -ENOSYS) {
+    if (kill(pid, sig) < 0) ThrowErrno(env, errno, "kill");
     return env.Undefined();
   }
-  int pfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   if (pfd < 0) {
-    if (errno == ENOSYS) {
-      if (kill(pid, sig) < 0) ThrowErrno(env, errno, "kill");
-      return env.Undefined();
-    }
-    ThrowErrno(env, errno, "pidfd_open");
+    ThrowErrno(env, -pfd, "pidfd_open");
     return env.Undefined();
   }
   int r = static_cast<int>(syscall(SYS_pidfd_send_signal, pfd, sig, nullptr, 0));
   int err = errno;
   close(pfd);
   if (r < 0) ThrowErrno(env, err, "pidfd_send_signal");
+  return env.Undefined();
+}
+
+// A pidfd of pid, for the caller to check the process's identity (start time) before signalling
+// it with PidfdSignal: the pidfd stays bound to the process it was opened for, whatever reuses
+// the pid later. Errno as pidfd_open gives it (ESRCH: gone; EINVAL: not a thread-group leader).
+Napi::Value PidfdOpen(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgNumber(info, 0, "pid")) return env.Undefined();
+  int pfd = PidfdOf(info[0].As<Napi::Number>().Int32Value());
+  if (pfd < 0) {
+    ThrowErrno(env, -pfd, "pidfd_open");
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, pfd);
+}
+
+Napi::Value PidfdSignal(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgNumber(info, 0, "fd") || !ArgNumber(info, 1, "signal")) return env.Undefined();
+  int pfd = info[0].As<Napi::Number>().Int32Value();
+  int sig = info[1].As<Napi::Number>().Int32Value();
+  if (syscall(SYS_pidfd_send_signal, pfd, sig, nullptr, 0) < 0) ThrowErrno(env, errno, "pidfd_send_signal");
   return env.Undefined();
 }
 

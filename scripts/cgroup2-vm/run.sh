@@ -110,7 +110,7 @@ fi
 # compile cache on.
 out=$(mktemp -d "$CACHE/out.XXXXXX")
 trap '[ -n "${BERTH_VM_KEEP_OUT:-}" ] && cp -a "$out/." "$BERTH_VM_KEEP_OUT/"; rm -rf "$out"' EXIT
-FILES=(test/integration/cgroups.test.ts test/integration/cgroups-lifecycle.test.ts test/integration/rootless-cgroup2.test.ts)
+FILES=(test/integration/cgroups.test.ts test/integration/cgroups-lifecycle.test.ts test/integration/rootless-cgroup2.test.ts test/integration/state-forkloop.test.ts)
 # Arguments: test files (a subset) first, then vitest options.
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
   FILES=()

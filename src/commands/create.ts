@@ -14,8 +14,9 @@ import { SPEC_VERSION } from '../version.js';
 import { handOffListener } from '../seccomp/notify.js';
 import { userInfo } from 'node:os';
 import { log } from '../log/logger.js';
-import { dirsToMake, removeIntent, writeIntent, type CreateIntent } from '../state/intent.js';
+import { dirsToMake, writeIntent, type CreateIntent } from '../state/intent.js';
 import { stopPoint } from '../runtime/stop-point.js';
+import { ownPidns } from '../state/members.js';
 import { planCreate, prepareCreate, type CreateOptions } from './create-prepare.js';
 import { NetDeviceMover } from '../netdev/move.js';
 
@@ -86,6 +87,8 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
     owner: userInfo().username ?? '',
     ...(config.annotations ? { annotations: config.annotations } : {}),
     creator: { pid: process.pid, startTime: readStat(process.pid)?.startTime ?? 0 },
+    ownPidns: ownPidns({ namespaces: config.linux?.namespaces ?? [] }),
+    ...(config.hooks?.poststop ? { poststop: config.hooks.poststop } : {}),
   };
   let cgroupMade = false;
   try {
@@ -140,8 +143,12 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
     rec.initStartTime = intent.init?.pid === pid && intent.init.startTime ? intent.init.startTime : (readStat(pid)?.startTime ?? 0);
     try {
       stopPoint('before-state');
+      // The teardown record stays for the container's life: its final cgroup and init first,
+      // so that either file is enough for `delete --force`.
+      intent.init = { pid, startTime: rec.initStartTime };
+      if (cgroupMade) intent.cgroup = cgroup.record;
+      writeIntent(store, intent);
       store.save(rec);
-      removeIntent(store, id);
       if (o.pidFile) writeCreatePidFile(o.pidFile, pid);
     } catch (e) {
       try {

@@ -24,6 +24,7 @@ import { handOffListener } from '../seccomp/notify.js';
 import { ociState } from '../state/record.js';
 import { readDocument } from '../config/read-document.js';
 import { onlineNumaNodes } from '../host/numa.js';
+import { decodeUtf8Strict, parseStrict } from '../config/strict-json.js';
 import type { ContainerRecord, Status } from '../state/record.js';
 import type { CgroupRecord } from '../cgroups/index.js';
 import type { PlanOp } from '../plan/ops.js';
@@ -35,7 +36,7 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
   if (a.process) {
     let doc: any;
     try {
-      doc = JSON.parse(a.process === '-' ? readFileSync(0, 'utf8') : readDocument(a.process, { pipes: true }));
+      doc = parseStrict(a.process === '-' ? decodeUtf8Strict(readFileSync(0)) : readDocument(a.process, { pipes: true }));
     } catch (e) {
       throw new BerthError(`exec --process ${a.process}: ${e instanceof SyntaxError ? `invalid JSON: ${e.message}` : describeErrno(e)}`);
     }

@@ -46,6 +46,10 @@ export interface Native {
   waitPidAsync(pid: number): Promise<WaitStatus>;
   /** pidfd_open + pidfd_send_signal; throws code 'ESRCH' when the process is gone. */
   signalPid(pid: number, signal: number): void;
+  /** pidfd_open(pid): an fd to close with closeFd; throws its errno (ESRCH, EINVAL). */
+  pidfdOpen(pid: number): number;
+  /** pidfd_send_signal on a pidfd from pidfdOpen. */
+  pidfdSignal(fd: number, signal: number): void;
   /** prctl(PR_SET_CHILD_SUBREAPER, 1). */
   setSubreaper(): void;
   /** open(O_RDWR|O_CREAT, 0600) + flock(LOCK_EX, LOCK_NB unless wait): the fd holds the lock

@@ -22,7 +22,7 @@ const EXPORTS: (keyof Native)[] = [
   'spawnInit', 'syncRecv', 'syncSend', 'closeFd', 'socketPair', 'waitPid', 'waitPidAsync', 'signalPid',
   'setSubreaper', 'lockFile', 'startContainer', 'connectUnix', 'listenUnix', 'acceptFd', 'recvFd',
   'seccompCompile', 'seccompProbe', 'sendFdMessage', 'recvFdMessage', 'seccompNotifyRecv', 'seccompNotifyRespond',
-  'attachDeviceProgram', 'attachedDevicePrograms', 'idmapProbe', 'syscallProbe',
+  'attachDeviceProgram', 'attachedDevicePrograms', 'idmapProbe', 'syscallProbe', 'pidfdOpen', 'pidfdSignal',
   'netLinkGet', 'netAddrs', 'netLinkSet', 'netAddrAdd',
 ];
 
@@ -340,6 +340,20 @@ describe('processes', () => {
     expect(e.code).toBe('ESRCH');
     expect(isErrno(e, 'ESRCH')).toBe(true);
     expect(thrown(() => n.signalPid(0, 0)).code).toBe('ESRCH');
+  });
+
+  it('pidfdOpen + pidfdSignal: the fd keeps naming its process; a reaped one is ESRCH', () => {
+    const { pid, syncFd } = n.spawnInit('/bin/sleep', Buffer.alloc(0), 0);
+    n.closeFd(syncFd);
+    const fd = n.pidfdOpen(pid);
+    n.pidfdSignal(fd, 9);
+    expect(n.waitPid(pid)).toEqual({ code: null, signal: 9 });
+    // Reaped: the pidfd names the dead process, never whatever gets its pid next.
+    expect(thrown(() => n.pidfdSignal(fd, 0)).code).toBe('ESRCH');
+    n.closeFd(fd);
+    const e = thrown(() => n.pidfdOpen(pid));
+    expect([e.code, e.syscall]).toEqual(['ESRCH', 'pidfd_open']);
+    expect(thrown(() => n.pidfdOpen(0)).code).toBe('ESRCH');
   });
 
   it('waitPidAsync resolves on a worker thread while the event loop runs', async () => {
