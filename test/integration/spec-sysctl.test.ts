@@ -68,12 +68,16 @@ run('linux.sysctl: only the container\'s own namespaces', () => {
     expect(hostValue('net.ipv4.ip_forward')).toBe(fwd);
   });
 
-  it('net.* in a network namespace joined by path that is not the runtime\'s own: set there', () => {
-    netnsHolder = spawn('unshare', ['--net', 'sleep', '300'], { stdio: 'ignore' });
-    const pid = netnsHolder.pid!;
-    const path = `/proc/${pid}/ns/net`;
-    // unshare(1) makes the namespace and then execs sleep in the same process.
-    while (readlinkSync(path) === readlinkSync('/proc/self/ns/net') || readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'sleep');
+  it('net.* in a network namespace joined by path that is not the runtime\'s own: set there', async () => {
+    // A process in a network namespace of its own, which says when it is there.
+    netnsHolder = spawn('unshare', ['--net', 'sh', '-c', 'echo ready; exec sleep 300'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = netnsHolder;
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout!.once('data', () => resolve());
+      holder.once('exit', (code) => reject(new Error(`unshare --net exited with ${code}`)));
+    });
+    const path = `/proc/${holder.pid}/ns/net`;
+    expect(readlinkSync(path)).not.toBe(readlinkSync('/proc/self/ns/net'));
     const b = bundle(['true'], (c) => {
       c.linux.sysctl = { 'net.ipv4.ip_default_ttl': '42' };
       c.linux.namespaces = c.linux.namespaces.map((n: any) => (n.type === 'network' ? { type: 'network', path } : n));
