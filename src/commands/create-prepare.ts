@@ -12,10 +12,11 @@ import { grantableCapabilities, runtimeBounding } from '../host/capabilities.js'
 import { currentIdMapHost } from '../host/id-map-host.js';
 import { currentInvoker } from '../host/invoker.js';
 import { idMapPlan, type IdMapHost } from '../plan/id-maps.js';
-import { sysctlOps } from '../plan/sysctls.js';
 import { onlineNumaNodes } from '../host/numa.js';
 import { netDeviceMoves, type NetDeviceMove } from '../netdev/plan.js';
 import { checkHostDevices } from '../netdev/host.js';
+import { checkSysctls } from '../validate/sysctls.js';
+import { isOwnNetns } from '../host/netns.js';
 
 export interface CreateOptions {
   id: string;
@@ -66,11 +67,11 @@ export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
   const granted = grantableCapabilities(config.process, 'config.json', runtimeBounding());
   for (const w of granted.warnings) log.warn(w);
   config.process = granted.process;
-  // What a caller that is not root may not do (id maps beyond its own, the host's sysctls) is an
-  // error before anything is made; the plan checks the same again.
+  // What a caller that is not root may not do (id maps beyond its own) is an error before
+  // anything is made; the plan checks the same again. Sysctls of the host are refused to all.
   const idHost = currentIdMapHost();
   if ((config.linux?.namespaces ?? []).some((n: any) => n?.type === 'user' && !n.path)) idMapPlan(config.linux, idHost);
-  sysctlOps(config.linux, idHost.euid !== 0);
+  checkSysctls(config.linux, isOwnNetns);
   const cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
   const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json');
   const onlineNodes = config.linux?.memoryPolicy ? onlineNumaNodes() : undefined;

@@ -9,6 +9,7 @@ import { runInit } from '../runtime/init-session.js';
 import { runHooks, runHooksWarnOnly } from '../hooks/run.js';
 import type { Cgroup } from '../cgroups/index.js';
 import { createOrSkip } from '../cgroups/rootless.js';
+import { splitPids } from '../cgroups/pids-after-init.js';
 import { native } from '../native/addon.js';
 import { SPEC_VERSION } from '../version.js';
 import { handOffListener } from '../seccomp/notify.js';
@@ -99,7 +100,8 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
     // The warning is for a user running berth; an engine that runs it as root inside the user
     // namespace it made (rootless Podman) knows it has no cgroup, and hears it with --debug.
     const skipped = (m: string) => ((process.geteuid?.() ?? 0) !== 0 ? log.warn(m) : log.debug(m));
-    cgroupMade = createOrSkip(cgroup, { rootless: g.rootlessCgroups, cgroupsPath: config.linux?.cgroupsPath, resources: config.linux?.resources }, skipped);
+    const resources = splitPids(config.linux?.resources);
+    cgroupMade = createOrSkip(cgroup, { rootless: g.rootlessCgroups, cgroupsPath: config.linux?.cgroupsPath, resources: resources.atCreate }, skipped);
     if (cgroupMade) intent.cgroup = cgroup.record;
     else delete intent.cgroup;
     writeIntent(store, intent);
@@ -142,6 +144,7 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
     }
     rec.initStartTime = intent.init?.pid === pid && intent.init.startTime ? intent.init.startTime : (readStat(pid)?.startTime ?? 0);
     try {
+      if (cgroupMade && resources.afterInit) cgroup.update(resources.afterInit);
       stopPoint('before-state');
       // The teardown record stays for the container's life: its final cgroup and init first,
       // so that either file is enough for `delete --force`.

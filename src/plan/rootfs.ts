@@ -118,6 +118,17 @@ function remountReadonlyOp(root: string, m: any): PlanOp {
 }
 
 /**
+ * A tmpfs with "tmpcopyup" (validate/mounts.ts: tmpfs only): the init mounts it and copies what
+ * the rootfs had at the destination into it (TMPCOPYUP). Its root keeps the old directory's mode
+ * unless the options give mode=, and its owner unless they give uid= or gid=.
+ */
+function tmpCopyUpOp(root: string, dst: string, o: ParsedOptions, what: string): PlanOp {
+  const keepMode = !o.data.some((d) => d.startsWith('mode='));
+  const keepOwner = !o.data.some((d) => d.startsWith('uid=') || d.startsWith('gid='));
+  return { op: 'TMPCOPYUP', args: [root, dst, String(o.flags), o.data.join(','), keepMode ? '1' : '0', keepOwner ? '1' : '0'], what: `${what} (tmpcopyup: with a copy of what is there)` };
+}
+
+/**
  * Ops of one config mount: mount, remount for bind flags, propagation, recursive attributes.
  * An idmapped mount is the detached tree stage A made (plan/idmap.ts), attached here in its
  * turn; its flags and propagation follow as for any bind.
@@ -142,6 +153,8 @@ function mountOps(root: string, m: any, bundle: string, index: number, cg: Rootf
     if (rest !== 0) {
       ops.push({ op: 'MOUNT_IN_ROOT', args: [root, '', dst, '', String(MS.BIND | MS.REMOUNT | rest), '', kind], what: `remount ${posix.normalize('/' + m.destination)}` });
     }
+  } else if (o.tmpcopyup) {
+    ops.push(tmpCopyUpOp(root, dst, o, what));
   } else {
     ops.push({ op: 'MOUNT_IN_ROOT', args: [root, source, dst, type, String(o.flags), data, 'dir'], what });
   }
