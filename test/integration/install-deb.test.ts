@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { zshComplete } from '../helpers/zsh-complete.js';
 import { REPO, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
 
 /**
@@ -148,7 +149,7 @@ run('the Debian package', () => {
     }
   }, 120_000);
 
-  it('completes a container id in bash (bash-completion finds the installed script) and loads in zsh', () => {
+  it('completes a container id in bash (bash-completion finds the installed script) and in zsh', () => {
     const b = makeBundle(['sleep', '300']);
     bundles.push(b);
     const id = uniqueId('complete');
@@ -173,8 +174,12 @@ echo "compgen:"; printf '%s\\n' "\${COMPREPLY[@]}"`;
     expect(complete(['berth', '--root', b.root, 'exec', '-t', id.slice(0, 6)])).toEqual([id]);
     expect(complete(['berth', '--root', join(work, 'empty-root'), 'delete', ''])).toEqual([]);
 
-    const zsh = sh('zsh', ['-f', '-c', `fpath=(${join(scratch, 'usr/share/zsh/vendor-completions')} $fpath); autoload -U compinit; compinit -u -D; print -r -- $_comps[berth]`]);
-    expect(zsh.stdout.trim()).toBe('_berth');
+    // zsh: TAB on a pty, the installed berth on PATH and its completion in fpath.
+    const fpath = join(scratch, 'usr/share/zsh/vendor-completions');
+    const env = { PATH: `${join(scratch, 'usr/bin')}:${process.env.PATH}` };
+    expect(zshComplete(fpath, `berth --root ${b.root} start `, env)).toEqual([id]);
+    expect(zshComplete(fpath, `berth --root=${b.root} kill ${id.slice(0, 6)}`, env)).toEqual([id]);
+    expect(zshComplete(fpath, `berth --root ${b.root} kill ${id} SIGKI`, env)).toEqual(['SIGKILL']);
     expect(sh(berthIn(), ['--root', b.root, 'delete', '--force', id]).status).toBe(0);
   }, 60_000);
 

@@ -10,6 +10,7 @@ import { BERTH_VERSION } from '../../src/version.js';
 import { generatedFiles, BASH_COMPLETION, ZSH_COMPLETION, MAN_DIR } from '../../src/install/generate.js';
 import { roffText } from '../../src/install/roff.js';
 import { signalNames, spellings } from '../../src/install/completion-words.js';
+import { zshComplete } from '../helpers/zsh-complete.js';
 
 /**
  * The man pages and completions are made from the yargs definitions (src/cli/model.ts): every
@@ -151,16 +152,23 @@ describe('bash completion', () => {
 });
 
 describe('zsh completion', () => {
-  it('parses, and compinit registers it for berth', () => {
+  it('parses, compinit registers it for berth, and TAB offers commands, every long flag, values and signals', () => {
     withFiles((dir) => {
-      const file = join(dir, ZSH_COMPLETION);
-      expect(spawnSync('zsh', ['-n', file], { encoding: 'utf8' }).stderr).toBe('');
-      const r = spawnSync('zsh', ['-f', '-c', `fpath=(${dirname(file)} $fpath); autoload -U compinit; compinit -u -D; print -r -- $_comps[berth]`], { encoding: 'utf8' });
+      const fpath = join(dir, dirname(ZSH_COMPLETION));
+      expect(spawnSync('zsh', ['-n', join(dir, ZSH_COMPLETION)], { encoding: 'utf8' }).stderr).toBe('');
+      const r = spawnSync('zsh', ['-f', '-c', `fpath=(${fpath} $fpath); autoload -U compinit; compinit -u -D; print -r -- $_comps[berth]`], { encoding: 'utf8' });
       expect(r.stdout.trim()).toBe('_berth');
-      const text = readFileSync(file, 'utf8');
-      for (const c of everyCommand) for (const f of c.flags) for (const s of spellings(f)) expect(text, `${c.name} ${s}`).toContain(`${s}${f.type === 'boolean' ? '[' : s.startsWith('--') ? '=[' : '+['}`);
+      expect(zshComplete(fpath, 'berth ch')).toEqual(['check', 'checkpoint']);
+      expect(zshComplete(fpath, 'berth --')).toEqual(expect.arrayContaining(model.globals.map((f) => `--${f.name}`)));
+      for (const c of model.commands) {
+        const long = c.flags.flatMap(spellings).filter((s) => s.startsWith('--'));
+        expect(zshComplete(fpath, `berth ${c.name} --`), c.name).toEqual(expect.arrayContaining(long));
+      }
+      expect(zshComplete(fpath, 'berth --log-format ')).toEqual(['json', 'text']);
+      expect(zshComplete(fpath, 'berth list -f ')).toEqual(['json', 'table']);
+      expect(zshComplete(fpath, 'berth kill c1 SIGK')).toEqual(['SIGKILL']);
     });
-  });
+  }, 60_000);
 });
 
 describe('the build output', () => {
