@@ -61,8 +61,16 @@ interface Recorded {
   epilog?: string;
 }
 
-/** yargs' chaining calls that only configure parsing or output: nothing to document. */
-const IGNORED = new Set(['scriptName', 'parserConfiguration', 'demandCommand', 'strict', 'version', 'help', 'alias', 'wrap', 'fail', 'example']);
+/**
+ * yargs' chaining calls that only configure parsing, checks or output: nothing to document. Calls
+ * that define or describe flags in other ways (`.boolean()`, `.describe()`, `.hide()`, ...) are
+ * not here: recorder() throws on them, so that the docs never silently miss a flag.
+ */
+const IGNORED = new Set([
+  'scriptName', 'parserConfiguration', 'demandCommand', 'demandOption', 'strict', 'strictOptions', 'strictCommands',
+  'version', 'help', 'alias', 'wrap', 'fail', 'example', 'check', 'conflicts', 'implies', 'coerce', 'middleware',
+  'requiresArg', 'showHelpOnFail', 'exitProcess', 'locale', 'updateStrings', 'group',
+]);
 
 function asList(v: unknown): string[] {
   if (v === undefined) return [];

@@ -56,10 +56,11 @@ ${values.map(({ words, flag }) => `    ${pattern(words, flag)}) ${valueAction(fl
   esac
 }
 
-# Command $1: its flags and what its positionals are (id, signal, none); 1 if there is none.
+# Command $1: its flags and what its positionals are (id, signal, command, none); 1 if there is none.
 _berth_command() {
   case $1 in
 ${commandArms.join('\n')}
+    help) flags=--help; args=command ;;
     *) return 1 ;;
   esac
 }
@@ -113,6 +114,7 @@ _berth() {
   case $1 in
     id) _berth_reply "$("\${COMP_WORDS[0]}" \${root:+--root "$root"} list -q 2>/dev/null)" ;;
     signal) _berth_reply ${shellQuote(signalNames().join(' '))} ;;
+    command) _berth_reply ${shellQuote(model.commands.flatMap((c) => [c.name, ...c.aliases]).join(' '))} ;;
   esac
   return 0
 }

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { zshComplete } from '../helpers/zsh-complete.js';
+import { zshCompleteAll } from '../helpers/zsh-complete.js';
 import { REPO, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
 
 /**
@@ -177,9 +177,8 @@ echo "compgen:"; printf '%s\\n' "\${COMPREPLY[@]}"`;
     // zsh: TAB on a pty, the installed berth on PATH and its completion in fpath.
     const fpath = join(scratch, 'usr/share/zsh/vendor-completions');
     const env = { PATH: `${join(scratch, 'usr/bin')}:${process.env.PATH}` };
-    expect(zshComplete(fpath, `berth --root ${b.root} start `, env)).toEqual([id]);
-    expect(zshComplete(fpath, `berth --root=${b.root} kill ${id.slice(0, 6)}`, env)).toEqual([id]);
-    expect(zshComplete(fpath, `berth --root ${b.root} kill ${id} SIGKI`, env)).toEqual(['SIGKILL']);
+    const lines = [`berth --root ${b.root} start `, `berth --root=${b.root} kill ${id.slice(0, 6)}`, `berth --root ${b.root} kill ${id} SIGKI`];
+    expect(zshCompleteAll(fpath, lines, env)).toEqual([[id], [id], ['SIGKILL']]);
     expect(sh(berthIn(), ['--root', b.root, 'delete', '--force', id]).status).toBe(0);
   }, 60_000);
 

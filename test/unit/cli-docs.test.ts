@@ -10,7 +10,7 @@ import { BERTH_VERSION } from '../../src/version.js';
 import { generatedFiles, BASH_COMPLETION, ZSH_COMPLETION, MAN_DIR } from '../../src/install/generate.js';
 import { roffText } from '../../src/install/roff.js';
 import { signalNames, spellings } from '../../src/install/completion-words.js';
-import { zshComplete } from '../helpers/zsh-complete.js';
+import { zshCompleteAll } from '../helpers/zsh-complete.js';
 
 /**
  * The man pages and completions are made from the yargs definitions (src/cli/model.ts): every
@@ -68,7 +68,8 @@ describe('the command-line model', () => {
   });
 
   it('a yargs call the model does not know fails loudly instead of being left out of the docs', () => {
-    expect(() => recordCli((y) => y.command('x', 'an x', (s) => s.implies('a', 'b')))).toThrow('cli model: yargs .implies() is not modelled');
+    expect(() => recordCli((y) => y.command('x', 'an x', (s) => s.boolean('quiet').describe('quiet', 'say less')))).toThrow('cli model: yargs .boolean() is not modelled');
+    expect(recordCli((y) => y.command('x', 'an x', (s) => s.option('a', { describe: 'a' }).conflicts('a', 'b').check(() => true))).commands[0]!.flags.map((f) => f.name)).toEqual(['a']);
     expect(recordCli((y) => y.command(['x <id>', 'y'], 'an x', (s) => s.option('f', { hidden: true, type: 'boolean' }).positional('id', { describe: 'the id' }))).commands).toEqual([
       { name: 'x', aliases: ['y'], form: 'x <id>', summary: 'an x', flags: [], positionals: [{ name: 'id', describe: 'the id', required: true, variadic: false }] },
     ]);
@@ -125,6 +126,7 @@ describe('bash completion', () => {
   it('completes commands, every flag of every command, and flag values', () => {
     withFiles((dir) => {
       expect(bashComplete(dir, ['berth', 'ch'])).toEqual(['check', 'checkpoint']);
+      expect(bashComplete(dir, ['berth', 'help', 'ch'])).toEqual(['check', 'checkpoint']);
       expect(bashComplete(dir, ['berth', ''])).toEqual(expect.arrayContaining(COMMAND_NAMES));
       expect(bashComplete(dir, ['berth', '--'])).toEqual(expect.arrayContaining(model.globals.map((f) => `--${f.name}`)));
       for (const c of model.commands) {
@@ -158,15 +160,21 @@ describe('zsh completion', () => {
       expect(spawnSync('zsh', ['-n', join(dir, ZSH_COMPLETION)], { encoding: 'utf8' }).stderr).toBe('');
       const r = spawnSync('zsh', ['-f', '-c', `fpath=(${fpath} $fpath); autoload -U compinit; compinit -u -D; print -r -- $_comps[berth]`], { encoding: 'utf8' });
       expect(r.stdout.trim()).toBe('_berth');
-      expect(zshComplete(fpath, 'berth ch')).toEqual(['check', 'checkpoint']);
-      expect(zshComplete(fpath, 'berth --')).toEqual(expect.arrayContaining(model.globals.map((f) => `--${f.name}`)));
-      for (const c of model.commands) {
-        const long = c.flags.flatMap(spellings).filter((s) => s.startsWith('--'));
-        expect(zshComplete(fpath, `berth ${c.name} --`), c.name).toEqual(expect.arrayContaining(long));
-      }
-      expect(zshComplete(fpath, 'berth --log-format ')).toEqual(['json', 'text']);
-      expect(zshComplete(fpath, 'berth list -f ')).toEqual(['json', 'table']);
-      expect(zshComplete(fpath, 'berth kill c1 SIGK')).toEqual(['SIGKILL']);
+      // One interactive zsh for all the lines: [line, what it must offer, exactly or at least].
+      const cases: [string, string[], 'exactly' | 'contains'][] = [
+        ['berth ch', ['check', 'checkpoint'], 'exactly'],
+        ['berth help ch', ['check', 'checkpoint'], 'exactly'],
+        ['berth --', model.globals.map((f) => `--${f.name}`), 'contains'],
+        ...model.commands.map((c): [string, string[], 'contains'] => [`berth ${c.name} --`, c.flags.flatMap(spellings).filter((s) => s.startsWith('--')), 'contains']),
+        ['berth --log-format ', ['json', 'text'], 'exactly'],
+        ['berth list -f ', ['json', 'table'], 'exactly'],
+        ['berth kill c1 SIGK', ['SIGKILL'], 'exactly'],
+      ];
+      const got = zshCompleteAll(fpath, cases.map(([line]) => line));
+      cases.forEach(([line, want, how], i) => {
+        if (how === 'exactly') expect(got[i], line).toEqual(want);
+        else expect(got[i], line).toEqual(expect.arrayContaining(want));
+      });
     });
   }, 60_000);
 });
