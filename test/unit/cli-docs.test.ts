@@ -3,8 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { cliModel, extraCommandWords, recordCli } from '../../src/cli/model.js';
+import { cliModel, extraCommandWords, recordCli, type FlagModel } from '../../src/cli/model.js';
 import { COMMAND_NAMES } from '../../src/cli/yargs.js';
+import { COMMANDS as FAST_COMMANDS, GLOBAL as FAST_GLOBAL } from '../../src/cli/fast-path.js';
 import { parseSignal } from '../../src/cli/signals.js';
 import { BERTH_VERSION } from '../../src/version.js';
 import { generatedFiles, BASH_COMPLETION, ZSH_COMPLETION, MAN_DIR } from '../../src/install/generate.js';
@@ -54,6 +55,18 @@ describe('the command-line model', () => {
       if ('positionals' in c) for (const p of c.positionals) if (!p.describe.trim()) missing.push(`${where} <${p.name}>`);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('the fast path takes no flag that the definitions (and so the docs) lack', () => {
+    const known = (flags: FlagModel[]) => new Set(flags.flatMap(spellings));
+    const globals = known(model.globals);
+    for (const g of [...Object.keys(FAST_GLOBAL.bool), ...Object.keys(FAST_GLOBAL.value)]) expect(globals.has(g), g).toBe(true);
+    for (const [name, table] of Object.entries(FAST_COMMANDS)) {
+      const c = model.commands.find((m) => m.name === name)!;
+      expect(c, name).toBeDefined();
+      const mine = known(c.flags);
+      for (const f of [...Object.keys(table.bool), ...Object.keys(table.value)]) expect(mine.has(f), `${name} ${f}`).toBe(true);
+    }
   });
 
   it('records flags as yargs parses them (types, aliases, defaults, repeatable)', () => {
