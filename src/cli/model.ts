@@ -128,7 +128,13 @@ function recorder(into: Recorded): Argv {
         case 'epilogue':
           return chain((text: string) => (into.epilog = text));
         case 'command':
-          return chain((cmd: string | string[], summary: string, builder?: (y: Argv) => unknown) => {
+          return chain((cmd: string | string[] | Record<string, any>, summary?: string, builder?: (y: Argv) => unknown) => {
+            // The object form: { command, aliases, describe, builder, handler }.
+            if (typeof cmd === 'object' && !Array.isArray(cmd)) {
+              summary = cmd.describe ?? cmd.description ?? cmd.desc;
+              builder = cmd.builder;
+              cmd = [...asList(cmd.command), ...asList(cmd.aliases)];
+            }
             const [form, ...aliases] = asList(cmd);
             const sub: Recorded = { usage: '', flags: [], positionals: new Map(), commands: [] };
             if (typeof builder === 'function') builder(recorder(sub));
@@ -136,7 +142,7 @@ function recorder(into: Recorded): Argv {
               name: form!.split(' ')[0]!,
               aliases,
               form: form!,
-              summary,
+              summary: summary ?? '',
               positionals: positionalsOf(form!, sub.positionals),
               flags: sub.flags,
               ...(sub.epilog ? { epilog: sub.epilog } : {}),

@@ -86,6 +86,9 @@ describe('the command-line model', () => {
     expect(recordCli((y) => y.command(['x <id>', 'y'], 'an x', (s) => s.option('f', { hidden: true, type: 'boolean' }).positional('id', { describe: 'the id' }))).commands).toEqual([
       { name: 'x', aliases: ['y'], form: 'x <id>', summary: 'an x', flags: [], positionals: [{ name: 'id', describe: 'the id', required: true, variadic: false }] },
     ]);
+    expect(recordCli((y) => y.command({ command: 'z [n]', aliases: ['zz'], describe: 'a z', builder: (s: any) => s.option('q', { type: 'boolean', describe: 'quiet' }), handler: () => {} })).commands).toEqual([
+      { name: 'z', aliases: ['zz'], form: 'z [n]', summary: 'a z', flags: [{ name: 'q', aliases: [], type: 'boolean', describe: 'quiet', repeatable: false }], positionals: [{ name: 'n', describe: '', required: false, variadic: false }] },
+    ]);
   });
 });
 
