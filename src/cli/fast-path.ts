@@ -12,7 +12,7 @@ export interface FastCommand {
   args: Record<string, any>;
 }
 
-interface FlagTable {
+export interface FlagTable {
   /** Flag → argument name, for flags without a value. */
   bool: Record<string, string>;
   /** Flag → argument name, for flags with one value (`--f v` or `--f=v`). */
@@ -25,7 +25,7 @@ interface FlagTable {
   positionals: [number, number];
 }
 
-const GLOBAL: FlagTable = {
+export const GLOBAL: FlagTable = {
   bool: { '--debug': 'debug', '--systemd-cgroup': 'systemd-cgroup' },
   value: { '--root': 'root', '--log': 'log', '--log-format': 'log-format' },
   defaults: { 'log-format': 'text', debug: false, 'systemd-cgroup': false, rootless: 'auto' },
@@ -37,7 +37,7 @@ const CREATE_VALUE = { '--bundle': 'bundle', '-b': 'bundle', '--console-socket':
 const CREATE_DEFAULTS = { bundle: '.', 'no-pivot': false, 'no-new-keyring': false, 'preserve-fds': 0 };
 const ID_ONLY: FlagTable = { bool: {}, value: {}, defaults: {}, positionals: [1, 1] };
 
-const COMMANDS: Record<FastCommand['command'], FlagTable> = {
+export const COMMANDS: Record<FastCommand['command'], FlagTable> = {
   create: { bool: CREATE_BOOL, value: CREATE_VALUE, numbers: ['preserve-fds'], defaults: CREATE_DEFAULTS, positionals: [1, 1] },
   run: {
     bool: { ...CREATE_BOOL, '--detach': 'detach', '-d': 'detach', '--keep': 'keep' },

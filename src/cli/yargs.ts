@@ -154,8 +154,9 @@ export async function runYargs(argv: string[]): Promise<number> {
   return pending ? await pending : 0;
 }
 
-export function buildCli(argv: string[]): Argv {
-  return yargs(argv)
+/** The whole command line; `y` is yargs itself, or cliModel's recorder (src/cli/model.ts). */
+export function buildCli(argv: string[], y: Argv = yargs(argv)): Argv {
+  return y
     .scriptName('berth')
     .usage('berth [global options] <command> [command options] <container-id> ...\n\nAn OCI runtime (runc-compatible command line).')
     .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false, 'halt-at-non-option': false, 'boolean-negation': false })
