@@ -12,6 +12,8 @@ Napi::Value WaitPid(const Napi::CallbackInfo&);
 Napi::Value WaitPidAsync(const Napi::CallbackInfo&);
 Napi::Value SignalPid(const Napi::CallbackInfo&);
 Napi::Value SetSubreaper(const Napi::CallbackInfo&);
+Napi::Value PidfdOpen(const Napi::CallbackInfo&);
+Napi::Value PidfdSendSignal(const Napi::CallbackInfo&);
 Napi::Value LockFile(const Napi::CallbackInfo&);
 Napi::Value StartContainer(const Napi::CallbackInfo&);
 Napi::Value ConnectUnix(const Napi::CallbackInfo&);
@@ -41,6 +43,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("waitPidAsync", Napi::Function::New(env, WaitPidAsync));
   exports.Set("signalPid", Napi::Function::New(env, SignalPid));
   exports.Set("setSubreaper", Napi::Function::New(env, SetSubreaper));
+  exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen));
+  exports.Set("pidfdSendSignal", Napi::Function::New(env, PidfdSendSignal));
   exports.Set("lockFile", Napi::Function::New(env, LockFile));
   exports.Set("startContainer", Napi::Function::New(env, StartContainer));
   exports.Set("connectUnix", Napi::Function::New(env, ConnectUnix));

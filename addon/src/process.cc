@@ -1,4 +1,4 @@
-// Processes: wait (blocking, or on a worker thread), signal through a pidfd, subreaper.
+// Processes: wait (blocking, or on a worker thread), pidfds (open, signal), subreaper.
 #include <napi.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -28,20 +28,23 @@ Napi::Object StatusObject(Napi::Env env, int status) {
   return o;
 }
 
-int WaitFor(pid_t pid, int* status) {
+// reapOthers: wait for any child (a subreaper's orphans are reaped and forgotten) until pid ends.
+int WaitFor(pid_t pid, int* status, bool reapOthers = false) {
   for (;;) {
-    pid_t r = waitpid(pid, status, 0);
+    pid_t r = waitpid(reapOthers ? -1 : pid, status, 0);
     if (r == pid) return 0;
     if (r < 0 && errno == EINTR) continue;
+    if (r > 0 && reapOthers) continue;
     return r < 0 ? errno : ECHILD;
   }
 }
 
 class WaitWorker : public Napi::AsyncWorker {
  public:
-  WaitWorker(Napi::Env env, pid_t pid) : Napi::AsyncWorker(env), pid_(pid), deferred_(Napi::Promise::Deferred::New(env)) {}
+  WaitWorker(Napi::Env env, pid_t pid, bool reapOthers)
+      : Napi::AsyncWorker(env), pid_(pid), reapOthers_(reapOthers), deferred_(Napi::Promise::Deferred::New(env)) {}
   Napi::Promise Promise() { return deferred_.Promise(); }
-  void Execute() override { err_ = WaitFor(pid_, &status_); }
+  void Execute() override { err_ = WaitFor(pid_, &status_, reapOthers_); }
   void OnOK() override {
     if (err_) deferred_.Reject(MakeErrno(Env(), err_, "waitpid").Value());
     else deferred_.Resolve(StatusObject(Env(), status_));
@@ -49,6 +52,7 @@ class WaitWorker : public Napi::AsyncWorker {
 
  private:
   pid_t pid_;
+  bool reapOthers_;
   int status_ = 0;
   int err_ = 0;
   Napi::Promise::Deferred deferred_;
@@ -71,7 +75,8 @@ Napi::Value WaitPid(const Napi::CallbackInfo& info) {
 Napi::Value WaitPidAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!ArgNumber(info, 0, "pid")) return env.Undefined();
-  auto* w = new WaitWorker(env, info[0].As<Napi::Number>().Int32Value());
+  bool reapOthers = info.Length() > 1 && info[1].ToBoolean().Value();
+  auto* w = new WaitWorker(env, info[0].As<Napi::Number>().Int32Value(), reapOthers);
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;
@@ -100,6 +105,33 @@ Napi::Value SignalPid(const Napi::CallbackInfo& info) {
   int err = errno;
   close(pfd);
   if (r < 0) ThrowErrno(env, err, "pidfd_send_signal");
+  return env.Undefined();
+}
+
+// pidfd_open(pid, 0): the fd is close-on-exec (the kernel sets O_CLOEXEC on every pidfd).
+Napi::Value PidfdOpen(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgNumber(info, 0, "pid")) return env.Undefined();
+  pid_t pid = info[0].As<Napi::Number>().Int32Value();
+  if (pid <= 0) {
+    ThrowErrno(env, ESRCH, "pidfd_open");
+    return env.Undefined();
+  }
+  int pfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (pfd < 0) {
+    ThrowErrno(env, errno, "pidfd_open");
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, pfd);
+}
+
+// pidfd_send_signal on a pidfd the caller holds (one received from elsewhere, e.g. --pidfd-socket).
+Napi::Value PidfdSendSignal(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!ArgNumber(info, 0, "pidfd") || !ArgNumber(info, 1, "signal")) return env.Undefined();
+  int pfd = info[0].As<Napi::Number>().Int32Value();
+  int sig = info[1].As<Napi::Number>().Int32Value();
+  if (syscall(SYS_pidfd_send_signal, pfd, sig, nullptr, 0) < 0) ThrowErrno(env, errno, "pidfd_send_signal");
   return env.Undefined();
 }
 

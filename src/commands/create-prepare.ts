@@ -22,6 +22,8 @@ export interface CreateOptions {
   noPivot: boolean;
   noNewKeyring?: boolean;
   preserveFds: number;
+  /** --pidfd-socket: where the init's pidfd goes once it exists (runtime/pidfd-socket.ts). */
+  pidfdSocket?: string;
   /** The bundle already loaded and validated by the caller (run), not read a second time. */
   loaded?: Bundle;
 }
