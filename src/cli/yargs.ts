@@ -80,6 +80,8 @@ const CHECKPOINT_FLAGS = {
   'leave-running': { type: 'boolean', default: false, describe: 'leave the container running after the checkpoint' },
   'pre-dump': { type: 'boolean', default: false, describe: "dump the container's memory only (the container keeps running)" },
   'page-server': { type: 'string', default: '', describe: "address of CRIU's page server, IP:PORT" },
+  'tcp-skip-in-flight': { type: 'boolean', default: false, describe: 'skip in-flight (half-open) TCP connections' },
+  'link-remap': { type: 'boolean', default: false, describe: 'link unlinked but open files back so they can be dumped' },
   'status-fd': { type: 'string', describe: 'with --lazy-pages: not supported' },
 } as const;
 
