@@ -66,7 +66,7 @@ export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
   const idHost = currentIdMapHost();
   if ((config.linux?.namespaces ?? []).some((n: any) => n?.type === 'user' && !n.path)) idMapPlan(config.linux, idHost);
   sysctlOps(config.linux, idHost.euid !== 0);
-  const cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
+  const cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup, annotations: config.annotations });
   const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json');
   return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, idHost, inUserns: currentInvoker().inUserns, options: o };
 }

@@ -65,7 +65,7 @@ export default async function restore(g: Globals, a: Record<string, any>): Promi
     bundle,
     config,
     pidFile: a['pid-file'],
-    cgroup: openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup }),
+    cgroup: openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup, annotations: config.annotations }),
     verb: 'restore',
     noNewKeyring: image.noNewKeyring,
     launch: async ({ store: s, cgroup, cgroupMade, rec: r, onPid }) => {
