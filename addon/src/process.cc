@@ -58,6 +58,15 @@ class WaitWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
 };
 
+// pidfd_open(pid, 0), or -1 with errno; a pid <= 0 (no process of its own) is ESRCH.
+int OpenPidfd(pid_t pid) {
+  if (pid <= 0) {
+    errno = ESRCH;
+    return -1;
+  }
+  return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+}
+
 }  // namespace
 
 Napi::Value WaitPid(const Napi::CallbackInfo& info) {
@@ -88,11 +97,7 @@ Napi::Value SignalPid(const Napi::CallbackInfo& info) {
   if (!ArgNumber(info, 0, "pid") || !ArgNumber(info, 1, "signal")) return env.Undefined();
   pid_t pid = info[0].As<Napi::Number>().Int32Value();
   int sig = info[1].As<Napi::Number>().Int32Value();
-  if (pid <= 0) {
-    ThrowErrno(env, ESRCH, "pidfd_open");
-    return env.Undefined();
-  }
-  int pfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  int pfd = OpenPidfd(pid);
   if (pfd < 0) {
     if (errno == ENOSYS) {
       if (kill(pid, sig) < 0) ThrowErrno(env, errno, "kill");
@@ -112,12 +117,7 @@ Napi::Value SignalPid(const Napi::CallbackInfo& info) {
 Napi::Value PidfdOpen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!ArgNumber(info, 0, "pid")) return env.Undefined();
-  pid_t pid = info[0].As<Napi::Number>().Int32Value();
-  if (pid <= 0) {
-    ThrowErrno(env, ESRCH, "pidfd_open");
-    return env.Undefined();
-  }
-  int pfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  int pfd = OpenPidfd(info[0].As<Napi::Number>().Int32Value());
   if (pfd < 0) {
     ThrowErrno(env, errno, "pidfd_open");
     return env.Undefined();

@@ -144,12 +144,7 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
       removeIntent(store, id);
       if (o.pidFile) writeCreatePidFile(o.pidFile, pid);
     } catch (e) {
-      try {
-        native().signalPid(pid, 9);
-        native().waitPid(pid);
-      } catch {
-        // gone
-      }
+      killAndReap(pid);
       throw e;
     }
     return { rec, store };
@@ -223,17 +218,22 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
   }
 }
 
-/** --pidfd-socket: the init's pidfd goes to the socket; a failure ends the init (create then removes the rest). */
+/** The container's first process, ended after a failure (create then removes the rest). */
+function killAndReap(pid: number): void {
+  try {
+    native().signalPid(pid, 9);
+    native().waitPid(pid);
+  } catch {
+    // gone
+  }
+}
+
+/** --pidfd-socket: the init's pidfd goes to the socket; a failure ends the init. */
 function sendPidfdOrKill(socket: PidfdSocket, pid: number): void {
   try {
     socket.send(pid, 'standard');
   } catch (e) {
-    try {
-      native().signalPid(pid, 9);
-      native().waitPid(pid);
-    } catch {
-      // gone
-    }
+    killAndReap(pid);
     throw e;
   }
 }
