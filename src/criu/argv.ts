@@ -76,7 +76,8 @@ export function dumpArgv(o: DumpOptions): string[] {
     ...(o.parentPath ? ['--prev-images-dir', o.parentPath] : []),
     ...(o.pageServer ? pageServerArgs(o.pageServer) : []),
     ...(o.freezeCgroup ? ['--freeze-cgroup', o.freezeCgroup] : []),
-    ...(o.tcpSkipInFlight ? ['--tcp-skip-in-flight'] : []),
+    // CRIU's command line names it --skip-in-flight (tcp_skip_in_flight in its RPC, runc's way).
+    ...(o.tcpSkipInFlight ? ['--skip-in-flight'] : []),
     ...(o.linkRemap ? ['--link-remap'] : []),
     ...common(o),
     ...o.externals,
