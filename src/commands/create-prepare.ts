@@ -26,6 +26,8 @@ export interface CreateOptions {
   noPivot: boolean;
   noNewKeyring?: boolean;
   preserveFds: number;
+  /** --pidfd-socket: where the init's pidfd goes once it exists (runtime/pidfd-socket.ts). */
+  pidfdSocket?: string;
   /** The bundle already loaded and validated by the caller (run), not read a second time. */
   loaded?: Bundle;
 }
@@ -72,7 +74,7 @@ export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
   const idHost = currentIdMapHost();
   if ((config.linux?.namespaces ?? []).some((n: any) => n?.type === 'user' && !n.path)) idMapPlan(config.linux, idHost);
   checkSysctls(config.linux, isOwnNetns);
-  const cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
+  const cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup, annotations: config.annotations });
   const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json');
   const onlineNodes = config.linux?.memoryPolicy ? onlineNumaNodes() : undefined;
   const inUserns = currentInvoker().inUserns;

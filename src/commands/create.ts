@@ -20,6 +20,7 @@ import { stopPoint } from '../runtime/stop-point.js';
 import { ownPidns } from '../state/members.js';
 import { planCreate, prepareCreate, type CreateOptions } from './create-prepare.js';
 import { NetDeviceMover } from '../netdev/move.js';
+import { PidfdSocket } from '../runtime/pidfd-socket.js';
 
 export type { CreateOptions } from './create-prepare.js';
 
@@ -154,12 +155,7 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
       store.save(rec);
       if (o.pidFile) writeCreatePidFile(o.pidFile, pid);
     } catch (e) {
-      try {
-        native().signalPid(pid, 9);
-        native().waitPid(pid);
-      } catch {
-        // gone
-      }
+      killAndReap(pid);
       throw e;
     }
     return { rec, store };
@@ -187,6 +183,8 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
   const { id, bundle, config, preserveFds, cgroup, seccomp } = prepared;
   let hookState: object | undefined = undefined as object | undefined;
   const netDevices = new NetDeviceMover(prepared.netDevices);
+  // Connected before anything is made: a socket nobody listens on fails create with nothing left.
+  const pidfdSocket = o.pidfdSocket ? PidfdSocket.connect(o.pidfdSocket) : undefined;
   try {
     return await setUpContainer(g, {
       id,
@@ -221,6 +219,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
           },
           onSeccomp: (fd, pid) => handOffListener(config.linux.seccomp, fd, pid, ociState({ ...rec, pid }, 'creating')),
         }, cgroupMade ? cgroup.record : undefined);
+        if (pidfdSocket) sendPidfdOrKill(pidfdSocket, session.pid);
         return session.pid;
       },
       // Past the hooks the container existed: a failure now (a failing prestart, createRuntime or
@@ -233,6 +232,27 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
     });
   } finally {
     netDevices.close();
+    pidfdSocket?.close();
+  }
+}
+
+/** The container's first process, ended after a failure (create then removes the rest). */
+function killAndReap(pid: number): void {
+  try {
+    native().signalPid(pid, 9);
+    native().waitPid(pid);
+  } catch {
+    // gone
+  }
+}
+
+/** --pidfd-socket: the init's pidfd goes to the socket; a failure ends the init. */
+function sendPidfdOrKill(socket: PidfdSocket, pid: number): void {
+  try {
+    socket.send(pid, 'standard');
+  } catch (e) {
+    killAndReap(pid);
+    throw e;
   }
 }
 
@@ -246,6 +266,7 @@ export default async function create(g: Globals, a: Record<string, any>): Promis
     noPivot: a['no-pivot'],
     noNewKeyring: a['no-new-keyring'],
     preserveFds: a['preserve-fds'] ?? 0,
+    pidfdSocket: a['pidfd-socket'],
   });
   return 0;
 }

@@ -12,6 +12,7 @@ import { reopenCgroup } from '../cgroups/index.js';
 import { execCgroup } from '../cgroups/exec-cgroup.js';
 import { parseSubCgroups, withSubCgroups } from '../cgroups/exec-sub-cgroup.js';
 import { ConsoleProxy } from '../runtime/console-proxy.js';
+import { PidfdSocket } from '../runtime/pidfd-socket.js';
 import { native } from '../native/addon.js';
 import { validateProcess } from '../validate/config.js';
 import { checkLsm, probeLsm } from '../host/lsm.js';
@@ -185,15 +186,28 @@ async function startExecProcess(store: Store, id: string, a: Record<string, any>
   // A terminal with nobody to hand it to: berth proxies it itself (foreground only, as runc).
   const proxy = proc.terminal && !a['console-socket'] ? withFinish(new ConsoleProxy()) : undefined;
   const ops = plan(a['console-socket'] ?? proxy?.socketPath);
+  let pidfdSocket: PidfdSocket | undefined;
   let session;
   try {
+    // Before the process exists: a socket nobody listens on fails exec with nothing started.
+    if (a['pidfd-socket']) pidfdSocket = PidfdSocket.connect(a['pidfd-socket']);
     session = runInit(ops, a['preserve-fds'] ?? 0, {
       // As runc: every exec process gets its own filter and listener, handed to the agent too.
       onSeccomp: (fd, pid) => handOffListener(rec.config.linux.seccomp, fd, pid, ociState(rec, status)),
     }, cgroup);
   } catch (e) {
     proxy?.close();
+    pidfdSocket?.close();
     throw e instanceof BerthError ? new BerthError(`exec ${id}: ${e.message}`) : e;
+  }
+  if (pidfdSocket) {
+    try {
+      pidfdSocket.send(session.pid, 'setns');
+    } catch (e) {
+      await killAndReap(session.pid);
+      proxy?.close();
+      throw new BerthError(`exec ${id}: ${(e as Error).message}`);
+    }
   }
   if (a['pid-file']) {
     try {

@@ -133,6 +133,16 @@ run('cgroups through the CLI', () => {
     expect(st.data.cpu.usage.total).toBeGreaterThan(0);
     expect(st.data).toHaveProperty('blkio');
     expect(st.data).toHaveProperty('hugetlb');
+    // Pressure stall information (runc 1.2+: psi under cpu, memory and blkio): on cgroup v2 where
+    // the kernel keeps it for the cgroup; never on v1.
+    const pressure = isUnified(rec) && existsSync(join(rec.paths['']!, 'cpu.pressure'));
+    for (const part of ['cpu', 'memory', 'blkio']) {
+      if (!pressure) expect(st.data[part].psi, part).toBeUndefined();
+      else {
+        expect(Object.keys(st.data[part].psi), part).toEqual(['some', 'full']);
+        expect(Object.keys(st.data[part].psi.some), part).toEqual(['avg10', 'avg60', 'avg300', 'total']);
+      }
+    }
 
     ok(await cli(b, ['kill', '--all', id, 'KILL']));
     await waitFor(async () => (await status(b!, id)) === 'stopped');
