@@ -257,6 +257,11 @@ describe('validateConfig: devices, resources, seccomp and the rest of linux', ()
       'config.json: /linux/resources/devices/0/access: "rwax": ax ignored (access is a composition of r, w, m; runc ignores other letters too)',
     ]);
     expect(errors(res({ pids: {} }))).toEqual([]); // pids.limit is OPTIONAL in runtime-spec 1.3
+    // Ignored as runc ignores them, with runc's warning (src/spec/ledger.ts).
+    expect(warnings(res({ memory: { kernel: 1 << 20, kernelTCP: 1 << 20 } }))).toEqual([
+      'config.json: /linux/resources/memory/kernel: kernel memory settings are ignored and will be removed (as runc: the kernel no longer takes them)',
+      'config.json: /linux/resources/memory/kernelTCP: kernel memory settings are ignored and will be removed (as runc: the kernel no longer takes them)',
+    ]);
   });
 
   it('seccomp: errnoRet only with ERRNO/TRACE, listener rules, argument index', () => {
