@@ -49,6 +49,9 @@ const RECURSIVE: Record<string, [number, number]> = {
   rnosymfollow: [ATTR.NOSYMFOLLOW, 0], rsymfollow: [0, ATTR.NOSYMFOLLOW],
 };
 
+/** Every option parseMountOptions acts on (the rest are filesystem data): `features`' mountOptions. */
+export const MOUNT_OPTION_NAMES: readonly string[] = [...Object.keys(SET), ...Object.keys(CLEAR), ...Object.keys(PROPAGATION), ...Object.keys(RECURSIVE), 'idmap', 'ridmap', 'tmpcopyup'].sort();
+
 /** Split OCI mount options into mount(2) flags, propagation, recursive attributes and data. Pure. */
 export function parseMountOptions(options: readonly string[] | undefined): ParsedOptions {
   const out: ParsedOptions = { flags: 0, propagation: [], attrSet: 0, attrClr: 0, data: [], bind: false, recursive: false, idmap: false, tmpcopyup: false };

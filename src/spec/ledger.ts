@@ -34,7 +34,7 @@ export interface LedgerEntry {
   subtree?: boolean;
 }
 
-const HOOK_NAMES = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'] as const;
+export const HOOK_NAMES = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'] as const;
 const under = (base: string, ...names: string[]) => names.map((n) => `${base}/${n}`);
 const mapping = (base: string) => [base, ...under(`${base}/*`, 'containerID', 'hostID', 'size')];
 
@@ -61,12 +61,12 @@ export const LEDGER: readonly LedgerEntry[] = [
   // --- the document ---
   { paths: ['/ociVersion'], status: 'honoured', note: 'SemVer of the 1.x line (another major is refused); `state` reports it', proof: [T.validate, 'test/integration/state-shapes.test.ts'], kind: 'integration' },
   { paths: ['/hostname', '/domainname'], status: 'honoured', note: 'sethostname/setdomainname in the container uts namespace; without one of its own: refused', proof: [T.features], kind: 'integration' },
-  { paths: ['/annotations', '/annotations/*'], status: 'honoured', note: 'passed to hooks and `state`; the ones that change berth are in `ANNOTATIONS` (features: potentiallyUnsafeConfigAnnotations)', proof: [T.lifecycle, 'test/integration/state-shapes.test.ts'], kind: 'integration' },
+  { paths: ['/annotations', '/annotations/*'], status: 'honoured', note: 'passed to hooks and `state` as given; the few that change what berth does are listed below the table (`features`: potentiallyUnsafeConfigAnnotations)', proof: [T.lifecycle, 'test/integration/state-shapes.test.ts'], kind: 'integration' },
   { paths: ['/root', '/root/path'], status: 'honoured', note: 'the rootfs, relative to the bundle; pivot_root into it (MS_MOVE + chroot with --no-pivot)', proof: [T.lifecycle, 'test/integration/security-paths.test.ts'], kind: 'integration' },
   { paths: ['/root/readonly'], status: 'honoured', note: 'the root is remounted read-only after the mounts', proof: [T.features], kind: 'integration' },
 
   // --- mounts ---
-  { paths: ['/mounts', ...under('/mounts/*', 'destination', 'source', 'type', 'options')], status: 'honoured', note: 'in order, every target resolved inside the rootfs; options as mount flags, propagation and data (features.mountOptions lists the ones berth parses); unknown options are filesystem data', proof: [T.features, T.security, 'test/integration/security-paths.test.ts'], kind: 'integration' },
+  { paths: ['/mounts', ...under('/mounts/*', 'destination', 'source', 'type', 'options')], status: 'honoured', note: 'in order, every target resolved inside the rootfs; options as mount flags, propagation, recursive attributes or filesystem data (`features` lists the ones berth acts on); `tmpcopyup` fills a tmpfs with a copy of what the rootfs had there (refused on other types)', proof: [T.features, T.security, 'test/integration/security-paths.test.ts', 'test/integration/spec-tmpcopyup.test.ts'], kind: 'integration' },
   { paths: [...mapping('/mounts/*/uidMappings'), ...mapping('/mounts/*/gidMappings')], status: 'honoured', note: 'idmapped bind mounts (mount_setattr MOUNT_ATTR_IDMAP); refused for rootless containers and filesystems that cannot be idmapped', proof: [T.idmapped], kind: 'integration' },
 
   // --- process ---
@@ -84,7 +84,7 @@ export const LEDGER: readonly LedgerEntry[] = [
   { paths: ['/process/noNewPrivileges'], status: 'honoured', note: 'PR_SET_NO_NEW_PRIVS before exec', proof: [T.features], kind: 'integration' },
   { paths: ['/process/scheduler', ...under('/process/scheduler', 'policy', 'nice', 'priority', 'flags', 'runtime', 'deadline', 'period')], status: 'honoured', note: 'sched_setattr', proof: [T.setup], kind: 'integration' },
   { paths: ['/process/rlimits', ...under('/process/rlimits/*', 'type', 'soft', 'hard')], status: 'honoured', note: 'prlimit in the init', proof: [T.features], kind: 'integration' },
-  { paths: ['/process/execCPUAffinity', '/process/execCPUAffinity/initial', '/process/execCPUAffinity/final'], status: 'honoured', note: 'exec only (config.md: not the init): initial before the process joins the cgroup, final after', proof: ['test/integration/spec-cpu-affinity.test.ts'], kind: 'integration' },
+  { paths: ['/process/execCPUAffinity', '/process/execCPUAffinity/initial', '/process/execCPUAffinity/final'], status: 'honoured', note: 'exec only (config.md: not the init; config.json\'s value is the default for each exec): initial before the process joins the cgroup, final after; without it the process gets every CPU back (a pinned caller does not pin the container), as runc 1.3+', proof: ['test/integration/spec-cpu-affinity.test.ts'], kind: 'integration' },
 
   // --- hooks ---
   { paths: ['/hooks'], status: 'honoured', note: 'each kind at its moment of runtime.md, the state on stdin', proof: [T.features, 'test/integration/hooks-stdin.test.ts'], kind: 'integration' },
@@ -97,16 +97,16 @@ export const LEDGER: readonly LedgerEntry[] = [
   { paths: [...mapping('/linux/uidMappings'), ...mapping('/linux/gidMappings')], status: 'honoured', note: 'written by the runtime side (newuidmap/newgidmap for ranges when not root)', proof: [T.features, T.rootless], kind: 'integration' },
   { paths: ['/linux/timeOffsets', '/linux/timeOffsets/*', '/linux/timeOffsets/*/secs', '/linux/timeOffsets/*/nanosecs'], status: 'honoured', note: 'timens_offsets of a new time namespace', proof: [T.setup], kind: 'integration' },
   { paths: ['/linux/devices', ...under('/linux/devices/*', 'type', 'path', 'fileMode', 'major', 'minor', 'uid', 'gid')], status: 'honoured', note: 'mknod (bind mounts of the host node in a user namespace), mode and owner', proof: [T.features, T.rootless], kind: 'integration' },
-  { paths: ['/linux/netDevices', '/linux/netDevices/*', '/linux/netDevices/*/name'], status: 'honoured', note: 'the host interface moves into the container network namespace, renamed, with its addresses, up', proof: ['test/integration/spec-netdevices.test.ts'], kind: 'integration' },
+  { paths: ['/linux/netDevices', '/linux/netDevices/*', '/linux/netDevices/*/name'], status: 'honoured', note: 'as root: the host interface moves into the container network namespace when the init exists (before any hook), renamed (a %d template too), with its permanent global addresses, up; back to the host if create fails; refused naming the device when it is missing, the name is taken or invalid, or the container has no network namespace of its own', proof: ['test/integration/spec-netdevices.test.ts'], kind: 'integration' },
   { paths: ['/linux/rootfsPropagation'], status: 'honoured', note: 'the propagation of the root mount', proof: [T.setup], kind: 'integration' },
   { paths: ['/linux/maskedPaths'], status: 'honoured', note: '/dev/null over files, a read-only tmpfs over directories', proof: [T.features, 'test/integration/security-paths.test.ts'], kind: 'integration' },
   { paths: ['/linux/readonlyPaths'], status: 'honoured', note: 'read-only bind remounts', proof: [T.features], kind: 'integration' },
   { paths: ['/linux/mountLabel'], status: 'honoured', note: 'the context= mount option where SELinux runs; refused naming the field where it does not, as selinuxLabel', proof: ['test/integration/lsm-apparmor.test.ts'], kind: 'unit' },
   { paths: ['/linux/personality', '/linux/personality/domain'], status: 'honoured', note: 'personality(2) (LINUX, LINUX32)', proof: [T.setup], kind: 'integration' },
   { paths: ['/linux/personality/flags'], status: 'refused', note: 'runtime-spec 1.3 defines no flags: any flag is refused', proof: [T.validate], kind: 'unit' },
-  { paths: ['/linux/sysctl', '/linux/sysctl/*'], status: 'honoured', note: 'written under /proc/sys in the container; only keys of a namespace the container has of its own (ipc, uts, network), others refused naming the key', proof: [T.features, 'test/integration/spec-sysctl.test.ts'], kind: 'integration' },
+  { paths: ['/linux/sysctl', '/linux/sysctl/*'], status: 'honoured', note: 'written under /proc/sys in the container, as root too only for keys of a namespace the container has of its own (IPC keys: a new ipc namespace; kernel.domainname: a new uts one; net.*: a network namespace not the runtime\'s own); every other key (the host\'s) refused naming /linux/sysctl/KEY before anything is made, as runc', proof: [T.features, 'test/integration/spec-sysctl.test.ts'], kind: 'integration' },
   { paths: ['/linux/intelRdt', ...under('/linux/intelRdt', 'closID', 'schemata', 'l3CacheSchema', 'memBwSchema', 'enableMonitoring')], status: 'honoured', note: 'the resctrl CLOS group and monitoring group where the host has resctrl; refused naming /linux/intelRdt where it does not (this project\'s hosts: unit tests cover the writes)', proof: ['test/unit/intelrdt.test.ts'], kind: 'unit' },
-  { paths: ['/linux/memoryPolicy', '/linux/memoryPolicy/mode', '/linux/memoryPolicy/nodes', '/linux/memoryPolicy/flags'], status: 'honoured', note: 'set_mempolicy(2) in the init before exec; a node the host lacks is refused naming nodes', proof: ['test/integration/spec-memory-policy.test.ts'], kind: 'integration' },
+  { paths: ['/linux/memoryPolicy', '/linux/memoryPolicy/mode', '/linux/memoryPolicy/nodes', '/linux/memoryPolicy/flags'], status: 'honoured', note: 'set_mempolicy(2) in the init and each exec\'d process before exec; a node the host lacks is refused naming nodes', proof: ['test/integration/spec-memory-policy.test.ts'], kind: 'integration' },
 
   // --- linux: cgroups ---
   { paths: ['/linux/cgroupsPath'], status: 'honoured', note: 'relative: under berth\'s own cgroup; absolute; slice:prefix:name with --systemd-cgroup', proof: [T.cgroups, 'test/integration/cgroups-systemd.test.ts'], kind: 'integration' },
@@ -117,7 +117,7 @@ export const LEDGER: readonly LedgerEntry[] = [
   { paths: ['/linux/resources/memory/kernel', '/linux/resources/memory/kernelTCP'], status: 'ignored', note: 'kernel memory accounting limits are deprecated and gone from cgroup v2: runc ignores them with the same warning berth gives' },
   { paths: ['/linux/resources/cpu', ...under('/linux/resources/cpu', 'shares', 'quota', 'period', 'cpus', 'mems', 'realtimeRuntime', 'realtimePeriod')], status: 'honoured', note: 'cpu shares/weight, cfs quota/cpu.max, cpuset, v1 real-time budget', proof: [T.cgroups], kind: 'integration' },
   { paths: ['/linux/resources/cpu/burst', '/linux/resources/cpu/idle'], status: 'honoured', note: 'cpu.cfs_burst_us / cpu.max.burst, cpu.idle', proof: [T.cgroups], kind: 'integration' },
-  { paths: ['/linux/resources/pids', '/linux/resources/pids/limit'], status: 'honoured', note: 'pids.max (0 is a limit, a negative value "max")', proof: [T.cgLife, 'test/integration/spec-pids.test.ts'], kind: 'integration' },
+  { paths: ['/linux/resources/pids', '/linux/resources/pids/limit'], status: 'honoured', note: 'pids.max once the init is up; 0 is a limit, written as 1 as runc 1.5 does (systemd\'s TasksMax cannot be 0, so both drivers give the same), a negative value "max"', proof: [T.cgLife, 'test/integration/spec-pids.test.ts'], kind: 'integration' },
   {
     paths: ['/linux/resources/blockIO', ...['throttleReadBpsDevice', 'throttleWriteBpsDevice', 'throttleReadIOPSDevice', 'throttleWriteIOPSDevice'].flatMap((t) => [`/linux/resources/blockIO/${t}`, ...under(`/linux/resources/blockIO/${t}/*`, 'major', 'minor', 'rate')])],
     status: 'honoured', note: 'v1 blkio.throttle.*, v2 io.max', proof: [T.cgroups], kind: 'integration',
@@ -154,4 +154,25 @@ export interface AnnotationEntry {
   proof: string[];
 }
 
-export const ANNOTATIONS: readonly AnnotationEntry[] = [];
+export const ANNOTATIONS: readonly AnnotationEntry[] = [
+  {
+    name: 'org.systemd.property.',
+    note: 'with --systemd-cgroup: a property of the transient scope (the value as systemd\'s D-Bus text, runc\'s rules; a malformed one refused naming the annotation); without the systemd driver ignored, as runc',
+    proof: ['test/integration/spec-systemd-properties.test.ts', 'test/integration/cgroups-systemd.test.ts', 'test/unit/systemd-annotation-properties.test.ts'],
+  },
+  {
+    name: 'org.criu.config',
+    note: 'the CRIU configuration file for checkpoint and restore (empty: none; absent: /etc/criu/runc.conf), as runc',
+    proof: ['test/integration/checkpoint.test.ts', 'test/unit/criu.test.ts'],
+  },
+];
+
+/** The entry that covers a property path, exactly or as a subtree. */
+export function ledgerEntry(path: string): LedgerEntry | undefined {
+  return LEDGER.find((e) => e.paths.some((p) => p === path || (e.subtree && path.startsWith(`${p}/`))));
+}
+
+/** Whether berth honours the property at path (where the host can do it). */
+export function honoured(path: string): boolean {
+  return ledgerEntry(path)?.status === 'honoured';
+}
