@@ -6,7 +6,7 @@ import type { PlanOp } from '../plan/ops.js';
 import { openCgroup, type Cgroup } from '../cgroups/index.js';
 import { buildSeccomp } from '../seccomp/build.js';
 import { listenFds, withListenEnv } from '../runtime/listen-fds.js';
-import { checkLsm, probeLsm } from '../host/lsm.js';
+import { checkLsm, checkMountLabel, probeLsm } from '../host/lsm.js';
 import { log } from '../log/logger.js';
 import { grantableCapabilities, runtimeBounding } from '../host/capabilities.js';
 import { currentIdMapHost } from '../host/id-map-host.js';
@@ -55,7 +55,9 @@ export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
   // Socket activation fds (3..) go first, then --preserve-fds, as runc passes them.
   const activation = listenFds(process.env, process.pid);
   const config = { ...bundle.config, process: withListenEnv(bundle.config.process, activation) };
-  checkLsm(config.process, 'config.json', probeLsm());
+  const lsm = probeLsm();
+  checkLsm(config.process, 'config.json', lsm);
+  checkMountLabel(config.linux, 'config.json', lsm);
   const granted = grantableCapabilities(config.process, 'config.json', runtimeBounding());
   for (const w of granted.warnings) log.warn(w);
   config.process = granted.process;

@@ -59,6 +59,9 @@ run('failures leave nothing behind', () => {
     expectCleanFailure((c) => (c.process.apparmorProfile = 'berth-test'), /^config\.json: \/process\/apparmorProfile: AppArmor is not enabled on this host, cannot apply profile "berth-test"$/m);
     b.cleanup();
     expectCleanFailure((c) => (c.process.selinuxLabel = 'system_u:system_r:container_t:s0'), /^config\.json: \/process\/selinuxLabel: SELinux is not enabled on this host/m, 'run');
+    b.cleanup();
+    // linux.mountLabel is SELinux too: refused the same way.
+    expectCleanFailure((c) => (c.linux.mountLabel = 'system_u:object_r:container_file_t:s0:c1,c2'), /^config\.json: \/linux\/mountLabel: SELinux is not enabled on this host, cannot apply mount label "system_u:object_r:container_file_t:s0:c1,c2"$/m);
   });
 
   it('failing createRuntime hook', () => {
