@@ -13,6 +13,8 @@ import { currentIdMapHost } from '../host/id-map-host.js';
 import { currentInvoker } from '../host/invoker.js';
 import { idMapPlan, type IdMapHost } from '../plan/id-maps.js';
 import { sysctlOps } from '../plan/sysctls.js';
+import { planRdt, type RdtPlan } from '../intelrdt/group.js';
+import { resctrlMount } from '../intelrdt/resctrl.js';
 
 export interface CreateOptions {
   id: string;
@@ -37,6 +39,8 @@ export interface PreparedCreate {
   /** The container's cgroup, resolved but not made. */
   cgroup: Cgroup;
   seccomp?: ReturnType<typeof buildSeccomp>;
+  /** linux.intelRdt against the host's resctrl (checked here: no resctrl is an error now). */
+  rdt?: RdtPlan;
   /** Who berth runs as (rootless: the maps it may write, through which helpers). */
   idHost: IdMapHost;
   /** berth runs as root in a user namespace not the host's (rootless Podman's case). */
@@ -58,6 +62,7 @@ export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
   const lsm = probeLsm();
   checkLsm(config.process, 'config.json', lsm);
   checkMountLabel(config.linux, 'config.json', lsm);
+  const rdt = config.linux?.intelRdt ? planRdt(config.linux.intelRdt, id, resctrlMount()) : undefined;
   const granted = grantableCapabilities(config.process, 'config.json', runtimeBounding());
   for (const w of granted.warnings) log.warn(w);
   config.process = granted.process;
@@ -68,7 +73,7 @@ export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
   sysctlOps(config.linux, idHost.euid !== 0);
   const cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
   const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json');
-  return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, idHost, inUserns: currentInvoker().inUserns, options: o };
+  return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, ...(rdt ? { rdt } : {}), idHost, inUserns: currentInvoker().inUserns, options: o };
 }
 
 /**

@@ -5,6 +5,7 @@ import { readIntent, type ProcRef } from '../state/intent.js';
 import { isSameLiveProcess } from '../state/proc.js';
 import { native } from '../native/addon.js';
 import { reopenCgroup } from '../cgroups/index.js';
+import { removeRdt } from '../intelrdt/group.js';
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -50,6 +51,8 @@ export async function deleteHalfMade(store: Store, id: string, force: boolean): 
   }
   await killRef(last.init, 'container init');
   cg?.destroy();
+  // A create that did not finish removes what it made in resctrl (a named group it made too).
+  if (last.intelRdt) removeRdt(last.intelRdt, true);
   rmSync(store.dir(id), { recursive: true, force: true });
   return true;
 }

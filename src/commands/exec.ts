@@ -26,6 +26,7 @@ import { readDocument } from '../config/read-document.js';
 import type { ContainerRecord, Status } from '../state/record.js';
 import type { CgroupRecord } from '../cgroups/index.js';
 import type { PlanOp } from '../plan/ops.js';
+import { joinRdt } from '../intelrdt/group.js';
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -182,6 +183,8 @@ async function startExecProcess(store: Store, id: string, a: Record<string, any>
   let session;
   try {
     session = runInit(ops, a['preserve-fds'] ?? 0, {
+      // The container's resctrl groups (linux.intelRdt) take the exec'd process too, as runc's.
+      ...(rec.intelRdt ? { onPid: (pid: number) => joinRdt(rec.intelRdt!, pid) } : {}),
       // As runc: every exec process gets its own filter and listener, handed to the agent too.
       onSeccomp: (fd, pid) => handOffListener(rec.config.linux.seccomp, fd, pid, ociState(rec, status)),
     }, cgroup);

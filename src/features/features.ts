@@ -37,7 +37,8 @@ export function features(lsm: LsmHost = probeLsm(), idmap: IdmapSupport = probeI
       // refuses them where it does not run, host/lsm.ts).
       apparmor: { enabled: lsm.apparmor },
       selinux: { enabled: lsm.selinux },
-      intelRdt: { enabled: false },
+      // Implemented (src/intelrdt/, docs/INTEL-RDT.md); on a host without resctrl it is refused.
+      intelRdt: { enabled: true, schemata: true, monitoring: true },
       // idmapped bind mounts (mounts[].uidMappings/gidMappings, idmap/ridmap) where the kernel
       // takes mount_setattr(MOUNT_ATTR_IDMAP) (host/idmap.ts).
       mountExtensions: { idmap: { enabled: idmap.enabled } },

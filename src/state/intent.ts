@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { dirname, join } from 'node:path';
 import { errnoCode } from '../errors.js';
 import type { CgroupRecord } from '../cgroups/types.js';
+import type { RdtRecord } from '../intelrdt/group.js';
 import type { Store } from './store.js';
 import { ociState, type ContainerRecord } from './record.js';
 
@@ -33,6 +34,8 @@ export interface CreateIntent {
   cgroup?: CgroupRecord;
   /** The container init (stage B), once the init reported it. */
   init?: ProcRef;
+  /** The resctrl groups (linux.intelRdt) about to be made or joined, once the init's pid is known. */
+  intelRdt?: RdtRecord;
 }
 
 export function intentPath(store: Store, id: string): string {
