@@ -35,9 +35,14 @@ export function updateRdt(rec: ContainerRecord, u: RdtUpdate, root: string | und
     ...(u.memBwSchema ? [{ line: u.memBwSchema, at: '--mem-bw-schema' }] : []),
   ];
   checkResources(root, lines, `update ${rec.id}`);
+  const shared = (dir: string) => new BerthError(`${what}: the container's CLOS group ${dir} is shared (it existed before the container): it is never rewritten`);
   let group = rec.intelRdt;
-  if (group && !group.made) throw new BerthError(`${what}: the container's CLOS group ${group.dir} is shared (it existed before the container): it is never rewritten`);
-  if (!group) group = applyRdt(planRdt({}, rec.id, root, `update ${rec.id}`), rec.pid);
+  if (!group) {
+    const plan = planRdt({}, rec.id, root, `update ${rec.id}`);
+    if (plan.exists) throw shared(plan.dir);
+    group = applyRdt(plan, rec.pid);
+  }
+  if (!group.made) throw shared(group.dir);
   writeSchemata(root, group.dir, lines.map((l) => l.line));
   const linux = rec.config.linux ?? {};
   return { intelRdt: group, config: { ...rec.config, linux: { ...linux, intelRdt: { ...(linux.intelRdt ?? {}), ...u } } } };

@@ -165,6 +165,10 @@ describe('update --l3-cache-schema / --mem-bw-schema', () => {
     const shared = { root, dir: join(root, 'gold'), made: false, closID: 'gold' };
     expect(() => updateRdt(rec({ intelRdt: shared }), { l3CacheSchema: 'L3:0=1' }, root)).toThrow(/update c9: --l3-cache-schema: the container's CLOS group .*gold is shared/);
     expect(readFileSync(join(root, 'gold', 'schemata'), 'utf8')).toBe('L3:0=f\n');
+    // A group named like the container that it was not created in: not its own either.
+    group(join(root, 'c9'), 'L3:0=f\n');
+    expect(() => updateRdt(rec(), { l3CacheSchema: 'L3:0=1' }, root)).toThrow(/CLOS group .*c9 is shared/);
+    expect(existsSync(join(root, 'c9', 'tasks'))).toBe(false);
     rmSync(join(root, 'info', 'MB'), { recursive: true });
     expect(() => updateRdt(rec(), { memBwSchema: 'MB:0=1' }, root)).toThrow(/update c9: --mem-bw-schema: Intel RDT\/MBA is not enabled/);
   });
