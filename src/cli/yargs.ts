@@ -110,8 +110,8 @@ const UPDATE_FLAGS: [string, string, string?][] = [
   ['cpuset-mems', 'memory nodes to use (e.g. 0)'],
   ['pids-limit', 'maximum number of processes'],
   ['blkio-weight', 'block IO weight (10-1000)'],
-  ['l3-cache-schema', 'Intel RDT L3 cache schema: refused (not implemented)'],
-  ['mem-bw-schema', 'Intel RDT memory bandwidth schema: refused (not implemented)'],
+  ['l3-cache-schema', 'Intel RDT L3 cache schema (a resctrl schemata line, L3:...)'],
+  ['mem-bw-schema', 'Intel RDT memory bandwidth schema (a resctrl schemata line, MB:...)'],
 ];
 
 /** `update --help`: the -r JSON (config-linux.md linux.resources, as containerd sends it). */

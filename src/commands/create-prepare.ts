@@ -6,7 +6,7 @@ import type { PlanOp } from '../plan/ops.js';
 import { openCgroup, type Cgroup } from '../cgroups/index.js';
 import { buildSeccomp } from '../seccomp/build.js';
 import { listenFds, withListenEnv } from '../runtime/listen-fds.js';
-import { checkLsm, probeLsm } from '../host/lsm.js';
+import { checkLsm, checkMountLabel, probeLsm } from '../host/lsm.js';
 import { log } from '../log/logger.js';
 import { grantableCapabilities, runtimeBounding } from '../host/capabilities.js';
 import { currentIdMapHost } from '../host/id-map-host.js';
@@ -17,6 +17,8 @@ import { netDeviceMoves, type NetDeviceMove } from '../netdev/plan.js';
 import { checkHostDevices } from '../netdev/host.js';
 import { checkSysctls } from '../validate/sysctls.js';
 import { isOwnNetns } from '../host/netns.js';
+import { planRdt, type RdtPlan } from '../intelrdt/group.js';
+import { resctrlMount } from '../intelrdt/resctrl.js';
 
 export interface CreateOptions {
   id: string;
@@ -43,6 +45,8 @@ export interface PreparedCreate {
   /** The container's cgroup, resolved but not made. */
   cgroup: Cgroup;
   seccomp?: ReturnType<typeof buildSeccomp>;
+  /** linux.intelRdt against the host's resctrl (checked here: no resctrl is an error now). */
+  rdt?: RdtPlan;
   /** Who berth runs as (rootless: the maps it may write, through which helpers). */
   idHost: IdMapHost;
   /** berth runs as root in a user namespace not the host's (rootless Podman's case). */
@@ -65,7 +69,10 @@ export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
   // Socket activation fds (3..) go first, then --preserve-fds, as runc passes them.
   const activation = listenFds(process.env, process.pid);
   const config = { ...bundle.config, process: withListenEnv(bundle.config.process, activation) };
-  checkLsm(config.process, 'config.json', probeLsm());
+  const lsm = probeLsm();
+  checkLsm(config.process, 'config.json', lsm);
+  checkMountLabel(config.linux, 'config.json', lsm);
+  const rdt = config.linux?.intelRdt ? planRdt(config.linux.intelRdt, id, resctrlMount()) : undefined;
   const granted = grantableCapabilities(config.process, 'config.json', runtimeBounding());
   for (const w of granted.warnings) log.warn(w);
   config.process = granted.process;
@@ -80,7 +87,7 @@ export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
   const inUserns = currentInvoker().inUserns;
   const netDevices = netDeviceMoves(config.linux);
   checkHostDevices(netDevices, idHost.euid !== 0 || inUserns);
-  return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, idHost, inUserns, onlineNodes, netDevices, options: o };
+  return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, ...(rdt ? { rdt } : {}), idHost, inUserns, onlineNodes, netDevices, options: o };
 }
 
 /**

@@ -21,6 +21,7 @@ import { ownPidns } from '../state/members.js';
 import { planCreate, prepareCreate, type CreateOptions } from './create-prepare.js';
 import { NetDeviceMover } from '../netdev/move.js';
 import { PidfdSocket } from '../runtime/pidfd-socket.js';
+import { applyRdt, rdtRecord, removeRdt, type RdtPlan, type RdtRecord } from '../intelrdt/group.js';
 
 export type { CreateOptions } from './create-prepare.js';
 
@@ -63,6 +64,8 @@ export interface SetUp {
   /** "create", "restore": the prefix of errors. */
   verb: string;
   noNewKeyring?: boolean;
+  /** linux.intelRdt, planned: the first process joins its group before its program runs. */
+  rdt?: RdtPlan;
   /** Starts the container's first process in the cgroup; returns its pid. */
   launch(ctx: LaunchContext): Promise<number> | number;
   /** After a failure, once everything made is removed (create: the poststop hooks). */
@@ -93,6 +96,7 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
     ...(config.hooks?.poststop ? { poststop: config.hooks.poststop } : {}),
   };
   let cgroupMade = false;
+  let rdtMade: RdtRecord | undefined;
   try {
     writeIntent(store, intent);
     intent.cgroup = { ...cgroup.record, created: dirsToMake(cgroup.record.paths) };
@@ -133,8 +137,12 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
       rec,
       onPid: (p) => {
         intent.init = { pid: p, startTime: readStat(p)?.startTime ?? 0 };
+        if (o.rdt) intent.intelRdt = rdtRecord(o.rdt);
         writeIntent(store, intent);
         stopPoint('init-pid');
+        // The init waits for `start` before it execs the program: joined now, it runs in the
+        // group from its first instruction (a failure here kills the init).
+        if (o.rdt) rec.intelRdt = rdtMade = applyRdt(o.rdt, p);
       },
     });
     stopPoint('ready');
@@ -160,6 +168,13 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
     }
     return { rec, store };
   } catch (e) {
+    if (rdtMade) {
+      try {
+        removeRdt(rdtMade, true);
+      } catch (err) {
+        log.warn(`${o.verb} ${id}: ${(err as Error).message}`);
+      }
+    }
     if (cgroupMade) {
       try {
         cgroup.destroy();
@@ -192,6 +207,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       config,
       pidFile: o.pidFile,
       cgroup,
+      ...(prepared.rdt ? { rdt: prepared.rdt } : {}),
       verb: 'create',
       noNewKeyring: o.noNewKeyring,
       launch: ({ store, cgroupMade, rec, onPid }) => {

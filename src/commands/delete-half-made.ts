@@ -8,6 +8,7 @@ import { signalMembers } from '../state/members.js';
 import { reopenCgroup } from '../cgroups/index.js';
 import { runHooksWarnOnly, type Hook } from '../hooks/run.js';
 import { log } from '../log/logger.js';
+import { removeRdt } from '../intelrdt/group.js';
 
 /** Whether the create that made this half-made container is still running. */
 export function creatorAlive(store: Store, id: string): boolean {
@@ -15,8 +16,12 @@ export function creatorAlive(store: Store, id: string): boolean {
   return 'value' in r && isSameLiveProcess(r.value.creator.pid, r.value.creator.startTime);
 }
 
-/** Kill whatever the teardown record names (the cgroup's processes, the init) and remove the cgroup. */
-async function tearDown(t: CreateIntent): Promise<void> {
+/**
+ * Kill whatever the teardown record names (the cgroup's processes, the init) and remove the
+ * cgroup and the resctrl groups (linux.intelRdt): a create that did not finish (`halfMade`)
+ * removes every group it made; a made container keeps a group its closID names, as delete does.
+ */
+async function tearDown(t: CreateIntent, halfMade: boolean): Promise<void> {
   const cg = t.cgroup ? reopenCgroup(t.cgroup) : undefined;
   try {
     cg?.killAll(9);
@@ -27,6 +32,7 @@ async function tearDown(t: CreateIntent): Promise<void> {
   if (!cg && t.init) signalMembers(t.init, t.ownPidns ?? true, 9);
   await killAndWaitRef(t.init, 'container init');
   cg?.destroy();
+  if (t.intelRdt) removeRdt(t.intelRdt, halfMade);
 }
 
 /**
@@ -56,7 +62,7 @@ export async function deleteFromTeardown(store: Store, id: string, force: boolea
     const last = readIntent(store, id);
     if ('value' in last) t = last.value;
   }
-  await tearDown(t);
+  await tearDown(t, !stateDamage);
   if (stateDamage) {
     const state = { ...intentState(t), pid: 0, status: 'stopped' };
     runHooksWarnOnly(t.poststop as Hook[] | undefined, 'poststop', state);

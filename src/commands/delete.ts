@@ -27,6 +27,7 @@ async function cgroupOf(record: NonNullable<ContainerRecord['cgroup']>) {
 export async function destroy(store: Store, rec: ContainerRecord): Promise<void> {
   runHooksWarnOnly(rec.config?.hooks?.poststop, 'poststop', ociState(rec, 'stopped'));
   if (rec.cgroup) await destroyCgroup(rec.cgroup);
+  if (rec.intelRdt) (await import('../intelrdt/group.js')).removeRdt(rec.intelRdt);
   store.remove(rec.id);
 }
 

@@ -29,6 +29,7 @@ import { decodeUtf8Strict, parseStrict } from '../config/strict-json.js';
 import type { ContainerRecord, Status } from '../state/record.js';
 import type { CgroupRecord } from '../cgroups/index.js';
 import type { PlanOp } from '../plan/ops.js';
+import { joinRdt } from '../intelrdt/group.js';
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -192,6 +193,8 @@ async function startExecProcess(store: Store, id: string, a: Record<string, any>
     // Before the process exists: a socket nobody listens on fails exec with nothing started.
     if (a['pidfd-socket']) pidfdSocket = PidfdSocket.connect(a['pidfd-socket']);
     session = runInit(ops, a['preserve-fds'] ?? 0, {
+      // The container's resctrl groups (linux.intelRdt) take the exec'd process too, as runc's.
+      ...(rec.intelRdt ? { onPid: (pid: number) => joinRdt(rec.intelRdt!, pid) } : {}),
       // As runc: every exec process gets its own filter and listener, handed to the agent too.
       onSeccomp: (fd, pid) => handOffListener(rec.config.linux.seccomp, fd, pid, ociState(rec, status)),
     }, cgroup);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CgroupRecord } from '../cgroups/types.js';
+import type { RdtRecord } from '../intelrdt/group.js';
 import type { Store } from './store.js';
 import { ociState, type ContainerRecord } from './record.js';
 import type { ProcRef } from './proc.js';
@@ -40,6 +41,8 @@ export interface CreateIntent {
   ownPidns?: boolean;
   /** config.json's hooks.poststop, run when the container is deleted. */
   poststop?: unknown[];
+  /** The resctrl groups (linux.intelRdt) about to be made or joined, once the init's pid is known. */
+  intelRdt?: RdtRecord;
 }
 
 export function intentPath(store: Store, id: string): string {

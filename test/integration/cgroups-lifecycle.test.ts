@@ -7,7 +7,7 @@ import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectLayout, type CgroupRecord } from '../../src/cgroups/index.js';
-import { BERTH, berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
+import { BERTH, berthYielding as cli, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
 import { files, frozenOnDisk, isUnified, oomKills, readAt, readCpuMax, sharesValue } from '../helpers/cgroup-files.js';
 
 const run = isRoot() && haveBuild() ? describe : describe.skip;
@@ -16,17 +16,6 @@ function ok(r: { status: number | null; stderr: string }): void {
   expect(r.status, r.stderr).toBe(0);
 }
 
-/**
- * berth(), with a turn of the event loop before and after: berth() blocks the test worker
- * (spawnSync), and under emulation (the v2 VM lane) a run of them would starve vitest's worker
- * RPC past its timeout.
- */
-async function cli(b: TestBundle, args: string[], opts?: { input?: string }): Promise<ReturnType<typeof berth>> {
-  await new Promise((r) => setTimeout(r, 1));
-  const r = berth(b, args, opts);
-  await new Promise((r) => setTimeout(r, 1));
-  return r;
-}
 
 async function status(b: TestBundle, id: string): Promise<string> {
   const r = await cli(b, ['state', id]);

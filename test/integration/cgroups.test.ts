@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { detectLayout, openCgroup, reopenCgroup, type Cgroup } from '../../src/cgroups/index.js';
 import { native } from '../../src/native/addon.js';
 import { files, frozenOnDisk, isUnified, mainDir, readAt, readCpuMax, sharesValue } from '../helpers/cgroup-files.js';
-import { BERTH, REPO, berth, haveBuild, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
+import { BERTH, REPO, berth, berthYielding as cli, haveBuild, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
 
 const isRoot = process.getuid?.() === 0;
 const layout = detectLayout();
@@ -456,13 +456,6 @@ function inEveryDir(paths: Record<string, string>, pid: number): boolean {
   return [...new Set(Object.values(paths))].every((d) => readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n').includes(String(pid)));
 }
 
-/** berth() with a turn of the event loop around it (the VM lane's vitest RPC, see cgroups-lifecycle). */
-async function cli(b: TestBundle, args: string[]): Promise<ReturnType<typeof berth>> {
-  await new Promise((r) => setTimeout(r, 1));
-  const r = berth(b, args);
-  await new Promise((r) => setTimeout(r, 1));
-  return r;
-}
 
 // A kernel without clone3, played by a seccomp filter (clone3 fails ENOSYS, as glibc expects
 // of old kernels: it falls back to clone) that python installs before it execs argv[1:].

@@ -295,6 +295,8 @@ describe('validateConfig: devices, resources, seccomp and the rest of linux', ()
     expect(errors((c) => (c.linux.intelRdt = { closID: '/', schemata: ['L3:0=7f0\nMB:0=20'] }))).toEqual(['config.json: /linux/intelRdt/schemata/0: must not contain a newline']);
     expect(errors((c) => (c.linux.intelRdt = { memBwSchema: 'L3:0=1' }))).toEqual(['config.json: /linux/intelRdt/memBwSchema: must match ^MB:[^\\n]*$']);
     expect(warnings((c) => (c.linux.intelRdt = { l3CacheSchema: '0=7f0' }))).toEqual(['config.json: /linux/intelRdt/l3CacheSchema: should start with "L3:" and have no newlines']);
+    expect(errors((c) => (c.linux.mountLabel = 'system_u:object_r:x_t:s0"x'))).toEqual(['config.json: /linux/mountLabel: must not contain a double quote or a newline']);
+    expect(errors((c) => (c.linux.mountLabel = 'system_u:object_r:container_file_t:s0:c1,c2'))).toEqual([]);
     expect(errors((c) => (c.linux.memoryPolicy = { mode: 'MPOL_BIND' }))).toEqual(['config.json: /linux/memoryPolicy/nodes: is required for MPOL_BIND']);
     expect(errors((c) => (c.linux.memoryPolicy = { mode: 'MPOL_LOCAL', nodes: '0' }))).toEqual(['config.json: /linux/memoryPolicy/nodes: must be empty for MPOL_LOCAL']);
     expect(errors((c) => (c.linux.memoryPolicy = { nodes: '0' }))).toEqual(['config.json: /linux/memoryPolicy/mode: is required']);
