@@ -23,7 +23,7 @@ function pathsText(paths: readonly string[]): string {
 function proofText(e: LedgerEntry): string {
   if (!e.proof?.length) return '';
   const kind = e.kind === 'unit' ? ' (unit)' : e.kind === 'vm' ? ' (VM lane)' : '';
-  return e.proof.map((p) => p.replace(/^test\/(integration|unit)\//, '')).join(', ') + kind;
+  return e.proof.map((p) => p.replace(/^test\/integration\//, '').replace(/^test\//, '')).join(', ') + kind;
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
@@ -31,7 +31,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 /** README's status table (between the ledger markers), made from src/spec/ledger.ts. */
 export function renderLedger(): string {
   const rows = LEDGER.map((e) => `| ${cell(pathsText(e.paths))} | ${MARK[e.status]} | ${cell(e.note)} | ${cell(proofText(e))} |`);
-  const ann = ANNOTATIONS.map((a) => `| \`${a.name}\` | ${cell(a.note)} | ${cell(a.proof.map((p) => p.replace(/^test\/(integration|unit)\//, '')).join(', '))} |`);
+  const ann = ANNOTATIONS.map((a) => `| \`${a.name}\` | ${cell(a.note)} | ${cell(a.proof.map((p) => p.replace(/^test\/integration\//, '').replace(/^test\//, '')).join(', '))} |`);
   return [
     '| config.json | status | how, or why not | proved by |',
     '|---|---|---|---|',

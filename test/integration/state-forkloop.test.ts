@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
+import { berthYielding as berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
 import { cgroupDirsNamed } from '../helpers/leaks.js';
 
 const run = isRoot() && haveBuild() ? describe : describe.skip;
@@ -26,7 +26,7 @@ run('a fork loop filling pids.max, in the host pid namespace', () => {
       c.linux.resources = { ...(c.linux.resources ?? {}), pids: { limit: LIMIT } };
     });
     const id = uniqueId('forkloop');
-    const r = berth(b, ['run', '-d', '--bundle', b.dir, id]);
+    const r = await berth(b, ['run', '-d', '--bundle', b.dir, id]);
     expect(r.status, r.stderr).toBe(0);
     const rec = JSON.parse(readFileSync(join(b.root, id, 'state.json'), 'utf8'));
     const pids = join(rec.cgroup.paths.pids ?? rec.cgroup.paths[''], 'pids.current');
@@ -35,12 +35,12 @@ run('a fork loop filling pids.max, in the host pid namespace', () => {
     const full = () => Number(readFileSync(pids, 'utf8')) >= LIMIT - 4;
     for (let i = 0; i < 3000 && !full(); i++) await sleep(10);
     expect(full()).toBe(true);
-    return { id, cg: basename(b.config.linux.cgroupsPath), pids, status: JSON.parse(berth(b, ['state', id]).stdout).status };
+    return { id, cg: basename(b.config.linux.cgroupsPath), pids, status: JSON.parse((await berth(b, ['state', id])).stdout).status };
   }
 
   /** `delete [flags] id` succeeds quietly and leaves no state dir and no cgroup dir. */
-  function deletedLeavingNothing(id: string, cg: string, flags: string[] = []): void {
-    const del = berth(b, ['delete', ...flags, id]);
+  async function deletedLeavingNothing(id: string, cg: string, flags: string[] = []): Promise<void> {
+    const del = await berth(b, ['delete', ...flags, id]);
     expect(del.stderr).toBe('');
     expect(del.status).toBe(0);
     expect(existsSync(join(b.root, id))).toBe(false);
@@ -50,25 +50,25 @@ run('a fork loop filling pids.max, in the host pid namespace', () => {
   it('delete --force kills it all and removes the state dir and the cgroup', async () => {
     const { id, cg, status } = await forkLoop(true);
     expect(status).toBe('running');
-    deletedLeavingNothing(id, cg, ['--force']);
+    await deletedLeavingNothing(id, cg, ['--force']);
   });
 
   it('its init gone, the loops go on: delete kills what is left in the cgroup (as runc) and removes it', async () => {
     const { id, cg, pids } = await forkLoop(false);
     // The init shell ends once a fork of its own fails; the loops keep the budget full.
-    for (let i = 0; i < 3000 && JSON.parse(berth(b, ['state', id]).stdout).status !== 'stopped'; i++) await sleep(10);
-    expect(JSON.parse(berth(b, ['state', id]).stdout).status).toBe('stopped');
+    for (let i = 0; i < 3000 && JSON.parse((await berth(b, ['state', id])).stdout).status !== 'stopped'; i++) await sleep(10);
+    expect(JSON.parse((await berth(b, ['state', id])).stdout).status).toBe('stopped');
     expect(Number(readFileSync(pids, 'utf8'))).toBeGreaterThan(0);
-    deletedLeavingNothing(id, cg);
+    await deletedLeavingNothing(id, cg);
   });
 
   it('kill --all KILL empties the cgroup; then a plain delete removes it', async () => {
     const { id, cg, pids } = await forkLoop(true);
-    const kill = berth(b, ['kill', '--all', id, 'KILL']);
+    const kill = await berth(b, ['kill', '--all', id, 'KILL']);
     expect(kill.stderr).toBe('');
     expect(kill.status).toBe(0);
     for (let i = 0; i < 1000 && Number(readFileSync(pids, 'utf8')) > 0; i++) await sleep(10);
     expect(Number(readFileSync(pids, 'utf8'))).toBe(0);
-    deletedLeavingNothing(id, cg);
+    await deletedLeavingNothing(id, cg);
   });
 });
