@@ -39,7 +39,10 @@ export function rootlessResources<T>(resources: T): T {
 export interface RootlessChoice {
   rootless: boolean;
   cgroupsPath?: string;
+  /** What the cgroup is made with. */
   resources?: LinuxResources;
+  /** Every limit the config asks for, when some are set later (pids.max once the init is up). */
+  requested?: LinuxResources;
 }
 
 /**
@@ -48,7 +51,7 @@ export interface RootlessChoice {
  */
 export function withoutCgroup(o: RootlessChoice, msg: string, code: string | undefined): string {
   if (o.cgroupsPath) throw new CgroupError(`config.json: /linux/cgroupsPath: ${msg} (rootless: the cgroup tree is not delegated to uid ${process.geteuid?.()})`, code);
-  const limit = limitField(o.resources);
+  const limit = limitField(o.requested ?? o.resources);
   if (limit) throw new CgroupError(`config.json: ${limit}: cannot set the limit: the container could not make its cgroup (rootless, not delegated: ${msg})`, code);
   return `rootless: the container runs without a cgroup of its own (${msg}); pause, resume and limits need a delegated cgroup`;
 }

@@ -106,7 +106,7 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
     // namespace it made (rootless Podman) knows it has no cgroup, and hears it with --debug.
     const skipped = (m: string) => ((process.geteuid?.() ?? 0) !== 0 ? log.warn(m) : log.debug(m));
     const resources = splitPids(config.linux?.resources);
-    cgroupMade = createOrSkip(cgroup, { rootless: g.rootlessCgroups, cgroupsPath: config.linux?.cgroupsPath, resources: resources.atCreate }, skipped);
+    cgroupMade = createOrSkip(cgroup, { rootless: g.rootlessCgroups, cgroupsPath: config.linux?.cgroupsPath, resources: resources.atCreate, requested: config.linux?.resources }, skipped);
     if (cgroupMade) intent.cgroup = cgroup.record;
     else delete intent.cgroup;
     writeIntent(store, intent);
