@@ -6,6 +6,7 @@ import { waitForwardingSignals } from '../runtime/wait.js';
 import { log } from '../log/logger.js';
 import { loadBundle } from '../config/load.js';
 import { ConsoleProxy } from '../runtime/console-proxy.js';
+import { StepClock } from '../log/timing.js';
 
 /**
  * run = create + start + wait: signals this process gets are forwarded to the
@@ -15,8 +16,9 @@ import { ConsoleProxy } from '../runtime/console-proxy.js';
 export default async function run(g: Globals, a: Record<string, any>): Promise<number> {
   if (a['dry-run']) return (await import('./dry-run.js')).dryRunCreate(g, a, 'run');
   const id: string = a.id;
+  const clock = new StepClock(`run ${id}`);
   // A terminal with nobody to hand it to: berth proxies it itself (foreground only, as runc).
-  const loaded = loadBundle(a.bundle);
+  const loaded = clock.time('load and validate config.json', () => loadBundle(a.bundle));
   const proxy = !a['console-socket'] && !a.detach && loaded.config.process?.terminal ? new ConsoleProxy() : undefined;
   let rec;
   try {
@@ -30,8 +32,10 @@ export default async function run(g: Globals, a: Record<string, any>): Promise<n
       preserveFds: a['preserve-fds'] ?? 0,
       loaded,
     }));
+    clock.mark('create (its steps above)');
     proxy?.attach();
     await startContainer(g, id);
+    clock.mark('start (its steps above)');
   } catch (e) {
     proxy?.close();
     await deleteContainer(g, id, true).catch(() => undefined);
@@ -40,6 +44,7 @@ export default async function run(g: Globals, a: Record<string, any>): Promise<n
   if (a.detach) return 0;
 
   const code = await waitForwardingSignals(rec.pid);
+  clock.mark('wait for the container process to exit');
   if (proxy) {
     // Let the last output drain, then stop copying.
     await new Promise((r) => setTimeout(r, 20));
@@ -52,6 +57,8 @@ export default async function run(g: Globals, a: Record<string, any>): Promise<n
     } catch (e) {
       log.warn(`delete ${id}: ${(e as Error).message}`);
     }
+    clock.mark('delete');
   }
+  clock.total();
   return code;
 }
