@@ -13,6 +13,7 @@ import { currentIdMapHost } from '../host/id-map-host.js';
 import { currentInvoker } from '../host/invoker.js';
 import { idMapPlan, type IdMapHost } from '../plan/id-maps.js';
 import { sysctlOps } from '../plan/sysctls.js';
+import type { StepClock } from '../log/timing.js';
 
 export interface CreateOptions {
   id: string;
@@ -48,8 +49,10 @@ export interface PreparedCreate {
  * The first half of create, shared with `create --dry-run`: validate the id and the bundle, check
  * what the host must provide (LSM, capabilities), resolve the cgroup and compile the seccomp
  * filter. No side effect: nothing is made, written, started or mounted; warnings are logged.
+ * With `act.seccompCache` (create) the filter comes from, or goes to, the compiled-filter cache
+ * under --root (src/seccomp/cache.ts), the one thing it may write.
  */
-export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
+export function prepareCreate(g: Globals, o: CreateOptions, act: { seccompCache?: boolean; clock?: StepClock } = {}): PreparedCreate {
   const id = checkId(o.id);
   const bundle = o.loaded ?? loadBundle(o.bundle);
   // Socket activation fds (3..) go first, then --preserve-fds, as runc passes them.
@@ -64,8 +67,12 @@ export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
   const idHost = currentIdMapHost();
   if ((config.linux?.namespaces ?? []).some((n: any) => n?.type === 'user' && !n.path)) idMapPlan(config.linux, idHost);
   sysctlOps(config.linux, idHost.euid !== 0);
+  act.clock?.mark(o.loaded ? 'validation (config.json loaded by the caller), LSM, capabilities, id maps' : 'validation: config.json, LSM, capabilities, id maps');
   const cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
-  const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json');
+  act.clock?.mark('cgroup: resolve the paths');
+  // The compiled-filter cache under --root is for create itself; the dry run writes nothing.
+  const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json', act.seccompCache ? g.root : undefined);
+  if (seccomp) act.clock?.mark('seccomp filter');
   return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, idHost, inUserns: currentInvoker().inUserns, options: o };
 }
 

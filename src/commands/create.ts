@@ -17,6 +17,7 @@ import { log } from '../log/logger.js';
 import { dirsToMake, removeIntent, writeIntent, type CreateIntent } from '../state/intent.js';
 import { stopPoint } from '../runtime/stop-point.js';
 import { planCreate, prepareCreate, type CreateOptions } from './create-prepare.js';
+import { StepClock } from '../log/timing.js';
 
 export type { CreateOptions } from './create-prepare.js';
 
@@ -63,6 +64,8 @@ export interface SetUp {
   launch(ctx: LaunchContext): Promise<number> | number;
   /** After a failure, once everything made is removed (create: the poststop hooks). */
   onFailed?(): void;
+  /** Step durations for --debug (create). */
+  clock?: StepClock;
 }
 
 /**
@@ -71,7 +74,7 @@ export interface SetUp {
  * and start time) and the --pid-file. Any failure removes everything made so far.
  */
 export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
-  const { id, bundle, config, cgroup } = o;
+  const { id, bundle, config, cgroup, clock } = o;
   const store = new Store(g.root);
   store.claim(id);
   // From here on, what is about to be made is recorded first (state/intent.ts): a create killed
@@ -91,6 +94,7 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
     writeIntent(store, intent);
     intent.cgroup = { ...cgroup.record, created: dirsToMake(cgroup.record.paths) };
     writeIntent(store, intent);
+    clock?.mark('state dir and intent record');
     stopPoint('before-cgroup');
     // The warning is for a user running berth; an engine that runs it as root inside the user
     // namespace it made (rootless Podman) knows it has no cgroup, and hears it with --debug.
@@ -99,6 +103,7 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
     if (cgroupMade) intent.cgroup = cgroup.record;
     else delete intent.cgroup;
     writeIntent(store, intent);
+    clock?.mark('cgroup: make the dirs, write the resources');
     stopPoint('after-cgroup');
     const rec: ContainerRecord = {
       // The version the bundle's config says it follows (its state complies with the same).
@@ -130,6 +135,7 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
         stopPoint('init-pid');
       },
     });
+    clock?.mark('berth-init from fork to ready (its stages above)');
     stopPoint('ready');
     rec.pid = pid;
     if (cgroupMade) {
@@ -142,6 +148,8 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
       store.save(rec);
       removeIntent(store, id);
       if (o.pidFile) writeCreatePidFile(o.pidFile, pid);
+      clock?.mark('state.json and pid file');
+      clock?.total();
     } catch (e) {
       try {
         native().signalPid(pid, 9);
@@ -172,7 +180,8 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
  * the init waiting for `start`. Any failure removes everything made so far.
  */
 export async function createContainer(g: Globals, o: CreateOptions): Promise<Created> {
-  const prepared = prepareCreate(g, o);
+  const clock = new StepClock(`create ${o.id}`);
+  const prepared = prepareCreate(g, o, { seccompCache: true, clock });
   const { id, bundle, config, preserveFds, cgroup, seccomp } = prepared;
   let hookState: object | undefined = undefined as object | undefined;
   return setUpContainer(g, {
@@ -183,11 +192,14 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
     cgroup,
     verb: 'create',
     noNewKeyring: o.noNewKeyring,
+    clock,
     launch: ({ store, cgroupMade, rec, onPid }) => {
       const ops = planCreate(prepared, store.startSocket(id), o.consoleSocket, cgroupMade);
       if (seccomp) rec.seccomp = seccomp.stored;
       rec.steps = ops.map((op) => op.what);
+      clock.mark('plan');
       const session = runInit(ops, preserveFds, {
+        what: `create ${id}`,
         onPid,
         onHooks: (_name, pid) => {
           // "created: the runtime has finished the create operation (after step 2 in the
