@@ -131,8 +131,12 @@ run('seccomp: the compiled-filter cache under --root', () => {
 
   it('two creates racing with one profile both work, and leave one good entry', async () => {
     b = withProfile(['sleep', '100']);
+    // A second bundle: the same profile and rootfs, a cgroup of its own.
+    const second = join(b.dir, 'second');
+    mkdirSync(second);
+    writeFileSync(join(second, 'config.json'), JSON.stringify({ ...b.config, root: { ...b.config.root, path: b.rootfs }, linux: { ...b.config.linux, cgroupsPath: `${b.config.linux.cgroupsPath}-2` } }));
     const ids = [uniqueId(), uniqueId()];
-    const rs = await Promise.all(ids.map((id) => berthAsync(b!, ['create', '--bundle', b!.dir, id])));
+    const rs = await Promise.all(ids.map((id, i) => berthAsync(b!, ['create', '--bundle', i ? second : b!.dir, id])));
     for (const r of rs) {
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
@@ -140,11 +144,12 @@ run('seccomp: the compiled-filter cache under --root', () => {
     for (const id of ids) expect(berth(b, ['start', id]).status).toBe(0);
     expect(entries(b)).toHaveLength(1);
     expect(readdirSync(join(b.root, CACHE_DIR))).toHaveLength(1); // no temp file left
+    for (const id of ids) berth(b, ['delete', '--force', id]);
+    expect(existsSync(join(b.root, ids[0]!))).toBe(false);
     const log = join(b.dir, 'third.log');
     const third = uniqueId();
     expect(berth(b, ['--debug', '--log', log, 'create', '--bundle', b.dir, third]).status).toBe(0);
     expect(cacheLines(log)[0]).toMatch(/filter cache hit/);
-    for (const id of [...ids, third]) berth(b, ['delete', '--force', id]);
-    expect(existsSync(join(b.root, ids[0]!))).toBe(false);
+    berth(b, ['delete', '--force', third]);
   });
 });
