@@ -40,6 +40,8 @@ void op_rlimit(const Op& op);
 void op_personality(const Op& op);
 void op_scheduler(const Op& op);
 void op_ioprio(const Op& op);
+void op_cpu_affinity(const Op& op);
+void op_mempolicy(const Op& op);
 void op_chdir(const Op& op);
 void op_umask(const Op& op);
 // user.cc

@@ -72,6 +72,9 @@ const OpDef kOps[BERTH_OP_MAX + 1] = {
     {"IDMAP_TREE", 8, false, op_idmap_tree},
     {"MOVE_MOUNT_IN_ROOT", 4, false, op_move_mount_in_root},
     {"REOPEN_DEV_NULL", 0, false, op_reopen_dev_null},
+    {nullptr, 0, false, nullptr},  // 51: not assigned on this branch
+    {"CPU_AFFINITY", 1, false, op_cpu_affinity},
+    {"MEMPOLICY", 2, false, op_mempolicy},
 };
 
 bool parse_fd(const char* s, int* fd) {
@@ -82,7 +85,7 @@ bool parse_fd(const char* s, int* fd) {
 }
 
 void dispatch(const Op& op) {
-  if (op.code == 0 || op.code > BERTH_OP_MAX) failf("plan", EINVAL, "unknown operation %u", op.code);
+  if (op.code > BERTH_OP_MAX || !kOps[op.code].fn) failf("plan", EINVAL, "unknown operation %u", op.code);
   const OpDef& d = kOps[op.code];
   if (d.variadic ? op.argc < d.argc : op.argc != d.argc)
     failf("plan", EINVAL, "%s: %u arguments, expected %s%d", d.name, op.argc,

@@ -53,6 +53,8 @@ enum OpCode {
   IDMAP_TREE = 48,
   MOVE_MOUNT_IN_ROOT = 49,
   REOPEN_DEV_NULL = 50,
+  CPU_AFFINITY = 52,
+  MEMPOLICY = 53,
 };
 
-#define BERTH_OP_MAX 50
+#define BERTH_OP_MAX 53

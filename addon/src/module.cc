@@ -28,6 +28,10 @@ Napi::Value AttachDeviceProgram(const Napi::CallbackInfo&);
 Napi::Value AttachedDevicePrograms(const Napi::CallbackInfo&);
 Napi::Value IdmapProbe(const Napi::CallbackInfo&);
 Napi::Value SyscallProbe(const Napi::CallbackInfo&);
+Napi::Value NetLinkGet(const Napi::CallbackInfo&);
+Napi::Value NetAddrs(const Napi::CallbackInfo&);
+Napi::Value NetLinkSet(const Napi::CallbackInfo&);
+Napi::Value NetAddrAdd(const Napi::CallbackInfo&);
 }  // namespace berth
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -57,6 +61,10 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("attachedDevicePrograms", Napi::Function::New(env, AttachedDevicePrograms));
   exports.Set("idmapProbe", Napi::Function::New(env, IdmapProbe));
   exports.Set("syscallProbe", Napi::Function::New(env, SyscallProbe));
+  exports.Set("netLinkGet", Napi::Function::New(env, NetLinkGet));
+  exports.Set("netAddrs", Napi::Function::New(env, NetAddrs));
+  exports.Set("netLinkSet", Napi::Function::New(env, NetLinkSet));
+  exports.Set("netAddrAdd", Napi::Function::New(env, NetAddrAdd));
   return exports;
 }
 

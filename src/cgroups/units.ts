@@ -77,21 +77,8 @@ export function hugepageDirToSize(dir: string): string | undefined {
   return `${n}${SIZE_UNITS[u]}`;
 }
 
-/** "0-3,7" → [0,1,2,3,7]. Empty → []. Throws on garbage. */
-export function parseCpuList(list: string): number[] {
-  const out: number[] = [];
-  const t = list.trim();
-  if (t === '') return out;
-  for (const part of t.split(',')) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
-    if (!m) throw new Error(`invalid cpu list ${JSON.stringify(list)}`);
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
-    if (b < a) throw new Error(`invalid cpu list ${JSON.stringify(list)}`);
-    for (let i = a; i <= b; i++) out.push(i);
-  }
-  return out;
-}
+/** "0-3,7" → [0,1,2,3,7]. Empty → []. Throws on garbage (the kernel list format: src/id-list.ts). */
+export { parseIdList as parseCpuList } from '../id-list.js';
 
 /** USER_HZ ticks (cpuacct.stat) → nanoseconds. USER_HZ is 100 on every Linux ABI. */
 export function ticksToNs(ticks: bigint): bigint {

@@ -13,6 +13,9 @@ import { currentIdMapHost } from '../host/id-map-host.js';
 import { currentInvoker } from '../host/invoker.js';
 import { idMapPlan, type IdMapHost } from '../plan/id-maps.js';
 import { sysctlOps } from '../plan/sysctls.js';
+import { onlineNumaNodes } from '../host/numa.js';
+import { netDeviceMoves, type NetDeviceMove } from '../netdev/plan.js';
+import { checkHostDevices } from '../netdev/host.js';
 import type { StepClock } from '../log/timing.js';
 
 export interface CreateOptions {
@@ -42,6 +45,10 @@ export interface PreparedCreate {
   idHost: IdMapHost;
   /** berth runs as root in a user namespace not the host's (rootless Podman's case). */
   inUserns: boolean;
+  /** The host's online NUMA nodes, read only for a config with linux.memoryPolicy. */
+  onlineNodes?: number[];
+  /** linux.netDevices: the host devices the runtime moves in once the init exists (src/netdev/). */
+  netDevices: NetDeviceMove[];
   options: CreateOptions;
 }
 
@@ -73,7 +80,11 @@ export function prepareCreate(g: Globals, o: CreateOptions, act: { seccompCache?
   // The compiled-filter cache under --root is for create itself; the dry run writes nothing.
   const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json', act.seccompCache ? g.root : undefined);
   if (seccomp) act.clock?.mark('seccomp filter');
-  return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, idHost, inUserns: currentInvoker().inUserns, options: o };
+  const onlineNodes = config.linux?.memoryPolicy ? onlineNumaNodes() : undefined;
+  const inUserns = currentInvoker().inUserns;
+  const netDevices = netDeviceMoves(config.linux);
+  checkHostDevices(netDevices, idHost.euid !== 0 || inUserns);
+  return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, idHost, inUserns, onlineNodes, netDevices, options: o };
 }
 
 /**
@@ -96,5 +107,6 @@ export function planCreate(p: PreparedCreate, startSocket: string, consoleSocket
     seccomp: p.seccomp?.op,
     idHost: p.idHost,
     inUserns: p.inUserns,
+    onlineNodes: p.onlineNodes,
   });
 }

@@ -17,6 +17,7 @@ import { log } from '../log/logger.js';
 import { dirsToMake, removeIntent, writeIntent, type CreateIntent } from '../state/intent.js';
 import { stopPoint } from '../runtime/stop-point.js';
 import { planCreate, prepareCreate, type CreateOptions } from './create-prepare.js';
+import { NetDeviceMover } from '../netdev/move.js';
 import { StepClock } from '../log/timing.js';
 
 export type { CreateOptions } from './create-prepare.js';
@@ -184,47 +185,57 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
   const prepared = prepareCreate(g, o, { seccompCache: true, clock });
   const { id, bundle, config, preserveFds, cgroup, seccomp } = prepared;
   let hookState: object | undefined = undefined as object | undefined;
-  return setUpContainer(g, {
-    id,
-    bundle,
-    config,
-    pidFile: o.pidFile,
-    cgroup,
-    verb: 'create',
-    noNewKeyring: o.noNewKeyring,
-    clock,
-    launch: ({ store, cgroupMade, rec, onPid }) => {
-      const ops = planCreate(prepared, store.startSocket(id), o.consoleSocket, cgroupMade);
-      if (seccomp) rec.seccomp = seccomp.stored;
-      rec.steps = ops.map((op) => op.what);
-      clock.mark('plan');
-      const session = runInit(ops, preserveFds, {
-        what: `create ${id}`,
-        onPid,
-        onHooks: (_name, pid) => {
-          // "created: the runtime has finished the create operation (after step 2 in the
-          // lifecycle)": the hooks are steps 3-5, so all three kinds see `created` (as
-          // runtime-tools' hooks_stdin expects; runc 1.1 shows `creating` to the first two).
-          const state = ociState({ ...rec, pid }, 'created');
-          hookState = state;
-          runHooks(config.hooks?.prestart, 'prestart', state);
-          runHooks(config.hooks?.createRuntime, 'createRuntime', state);
-          // The init keeps the state only for the hooks it runs itself; one SEQPACKET datagram
-          // holds it, so a state with huge annotations is sent only when such hooks need it.
-          const inContainer = (config.hooks?.createContainer?.length ?? 0) + (config.hooks?.startContainer?.length ?? 0);
-          return inContainer > 0 ? JSON.stringify(state) : '{}';
-        },
-        onSeccomp: (fd, pid) => handOffListener(config.linux.seccomp, fd, pid, ociState({ ...rec, pid }, 'creating')),
-      }, cgroupMade ? cgroup.record : undefined);
-      return session.pid;
-    },
-    // Past the hooks the container existed: a failure now (a failing prestart, createRuntime or
-    // createContainer hook among them) stopped it and "continue[s] the lifecycle at step 12":
-    // it is destroyed (above), then the poststop hooks run (runtime.md lifecycle 3-5, 13; as runc).
-    onFailed: () => {
-      if (hookState) runHooksWarnOnly(config.hooks?.poststop, 'poststop', { ...hookState, status: 'stopped', pid: 0 });
-    },
-  });
+  const netDevices = new NetDeviceMover(prepared.netDevices);
+  try {
+    return await setUpContainer(g, {
+      id,
+      bundle,
+      config,
+      pidFile: o.pidFile,
+      cgroup,
+      verb: 'create',
+      noNewKeyring: o.noNewKeyring,
+      clock,
+      launch: ({ store, cgroupMade, rec, onPid }) => {
+        const ops = planCreate(prepared, store.startSocket(id), o.consoleSocket, cgroupMade);
+        if (seccomp) rec.seccomp = seccomp.stored;
+        rec.steps = ops.map((op) => op.what);
+        clock.mark('plan');
+        const session = runInit(ops, preserveFds, {
+          what: `create ${id}`,
+          onPid: (pid) => {
+            onPid(pid);
+            // Before any hook (the init's first wait for the runtime), as runc 1.4+.
+            netDevices.moveIn(pid);
+          },
+          onHooks: (_name, pid) => {
+            // "created: the runtime has finished the create operation (after step 2 in the
+            // lifecycle)": the hooks are steps 3-5, so all three kinds see `created` (as
+            // runtime-tools' hooks_stdin expects; runc 1.1 shows `creating` to the first two).
+            const state = ociState({ ...rec, pid }, 'created');
+            hookState = state;
+            runHooks(config.hooks?.prestart, 'prestart', state);
+            runHooks(config.hooks?.createRuntime, 'createRuntime', state);
+            // The init keeps the state only for the hooks it runs itself; one SEQPACKET datagram
+            // holds it, so a state with huge annotations is sent only when such hooks need it.
+            const inContainer = (config.hooks?.createContainer?.length ?? 0) + (config.hooks?.startContainer?.length ?? 0);
+            return inContainer > 0 ? JSON.stringify(state) : '{}';
+          },
+          onSeccomp: (fd, pid) => handOffListener(config.linux.seccomp, fd, pid, ociState({ ...rec, pid }, 'creating')),
+        }, cgroupMade ? cgroup.record : undefined);
+        return session.pid;
+      },
+      // Past the hooks the container existed: a failure now (a failing prestart, createRuntime or
+      // createContainer hook among them) stopped it and "continue[s] the lifecycle at step 12":
+      // it is destroyed (above), then the poststop hooks run (runtime.md lifecycle 3-5, 13; as runc).
+      onFailed: () => {
+        netDevices.restore();
+        if (hookState) runHooksWarnOnly(config.hooks?.poststop, 'poststop', { ...hookState, status: 'stopped', pid: 0 });
+      },
+    });
+  } finally {
+    netDevices.close();
+  }
 }
 
 export default async function create(g: Globals, a: Record<string, any>): Promise<number> {

@@ -53,7 +53,7 @@ export function createDryRun(g: Globals, a: Record<string, any>, command: 'creat
     const ops = planCreate(p, store.startSocket(p.id), proxied ? PROXY_SOCKET : a['console-socket'], withCgroup);
     return dryRunDocument({
       command, id: p.id, bundle: p.bundle, fields: 'config.json', processAt: '/process', process: p.config.process,
-      ops, cgroup, hooks: p.config.hooks, seccomp: p.seccomp?.summary, warnings: [...warnings],
+      ops, cgroup, hooks: p.config.hooks, netDevices: p.netDevices, seccomp: p.seccomp?.summary, warnings: [...warnings],
     });
   } finally {
     unwatchWarnings(warnings);

@@ -23,6 +23,7 @@ import { storedSeccompOp } from '../seccomp/plan.js';
 import { handOffListener } from '../seccomp/notify.js';
 import { ociState } from '../state/record.js';
 import { readDocument } from '../config/read-document.js';
+import { onlineNumaNodes } from '../host/numa.js';
 import type { ContainerRecord, Status } from '../state/record.js';
 import type { CgroupRecord } from '../cgroups/index.js';
 import type { PlanOp } from '../plan/ops.js';
@@ -47,6 +48,8 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
   const args: string[] = [...(a.command ?? []), ...(a['--'] ?? [])].map(String);
   if (args.length === 0) throw new BerthError('exec: a command to run is required (or --process FILE)');
   const p: any = structuredClone(containerProcess ?? {});
+  // config.json's execCPUAffinity is every exec's default (plan/cpu-affinity.ts), named as config.json's.
+  delete p.execCPUAffinity;
   p.args = args;
   p.terminal = Boolean(a.tty);
   if (a.cwd) p.cwd = a.cwd;
@@ -178,6 +181,8 @@ export async function prepareExec(store: Store, id: string, a: Record<string, an
     keyringOf: rec.noNewKeyring ? undefined : rec.id,
     seccomp: seccomp ? { ...seccomp, from: '/linux/seccomp' } : undefined,
     setgroupsDenied: setgroupsDenied(rec.pid),
+    configAffinity: rec.config.process?.execCPUAffinity,
+    onlineNodes: rec.config.linux?.memoryPolicy ? onlineNumaNodes() : undefined,
   });
   return { rec, status, process: granted.process, cgroup, plan };
 }

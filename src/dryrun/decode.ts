@@ -6,6 +6,7 @@
 import { CAPABILITIES } from '../plan/capabilities.js';
 import { MS, NAMESPACES, RLIMITS } from '../plan/linux.js';
 import type { PlanOp } from '../plan/ops.js';
+import { bitmapIds, formatIdList } from '../id-list.js';
 
 export type Detail = Record<string, string | number | boolean | string[]>;
 
@@ -99,6 +100,10 @@ export function decodeStep(op: PlanOp): Detail {
       return { rows: Number(a[0]), cols: Number(a[1]), owner: Number(a[2]) };
     case 'CLOSE_FDS':
       return { from: Number(a[0]) };
+    case 'CPU_AFFINITY':
+      return { cpus: formatIdList(bitmapIds(op.args[0] as Buffer)) };
+    case 'MEMPOLICY':
+      return { mode: `0x${Number(a[0]).toString(16)}`, nodes: op.args[1]?.length ? formatIdList(bitmapIds(op.args[1] as Buffer)) : '' };
     default:
       // Arguments the description already names are not repeated.
       return a.length && !a.every((x) => op.what.includes(x)) ? { args: a } : {};

@@ -7,6 +7,7 @@ import type { CgroupDryRun } from '../cgroups/dry-run.js';
 import type { SeccompSummary } from '../seccomp/build.js';
 import type { PlanOp } from '../plan/ops.js';
 import { decodeStep, type Detail } from './decode.js';
+import { describeMove, type NetDeviceMove } from '../netdev/plan.js';
 
 export const DRY_RUN_FORMAT = 1;
 
@@ -44,6 +45,8 @@ export interface DryRunDocument {
   host: { cgroup: CgroupDryRun | null; steps: DryRunStep[] };
   container: { steps: DryRunStep[] };
   hooks: DryRunHook[];
+  /** linux.netDevices, moved by the runtime once the init exists (absent without any). */
+  netDevices?: { host: string; name: string; what: string; from: string }[];
   seccomp: (SeccompSummary & { from: string }) | null;
   process: { args: string[]; env: string[]; cwd: string; uid: number; gid: number; terminal: boolean; noNewPrivileges: boolean; from: string };
 }
@@ -90,6 +93,7 @@ export interface DocumentInput {
   ops: readonly PlanOp[];
   cgroup: CgroupDryRun | null;
   hooks: any;
+  netDevices?: readonly NetDeviceMove[];
   seccomp?: SeccompSummary;
   warnings: string[];
 }
@@ -109,6 +113,7 @@ export function dryRunDocument(inp: DocumentInput): DryRunDocument {
     host: { cgroup: inp.cgroup, steps: host },
     container: { steps: container },
     hooks: hookList(inp.hooks),
+    ...(inp.netDevices?.length ? { netDevices: inp.netDevices.map((m) => ({ host: m.host, name: m.name, what: describeMove(m), from: m.from })) } : {}),
     seccomp: inp.seccomp ? { ...inp.seccomp, from: '/linux/seccomp' } : null,
     process: {
       args: d.args as string[],

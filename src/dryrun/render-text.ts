@@ -58,6 +58,10 @@ export function renderText(doc: DryRunDocument): string {
     if (cg.deviceProgram) L.push(`    attach a BPF device program to ${cg.deviceProgram.dir} (${cg.deviceProgram.rules} rules)${from(cg.deviceProgram.from)}`);
   } else L.push(doc.command === 'exec' ? '  cgroup: the container\'s (joined below)' : '  cgroup: none');
   for (const s of doc.host.steps) L.push(...stepLines(s));
+  if (doc.netDevices?.length) {
+    L.push('', 'Network devices (by the runtime, once the init reports its pid: its network namespace exists; before any hook)');
+    for (const d of doc.netDevices) L.push(`  ${d.what}${from(d.from)}`);
+  }
   L.push('', doc.command === 'exec' ? 'The exec process (in the container\'s namespaces)' : 'Container side (stage B: the container init)');
   for (const s of doc.container.steps) L.push(...stepLines(s));
   if (doc.hooks.length) {

@@ -4,6 +4,8 @@ import { seccompFeatures, seccompSupport } from '../seccomp/probe.js';
 import { probeLsm, type LsmHost } from '../host/lsm.js';
 import { probeIdmap, type IdmapSupport } from '../host/idmap.js';
 import { probeCriu } from '../host/criu.js';
+import { MPOL_FLAGS, MPOL_MODES } from '../plan/memory-policy.js';
+import { currentInvoker } from '../host/invoker.js';
 
 /** Mount options parseMountOptions understands (src/plan/mount-options.ts). */
 export const MOUNT_OPTIONS = [
@@ -41,7 +43,10 @@ export function features(lsm: LsmHost = probeLsm(), idmap: IdmapSupport = probeI
       // idmapped bind mounts (mounts[].uidMappings/gidMappings, idmap/ridmap) where the kernel
       // takes mount_setattr(MOUNT_ATTR_IDMAP) (host/idmap.ts).
       mountExtensions: { idmap: { enabled: idmap.enabled } },
-      netDevices: { enabled: false },
+      // Moving host devices (src/netdev/) needs root in the host's user namespace, as runc.
+      netDevices: { enabled: netDevicesMovable() },
+      // linux.memoryPolicy: set_mempolicy(2) in the init and each exec (plan/memory-policy.ts).
+      memoryPolicy: { modes: Object.keys(MPOL_MODES).sort(), flags: Object.keys(MPOL_FLAGS).sort() },
     },
     annotations: {
       'io.github.berth.version': BERTH_VERSION,
@@ -53,4 +58,10 @@ export function features(lsm: LsmHost = probeLsm(), idmap: IdmapSupport = probeI
       ...(seccomp.enabled ? { 'io.github.seccomp.libseccomp.version': seccompSupport().libseccompVersion } : {}),
     },
   };
+}
+
+/** Root in the host's user namespace: what moving host network devices needs (netdev/host.ts refuses the rest). */
+function netDevicesMovable(): boolean {
+  const who = currentInvoker();
+  return who.euid === 0 && !who.inUserns;
 }

@@ -104,6 +104,37 @@ export interface Native {
   /** The errno of mount_setattr(-1, "", AT_EMPTY_PATH, {MOUNT_ATTR_IDMAP, userns_fd: INT_MAX}):
    * EBADF where the kernel takes idmapped mounts; changes nothing. */
   idmapProbe(): number;
+  /** rtnetlink (addon/src/netdev.cc; src/netdev/). nsFd: a network namespace fd, -1 for the runtime's own.
+   * RTM_GETLINK of one device by name or index; null when there is none. */
+  netLinkGet(nsFd: number, nameOrIndex: string | number): NetLink | null;
+  /** Every IPv4/IPv6 address of the device (an RTM_GETADDR dump filtered by index). */
+  netAddrs(nsFd: number, index: number): NetAddress[];
+  /** One RTM_NEWLINK on the device: rename (name not ""), move to targetNsFd (>= 0; with a name
+   * the kernel moves, then renames), IFF_UP set (1) or cleared (0) unless up is -1. */
+  netLinkSet(nsFd: number, index: number, name: string, targetNsFd: number, up: number): void;
+  /** RTM_NEWADDR (create, exclusive) with exactly the address's fields. */
+  netAddrAdd(nsFd: number, index: number, address: NetAddress): void;
+}
+
+/** A network device as RTM_GETLINK reports it. */
+export interface NetLink {
+  index: number;
+  name: string;
+  /** IFF_* flags (IFF_UP = 1). */
+  flags: number;
+}
+
+/** An address as RTM_GETADDR reports it (and RTM_NEWADDR takes it). */
+export interface NetAddress {
+  family: 4 | 6;
+  prefixlen: number;
+  /** RT_SCOPE_* (0: universe, global). */
+  scope: number;
+  /** IFA_F_* (IFA_FLAGS when the kernel gives it: IFA_F_PERMANENT = 0x80). */
+  flags: number;
+  local?: string;
+  address?: string;
+  broadcast?: string;
 }
 
 /** seccompCompile's input: src/seccomp/plan.ts builds it from linux.seccomp. */

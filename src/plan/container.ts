@@ -7,6 +7,7 @@ import { idmapTreeOps, mountIdmaps } from './idmap.js';
 import type { PlanOp } from './ops.js';
 import type { IdMapHost } from './id-maps.js';
 import { sysctlOps } from './sysctls.js';
+import { resetAffinityOp } from './cpu-affinity.js';
 
 export interface ContainerPlanInput {
   id: string;
@@ -30,6 +31,8 @@ export interface ContainerPlanInput {
   idHost?: IdMapHost;
   /** berth itself runs in a user namespace (rootless Podman's): mknod is refused there too. */
   inUserns?: boolean;
+  /** The host's online NUMA nodes (linux.memoryPolicy's check; absent: not checked). */
+  onlineNodes?: readonly number[];
 }
 
 /**
@@ -56,6 +59,8 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   if (inp.consoleSocket) a.push({ op: 'CONSOLE_CONNECT', args: [inp.consoleSocket], what: `connect to console socket ${inp.consoleSocket}`, from: '--console-socket' });
   a.push({ op: 'START_LISTEN', args: [inp.startSocket], what: `listen on ${inp.startSocket}` });
   for (const f of inp.cgroupProcs) a.push({ op: 'CGROUP_JOIN', args: [f], what: `join cgroup ${f.replace(/\/cgroup\.procs$/, '')}`, from: '/linux/cgroupsPath' });
+  // Not the caller's pin (execCPUAffinity is for exec only, config.md): every CPU the cpuset allows.
+  a.push(resetAffinityOp());
   const unprivileged = (inp.idHost?.euid ?? 0) !== 0 || inp.inUserns === true;
   // mount_setattr(MOUNT_ATTR_IDMAP) needs CAP_SYS_ADMIN in the host's user namespace (runc
   // refuses idmapped mounts of rootless containers too).
@@ -83,7 +88,7 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   // net.ipv4.ip_unprivileged_port_start with /proc/sys among its readonlyPaths.
   b.push(...sysctlOps(linux, (inp.idHost?.euid ?? 0) !== 0));
   b.push(...afterPivotOps(config));
-  const procIn = { process: proc, linux, preserveFds: inp.preserveFds, setgroupsAllowed: !ns.setgroupsDenied, jsonPath: 'config.json' };
+  const procIn = { process: proc, linux, preserveFds: inp.preserveFds, setgroupsAllowed: !ns.setgroupsDenied, jsonPath: 'config.json', onlineNodes: inp.onlineNodes };
   b.push(...privilegedProcessOps(procIn));
   if (proc.terminal) {
     if (!inp.consoleSocket) throw new BerthError('config.json: /process/terminal: a terminal needs --console-socket');

@@ -3,6 +3,7 @@ import { BerthError } from '../errors.js';
 import { JOIN_ORDER, NAMESPACES } from './linux.js';
 import { credentialOps, execOps, keyringOp, privilegedProcessOps, seccompBeforeCredentials } from './process.js';
 import type { PlanOp } from './ops.js';
+import { execAffinityOps } from './cpu-affinity.js';
 
 export interface ExecPlanInput {
   /** The container init's pid: its /proc/PID/ns/* are joined. */
@@ -19,6 +20,10 @@ export interface ExecPlanInput {
   seccomp?: PlanOp;
   /** The container's user namespace denies setgroups (/proc/PID/setgroups reads "deny"). */
   setgroupsDenied?: boolean;
+  /** config.json's process.execCPUAffinity: the default of an exec whose process names none. */
+  configAffinity?: { initial?: string; final?: string };
+  /** The host's online NUMA nodes (linux.memoryPolicy's check; absent: not checked). */
+  onlineNodes?: readonly number[];
 }
 
 function sameNamespace(a: string, b: string): boolean {
@@ -34,8 +39,15 @@ function sameNamespace(a: string, b: string): boolean {
 /** exec: join every namespace and the cgroup of the container, then set up and exec the process. */
 export function execPlan(inp: ExecPlanInput): PlanOp[] {
   const ops: PlanOp[] = [];
+  const affinity = execAffinityOps(
+    { affinity: inp.process.execCPUAffinity, doc: 'process.json', at: '/execCPUAffinity' },
+    { affinity: inp.configAffinity, doc: 'config.json', at: '/process/execCPUAffinity' },
+  );
+  // initial: berth-init's CPUs until it is in the cgroup; then final (or the reset) for the process.
+  ops.push(...affinity.before);
   if (inp.consoleSocket) ops.push({ op: 'CONSOLE_CONNECT', args: [inp.consoleSocket], what: `connect to console socket ${inp.consoleSocket}`, from: '--console-socket' });
   for (const f of inp.cgroupProcs) ops.push({ op: 'CGROUP_JOIN', args: [f], what: `join cgroup ${f.replace(/\/cgroup\.procs$/, '')}` });
+  ops.push(...affinity.after);
   const types = new Set(inp.namespaces.map((n) => n.type));
   for (const type of JOIN_ORDER) {
     if (!types.has(type)) continue;
@@ -52,7 +64,7 @@ export function execPlan(inp: ExecPlanInput): PlanOp[] {
   if (inp.setgroupsDenied && (p.user?.additionalGids ?? []).length > 0) {
     throw new BerthError('process.json: /user/additionalGids: setgroups is denied in the container\'s user namespace (its gid map was written without newgidmap)');
   }
-  const procIn = { process: p, linux: inp.linux, preserveFds: inp.preserveFds, setgroupsAllowed: !inp.setgroupsDenied, jsonPath: 'process.json' };
+  const procIn = { process: p, linux: inp.linux, preserveFds: inp.preserveFds, setgroupsAllowed: !inp.setgroupsDenied, jsonPath: 'process.json', onlineNodes: inp.onlineNodes };
   ops.push(...privilegedProcessOps(procIn));
   if (p.terminal) {
     const size = p.consoleSize ?? {};

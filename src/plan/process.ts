@@ -3,6 +3,7 @@ import { BerthError } from '../errors.js';
 import { log } from '../log/logger.js';
 import { capMask } from './capabilities.js';
 import { IOPRIO_CLASSES, PERSONALITY, RLIMITS, SCHED_FLAGS, SCHED_POLICIES } from './linux.js';
+import { memoryPolicyOp } from './memory-policy.js';
 import type { PlanOp } from './ops.js';
 
 export interface ProcessInput {
@@ -14,6 +15,8 @@ export interface ProcessInput {
   setgroupsAllowed: boolean;
   /** Where the plan runs (create or exec), for JSON paths in errors. */
   jsonPath: string;
+  /** The host's online NUMA nodes, for linux.memoryPolicy's check (absent: not checked). */
+  onlineNodes?: readonly number[];
 }
 
 /** Environment with HOME set (runc sets it from the user when missing) and LISTEN_FDS kept. */
@@ -52,6 +55,8 @@ export function privilegedProcessOps(inp: ProcessInput): PlanOp[] {
   if (p.ioPriority) {
     ops.push({ op: 'IOPRIO', args: [String(IOPRIO_CLASSES[p.ioPriority.class] ?? 0), String(p.ioPriority.priority ?? 0)], what: `set io priority ${p.ioPriority.class}`, from: `${at}/ioPriority` });
   }
+  const mempolicy = memoryPolicyOp(inp.linux?.memoryPolicy, inp.onlineNodes);
+  if (mempolicy) ops.push(mempolicy);
   for (const [i, r] of (p.rlimits ?? []).entries()) {
     const res = RLIMITS[r.type];
     if (res === undefined) throw new BerthError(`${inp.jsonPath}: rlimit type ${r.type} is not known to this kernel`);

@@ -89,7 +89,7 @@ export function runInit(ops: readonly PlanOp[], preserveFds: number, events: Ses
         clock.mark('init stage A: cgroup join, namespaces, id maps, clone of the container process');
         reapA();
         events.onPid?.(pid);
-        clock.mark('record the container process');
+        clock.mark('the runtime on the new pid: intent record, network devices moved in');
       } else if (type === 'hooks') {
         clock.mark('init stage B: mounts and devices, up to the hooks');
         let reply = 'continue\t{}';

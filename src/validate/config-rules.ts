@@ -7,6 +7,7 @@ import { checkLinuxSettings } from './linux-settings.js';
 import { checkMounts } from './mounts.js';
 import { checkProcMounts } from './proc-mounts.js';
 import { checkNamespaces } from './namespaces.js';
+import { checkNetDevices } from './netdevices.js';
 import { checkOciVersion } from './oci-version.js';
 import { checkProcess } from './process-rules.js';
 import { checkResources } from './resources.js';
@@ -36,6 +37,7 @@ export function configRules(c: any, o: ConfigRuleOptions): Findings {
   checkAnnotations(c, r);
   if (c.linux) {
     checkNamespaces(c.linux, r);
+    checkNetDevices(c.linux, r);
     checkDevices(c.linux, r);
     checkResources(c.linux, r);
     checkSeccomp(c.linux, r);

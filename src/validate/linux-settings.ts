@@ -1,5 +1,6 @@
 import type { Report } from './findings.js';
 import { pointer } from './pointer.js';
+import { checkIdList } from './process-rules.js';
 
 /** Modes set_mempolicy(2) takes with no nodes, and modes that need at least one. */
 const NO_NODES = new Set(['MPOL_DEFAULT', 'MPOL_LOCAL']);
@@ -8,7 +9,8 @@ const NEED_NODES = new Set(['MPOL_BIND', 'MPOL_INTERLEAVE', 'MPOL_WEIGHTED_INTER
 /**
  * The smaller config-linux.md sections: maskedPaths/readonlyPaths MUST be absolute; intelRdt
  * (closID one directory or "/", schemata lines without newlines, l3CacheSchema SHOULD start with
- * "L3:"); memoryPolicy nodes as its mode needs; personality has no supported flags.
+ * "L3:"); memoryPolicy nodes as its mode needs, a node list, not both STATIC and RELATIVE;
+ * personality has no supported flags.
  */
 export function checkLinuxSettings(linux: any, r: Report): void {
   for (const key of ['maskedPaths', 'readonlyPaths']) {
@@ -35,6 +37,11 @@ export function checkLinuxSettings(linux: any, r: Report): void {
     const nodes = (mp.nodes ?? '').trim() !== '';
     if (nodes && NO_NODES.has(mp.mode)) r.error('/linux/memoryPolicy/nodes', `must be empty for ${mp.mode}`);
     if (!nodes && NEED_NODES.has(mp.mode)) r.error('/linux/memoryPolicy/nodes', `is required for ${mp.mode}`);
+    if (typeof mp.nodes === 'string') checkIdList(mp.nodes, 'node', '/linux/memoryPolicy/nodes', r);
+    const flags: string[] = mp.flags ?? [];
+    if (flags.includes('MPOL_F_STATIC_NODES') && flags.includes('MPOL_F_RELATIVE_NODES')) {
+      r.error('/linux/memoryPolicy/flags', 'MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exclude each other (set_mempolicy(2))');
+    }
   }
 
   if ((linux.personality?.flags?.length ?? 0) > 0) r.error('/linux/personality/flags', 'no personality flags are supported (runtime-spec 1.3)');

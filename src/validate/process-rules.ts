@@ -1,5 +1,6 @@
 import type { Report } from './findings.js';
 import { under } from './pointer.js';
+import { parseIdList } from '../id-list.js';
 
 const CAP_NAME = /^CAP_[A-Z0-9_]+$/;
 const CAP_SETS = ['bounding', 'effective', 'inheritable', 'permitted', 'ambient'] as const;
@@ -40,5 +41,18 @@ export function checkProcess(p: any, r: Report, base: string, knownCaps?: Readon
     const prio = p.ioPriority.priority;
     if (prio === undefined) r.error(under(base, 'ioPriority', 'priority'), 'is required');
     else if (prio < 0 || prio > 7) r.error(under(base, 'ioPriority', 'priority'), 'must be between 0 (highest) and 7 (lowest)');
+  }
+  for (const field of ['initial', 'final'] as const) {
+    const list = p.execCPUAffinity?.[field];
+    if (typeof list === 'string') checkIdList(list, 'CPU', under(base, 'execCPUAffinity', field), r);
+  }
+}
+
+/** A CPU or node list ("0-3,7"; "" counts as not given, config.md). */
+export function checkIdList(list: string, what: 'CPU' | 'node', at: string, r: Report): void {
+  try {
+    if (list.trim() !== '' && parseIdList(list).length === 0) r.error(at, `names no ${what}`);
+  } catch (e) {
+    r.error(at, `${JSON.stringify(list)} is not a ${what} list like "0-3,7": ${(e as Error).message}`);
   }
 }

@@ -76,12 +76,14 @@ export function makeBundle(args: string[] = ['true'], edit?: (c: any) => void): 
  * container left running (create, run -d, exec -d) keeps berth's stdio open, and a pipe would
  * make spawnSync wait for it.
  */
-export function berth(b: { root: string }, args: string[], opts: { input?: string; timeout?: number } = {}): SpawnSyncReturns<string> {
+export function berth(b: { root: string }, args: string[], opts: { input?: string; timeout?: number; via?: string[] } = {}): SpawnSyncReturns<string> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-out-'));
   const out = openSync(join(dir, 'out'), 'w+');
   const err = openSync(join(dir, 'err'), 'w+');
   try {
-    const r = spawnSync(BERTH, ['--root', b.root, ...args], {
+    // via: a command berth runs under (`taskset -c 0`, `nsenter --net=...`), its arguments before berth's.
+    const [cmd, ...pre] = [...(opts.via ?? []), BERTH];
+    const r = spawnSync(cmd!, [...pre, '--root', b.root, ...args], {
       encoding: 'utf8',
       timeout: opts.timeout ?? 30_000,
       input: opts.input,

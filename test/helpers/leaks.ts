@@ -1,4 +1,6 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { expect } from 'vitest';
+import { berth, uniqueId, type TestBundle } from './bundle.js';
 
 /** What the host shows that a container could leave behind, for before/after comparisons. */
 export interface HostSnapshot {
@@ -65,4 +67,22 @@ export function snapshot(marker: string, cgroupName: string): HostSnapshot {
 /** The runtime process's own open fds are gone with it; this counts ours, to catch leaks into tests. */
 export function openFds(): number {
   return readdirSync('/proc/self/fd').length;
+}
+
+/**
+ * `berth CMD --bundle DIR ID` fails: exit 1, one line matching `message`, and nothing left behind
+ * (no state dir, mount, process or cgroup dir of the bundle's).
+ */
+export function expectCleanFailure(b: TestBundle, message: RegExp, cmd: 'create' | 'run' = 'create'): void {
+  const cgName = b.config.linux.cgroupsPath.split('/').pop();
+  const before = snapshot(b.dir, cgName);
+  const r = berth(b, [cmd, '--bundle', b.dir, uniqueId()]);
+  expect(r.status).toBe(1);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(message);
+  expect(existsSync(b.root) ? readdirSync(b.root) : []).toEqual([]);
+  const after = snapshot(b.dir, cgName);
+  expect(after.mounts).toEqual(before.mounts);
+  expect(after.processes).toEqual([]);
+  expect(after.cgroupDirs).toEqual([]);
 }

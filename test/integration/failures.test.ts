@@ -1,8 +1,8 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { existsSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
-import { snapshot } from '../helpers/leaks.js';
+import { expectCleanFailure as expectClean } from '../helpers/leaks.js';
 
 const run = isRoot() && haveBuild() ? describe : describe.skip;
 
@@ -18,18 +18,7 @@ run('failures leave nothing behind', () => {
     b = makeBundle(['sleep', '100']);
     edit(b.config, b);
     b.write();
-    const cgName = b.config.linux.cgroupsPath.split('/').pop();
-    const before = snapshot(b.dir, cgName);
-    const id = uniqueId();
-    const r = berth(b, [cmd, '--bundle', b.dir, id]);
-    expect(r.status).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(message);
-    expect(existsSync(b.root) ? readdirSync(b.root) : []).toEqual([]);
-    const after = snapshot(b.dir, cgName);
-    expect(after.mounts).toEqual(before.mounts);
-    expect(after.processes).toEqual([]);
-    expect(after.cgroupDirs).toEqual([]);
+    expectClean(b, message, cmd);
   }
 
   it('missing mount source', () => {

@@ -23,6 +23,7 @@ const EXPORTS: (keyof Native)[] = [
   'setSubreaper', 'lockFile', 'startContainer', 'connectUnix', 'listenUnix', 'acceptFd', 'recvFd',
   'seccompCompile', 'seccompProbe', 'sendFdMessage', 'recvFdMessage', 'seccompNotifyRecv', 'seccompNotifyRespond',
   'attachDeviceProgram', 'attachedDevicePrograms', 'idmapProbe', 'syscallProbe',
+  'netLinkGet', 'netAddrs', 'netLinkSet', 'netAddrAdd',
 ];
 
 function load(): Native {
@@ -411,5 +412,34 @@ describe('unix sockets', () => {
     const path = join(dir, 'gone.sock');
     n.closeFd(n.listenUnix(path));
     expect(['ECONNREFUSED', 'EPROTOTYPE']).toContain(thrown(() => n.startContainer(path, 1000)).code);
+  });
+});
+
+describe('rtnetlink (reads only: the loopback device of this network namespace)', () => {
+  it('netLinkGet finds a device by name and by index; null for none', () => {
+    const lo = n.netLinkGet(-1, 'lo')!;
+    expect(lo.name).toBe('lo');
+    expect(n.netLinkGet(-1, lo.index)).toEqual(lo);
+    expect(n.netLinkGet(-1, 'berthNoSuchDev')).toBeNull();
+    expect(n.netLinkGet(-1, 0x7ffffff0)).toBeNull();
+  });
+
+  it('netAddrs lists the device\'s addresses with family, prefix, scope and flags', () => {
+    const lo = n.netLinkGet(-1, 'lo')!;
+    const v4 = n.netAddrs(-1, lo.index).find((a) => a.family === 4);
+    // 127.0.0.1/8, host scope (254), permanent (IFA_F_PERMANENT 0x80).
+    expect(v4).toMatchObject({ family: 4, prefixlen: 8, scope: 254, local: '127.0.0.1', address: '127.0.0.1' });
+    expect(v4!.flags & 0x80).toBe(0x80);
+  });
+
+  it('a namespace fd that is not one fails with the errno of setns', () => {
+    const fd = openSync(ADDON, 'r');
+    try {
+      const e = thrown(() => n.netLinkGet(fd, 'lo'));
+      expect(e.code).toBe('EINVAL');
+      expect(e.syscall).toBe('netlink RTM_GETLINK');
+    } finally {
+      closeSync(fd);
+    }
   });
 });

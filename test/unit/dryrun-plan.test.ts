@@ -10,6 +10,7 @@ import { renderJson } from '../../src/dryrun/render-json.js';
 import type { DryRunDocument, DryRunStep } from '../../src/dryrun/document.js';
 import type { Globals } from '../../src/cli/globals.js';
 import { DEFAULT_DEVICES } from '../../src/plan/devices.js';
+import { describeMove } from '../../src/netdev/plan.js';
 
 /**
  * create --dry-run's document and its two renderings, for the default `spec` bundle and for a
@@ -41,6 +42,14 @@ describe('create --dry-run of the default spec bundle', () => {
 
   it('is valid against schemas/dryrun.schema.json', () => {
     expect(validate(JSON.parse(renderJson(doc))), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('linux.netDevices: the moves as their own group (schema and text)', () => {
+    const what = describeMove({ host: 'eth1', name: 'net%d', from: '/linux/netDevices/eth1' });
+    const withDevices: DryRunDocument = { ...doc, netDevices: [{ host: 'eth1', name: 'net%d', what, from: '/linux/netDevices/eth1' }] };
+    expect(validate(JSON.parse(renderJson(withDevices))), JSON.stringify(validate.errors)).toBe(true);
+    expect(renderText(withDevices)).toContain(`\nNetwork devices (by the runtime, once the init reports its pid: its network namespace exists; before any hook)\n  ${what}  <- /linux/netDevices/eth1\n`);
+    expect(doc.netDevices).toBeUndefined();
   });
 
   it('lists the steps in the init\'s order, split at the clone, each with its source', () => {
