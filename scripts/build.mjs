@@ -3,6 +3,7 @@
 //   2. TypeScript (tsc -p tsconfig.json) → dist/, then the bundle bin/berth runs: esbuild, one
 //      ES module per lazily loaded part (dist/bundle/), so a command resolves and compiles a
 //      handful of files instead of ~150 (start-up time is the runtime's cost)
+//   2c. man pages and bash/zsh completion from the command-line definitions → dist/share/
 //   3. berth.node and berth-init with cmake-js (addon/CMakeLists.txt) → build/cmake/
 //   4. both copied to dist/native/ (where src/native/addon.ts looks for them), load-checked
 //   5. bin/berth: the single executable (bun build --compile: the bundle, berth.node and
@@ -108,6 +109,13 @@ if (existsSync(join(repo, 'src/cli.ts'))) {
 }
 writeFileSync(join(repo, 'dist/build-info.json'), JSON.stringify({ commit }));
 built.push(join(repo, 'dist/build-info.json'));
+
+// 2c. Man pages and the bash and zsh completions from the command-line definitions
+// (src/install/generate.ts) into dist/share/; the Debian package (npm run package) takes them.
+if (existsSync(join(repo, 'dist/install/generate.js'))) {
+  const date = git(['log', '-1', '--format=%cs']) || new Date().toISOString().slice(0, 10);
+  step('man pages and completions', node, [join(repo, 'dist/install/generate.js'), join(repo, 'dist/share'), date]);
+}
 
 // 3. Native: berth.node and berth-init with cmake-js (addon/CMakeLists.txt).
 const haveInit = ccFiles(join(repo, 'addon/init')).length > 0;

@@ -14,12 +14,17 @@ for a in "$@"; do
   esac
 done
 
-PKGS=(nodejs npm cmake g++ make python3 pkg-config libseccomp-dev busybox-static runc uidmap)
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+# missing_packages P...: sets the array `missing` to those of the Debian packages P not installed.
+missing_packages() {
   missing=()
-  for p in "${PKGS[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+}
+
+PKGS=(nodejs npm cmake g++ make python3 pkg-config libseccomp-dev busybox-static runc uidmap)
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  missing_packages "${PKGS[@]}"
   # nodejs/npm only when no node is on PATH (a machine may have its own Node).
   if command -v node >/dev/null 2>&1; then
     missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
@@ -40,10 +45,7 @@ fi
 # checkpoint/restore (docs/CHECKPOINT.md), the checkpoint VM lane and the engines' checkpoints.
 ENGINE_PKGS=(containerd podman docker.io containernetworking-plugins criu)
 if [ -n "$engines" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ "${BERTH_NO_ENGINES:-}" != 1 ]; then
-  missing=()
-  for p in "${ENGINE_PKGS[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
+  missing_packages "${ENGINE_PKGS[@]}"
   if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing engine packages: ${missing[*]}"
     if [ ! -e /usr/sbin/policy-rc.d ]; then
@@ -57,6 +59,18 @@ if [ -n "$engines" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1
     for unit in containerd.service docker.service docker.socket podman.socket; do
       systemctl disable "$unit" >/dev/null 2>&1 || true
     done
+  fi
+fi
+
+# The test command's tools for the installed form (test/unit/cli-docs.test.ts,
+# test/integration/install-deb.test.ts): man and groff check the man pages, bash-completion and
+# zsh load the completions, dpkg-dev (dpkg-shlibdeps) and lintian make and check the package.
+DOC_PKGS=(man-db groff lintian dpkg-dev bash-completion zsh)
+if [ -n "$engines" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  missing_packages "${DOC_PKGS[@]}"
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing packaging and documentation tools: ${missing[*]}"
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
   fi
 fi
 

@@ -62,10 +62,14 @@ if (root && process.env.BERTH_SKIP_CGROUP2_VM !== '1' && process.argv.length <= 
   const SYSTEMD = ['test/integration/cgroups-systemd.test.ts'];
   const vms = [
     // check.test.ts: berth check's cgroup v2 (and systemd) facts, one short file in each.
-    { name: 'unified', files: [...FS, 'test/integration/rootless-cgroup2.test.ts', 'test/integration/check.test.ts'], env: {} },
+    // lsm-apparmor.test.ts: AppArmor profiles loaded and enforced for real (about 80-130 s more);
+    // state-forkloop.test.ts: delete --force and kill --all against a fork loop filling pids.max.
+    { name: 'unified', files: [...FS, 'test/integration/rootless-cgroup2.test.ts', 'test/integration/check.test.ts', 'test/integration/state-forkloop.test.ts', 'test/integration/lsm-apparmor.test.ts'], env: { BERTH_VM_APPARMOR: '1' } },
     { name: 'unified-systemd', files: [...SYSTEMD, 'test/integration/rootless-systemd.test.ts', 'test/integration/check.test.ts'], env: { BERTH_VM_SYSTEMD: '1' } },
     { name: 'legacy-systemd', files: [...FS, ...SYSTEMD], env: { BERTH_VM_SYSTEMD: '1', BERTH_VM_CGROUP: 'legacy' } },
     { name: 'hybrid-systemd', files: SYSTEMD, env: { BERTH_VM_SYSTEMD: '1', BERTH_VM_CGROUP: 'hybrid' } },
+    // SELinux labels (docs/LSM.md): the reference policy loaded, permissive; about 4.5 minutes.
+    { name: 'selinux', files: ['test/integration/lsm-selinux.test.ts'], env: { BERTH_VM_SELINUX: '1' } },
     // checkpoint/restore with CRIU, berth beside runc (docs/CHECKPOINT.md): criu check passes on
     // the VM's 6.1 kernel, not on every host's; the VM's root by switch_root, as CRIU needs.
     { name: 'checkpoint', files: ['test/integration/checkpoint.test.ts', 'test/engines/podman-checkpoint.test.ts', 'test/engines/containerd-checkpoint.test.ts'], args: ['--project', 'engines'], env: { BERTH_VM_CRIU: '1' } },

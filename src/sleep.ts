@@ -8,3 +8,8 @@ let cell: Int32Array | undefined;
 export function sleepMs(ms: number): void {
   Atomics.wait((cell ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, ms);
 }
+
+/** Waits ms milliseconds without blocking the event loop. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -71,3 +71,5 @@ void op_keyring(const Op& op);
 void op_find_exec(const Op& op);
 // dev_null.cc
 void op_reopen_dev_null(const Op& op);
+// copy_up.cc
+void op_tmpcopyup(const Op& op);

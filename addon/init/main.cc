@@ -72,7 +72,7 @@ const OpDef kOps[BERTH_OP_MAX + 1] = {
     {"IDMAP_TREE", 8, false, op_idmap_tree},
     {"MOVE_MOUNT_IN_ROOT", 4, false, op_move_mount_in_root},
     {"REOPEN_DEV_NULL", 0, false, op_reopen_dev_null},
-    {nullptr, 0, false, nullptr},  // 51: not assigned on this branch
+    {"TMPCOPYUP", 6, false, op_tmpcopyup},
     {"CPU_AFFINITY", 1, false, op_cpu_affinity},
     {"MEMPOLICY", 2, false, op_mempolicy},
 };

@@ -11,6 +11,8 @@ Napi::Value SocketPair(const Napi::CallbackInfo&);
 Napi::Value WaitPid(const Napi::CallbackInfo&);
 Napi::Value WaitPidAsync(const Napi::CallbackInfo&);
 Napi::Value SignalPid(const Napi::CallbackInfo&);
+Napi::Value PidfdOpen(const Napi::CallbackInfo&);
+Napi::Value PidfdSignal(const Napi::CallbackInfo&);
 Napi::Value SetSubreaper(const Napi::CallbackInfo&);
 Napi::Value LockFile(const Napi::CallbackInfo&);
 Napi::Value StartContainer(const Napi::CallbackInfo&);
@@ -44,6 +46,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("waitPid", Napi::Function::New(env, WaitPid));
   exports.Set("waitPidAsync", Napi::Function::New(env, WaitPidAsync));
   exports.Set("signalPid", Napi::Function::New(env, SignalPid));
+  exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen));
+  exports.Set("pidfdSignal", Napi::Function::New(env, PidfdSignal));
   exports.Set("setSubreaper", Napi::Function::New(env, SetSubreaper));
   exports.Set("lockFile", Napi::Function::New(env, LockFile));
   exports.Set("startContainer", Napi::Function::New(env, StartContainer));

@@ -19,6 +19,13 @@ mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w /
 R=/newroot
 mount -t proc proc $R/proc
 mount -t sysfs sys $R/sys
+# securityfs: where apparmor_parser loads profiles (the LSM lane, BERTH_VM_APPARMOR=1).
+mount -t securityfs securityfs $R/sys/kernel/security 2>/dev/null
+# BERTH_VM_SELINUX=1 (run.sh): selinuxfs, and the root's compiled policy loaded into the kernel.
+if [ -f /out/selinux ]; then
+  mount -t selinuxfs selinuxfs $R/sys/fs/selinux
+  chroot $R /bin/sh -c 'PATH=/usr/sbin:/sbin:/usr/bin:/bin load_policy' && echo "vm-init: SELinux policy loaded, enforce=$(cat $R/sys/fs/selinux/enforce)" || echo "vm-init: load_policy failed"
+fi
 mount -t devtmpfs dev $R/dev
 mkdir -p $R/dev/pts $R/dev/shm $R/run $R/tmp $R/out
 mount -t devpts -o newinstance,ptmxmode=0666 devpts $R/dev/pts

@@ -15,6 +15,10 @@
 # vitest JSON report there), BERTH_VM_SYSTEMD=1 (boot systemd as PID 1, the command as its only
 # unit: for the systemd cgroup driver's test, test/integration/cgroups-systemd.test.ts),
 # BERTH_VM_CRIU=1 (the checkpoint lane: this machine's criu, installed when missing),
+# BERTH_VM_APPARMOR=1 (the LSM lane: AppArmor enabled on the kernel command line, this machine's
+# apparmor_parser installed when missing, for test/integration/lsm-apparmor.test.ts),
+# BERTH_VM_SELINUX=1 (SELinux instead: security=selinux, this machine's selinux-policy-default
+# loaded at boot, permissive; for test/integration/lsm-selinux.test.ts),
 # BERTH_VM_CGROUP=hybrid|legacy (with BERTH_VM_SYSTEMD=1: systemd mounts cgroup v1 that way
 # instead of the pure cgroup2 hierarchy; the systemd driver's v1 lane). Debugging: BERTH_VM_APPEND
 # (more kernel parameters, e.g. "systemd.log_level=debug systemd.log_target=kmsg"),
@@ -32,11 +36,25 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 || need_pkgs+=(qemu-system-x86)
 [ "${BERTH_VM_SYSTEMD:-}" = 1 ] && [ ! -x /lib/systemd/systemd ] && need_pkgs+=(systemd)
 # The checkpoint lane (BERTH_VM_CRIU=1) runs this machine's criu in the VM.
 [ "${BERTH_VM_CRIU:-}" = 1 ] && [ ! -x /usr/sbin/criu ] && need_pkgs+=(criu)
+# The LSM lane (BERTH_VM_APPARMOR=1) loads profiles with this machine's apparmor_parser in the VM.
+[ "${BERTH_VM_APPARMOR:-}" = 1 ] && [ ! -x /sbin/apparmor_parser ] && need_pkgs+=(apparmor)
+# BERTH_VM_SELINUX=1 loads this machine's compiled reference policy in the VM.
+[ "${BERTH_VM_SELINUX:-}" = 1 ] && [ ! -f /etc/selinux/default/policy/policy.33 ] && need_pkgs+=(selinux-policy-default)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "cgroup2-vm: installing ${need_pkgs[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+    # No service may start on this machine during the install (apparmor's would load profiles
+    # into the host's kernel): a policy-rc.d that refuses, made only for it when there is none.
+    made_rc=
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+      chmod 755 /usr/sbin/policy-rc.d
+      made_rc=1
+    fi
+    inst=0
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null; } || inst=$?
+    [ -n "$made_rc" ] && rm -f /usr/sbin/policy-rc.d
+    [ "$inst" = 0 ] || { echo "cgroup2-vm: installing ${need_pkgs[*]} failed" >&2; exit 2; }
   else
     echo "cgroup2-vm: missing ${need_pkgs[*]} (install as root: apt-get install ${need_pkgs[*]})" >&2
     exit 2
@@ -110,7 +128,7 @@ fi
 # compile cache on.
 out=$(mktemp -d "$CACHE/out.XXXXXX")
 trap '[ -n "${BERTH_VM_KEEP_OUT:-}" ] && cp -a "$out/." "$BERTH_VM_KEEP_OUT/"; rm -rf "$out"' EXIT
-FILES=(test/integration/cgroups.test.ts test/integration/cgroups-lifecycle.test.ts test/integration/rootless-cgroup2.test.ts)
+FILES=(test/integration/cgroups.test.ts test/integration/cgroups-lifecycle.test.ts test/integration/rootless-cgroup2.test.ts test/integration/state-forkloop.test.ts)
 # Arguments: test files (a subset) first, then vitest options.
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
   FILES=()
@@ -137,6 +155,15 @@ fi
 if [ "${BERTH_VM_SYSTEMD:-}" = 1 ]; then
   : >"$out/systemd"
   append="$append systemd.unit=berth-vm.service systemd.show_status=0 systemd.log_level=warning systemd.log_target=console systemd.firstboot=0 systemd.journald.forward_to_console=0"
+fi
+
+# The LSM lane: AppArmor is already the major LSM of Debian's 6.1 kernel (CONFIG_LSM); named here
+# so the lane does not hang on that default.
+[ "${BERTH_VM_APPARMOR:-}" = 1 ] && append="$append apparmor=1 security=apparmor"
+# SELinux as the major LSM; /init loads the policy (permissive, as /etc/selinux/config says).
+if [ "${BERTH_VM_SELINUX:-}" = 1 ]; then
+  append="$append security=selinux"
+  : >"$out/selinux"
 fi
 
 # BERTH_VM_APPEND: more kernel parameters (debugging: systemd.log_level=debug ...; later ones win).

@@ -8,12 +8,15 @@ import { parseSystemdPath, systemdRunning, systemdUnavailable } from './systemd/
 import { openSystemdCgroup, SystemdCgroup } from './systemd/cgroup.js';
 import type { Cgroup, CgroupRecord } from './types.js';
 import { userManager } from './systemd/manager.js';
+import { annotationProperties } from './systemd/annotation-properties.js';
 
-export function openCgroup(opts: { cgroupsPath?: string; id: string; systemd?: boolean }): Cgroup {
+export function openCgroup(opts: { cgroupsPath?: string; id: string; systemd?: boolean; annotations?: Record<string, unknown> }): Cgroup {
   if (!opts.systemd) return openFsCgroup(opts);
   const p = parseSystemdPath(opts.cgroupsPath, opts.id, userManager()); // a malformed path is reported as such first
+  // org.systemd.property.* annotations: the scope's extra properties (checked before anything is made).
+  const extra = annotationProperties(opts.annotations);
   if (!systemdRunning()) throw systemdUnavailable(false);
-  return openSystemdCgroup(p, detectLayout());
+  return openSystemdCgroup(p, detectLayout(), extra);
 }
 
 export function reopenCgroup(record: CgroupRecord): Cgroup {

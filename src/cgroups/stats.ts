@@ -10,16 +10,21 @@ import { parseCpuList, hugepageDirToSize } from './units.js';
 export type Reader = (controller: string, file: string) => string | undefined;
 
 export interface MemoryEntry { limit: number; usage?: number; max?: number; failcnt: number }
+/** Pressure stall information of one resource (cgroup v2 cpu/memory/io.pressure), runc's PSIStats. */
+export interface PsiData { avg10: number; avg60: number; avg300: number; total: number }
+export interface PsiStats { some: PsiData; full: PsiData }
 export interface BlkioEntry { major?: number; minor?: number; op?: string; value?: number }
 export interface Stats {
   cpu: {
     usage: { total?: number; percpu?: number[]; percpu_kernel?: number[]; percpu_user?: number[]; kernel: number; user: number };
     throttling: { periods?: number; throttledPeriods?: number; throttledTime?: number };
+    psi?: PsiStats;
   };
   cpuset: Record<string, unknown>;
-  memory: { cache?: number; usage: MemoryEntry; swap: MemoryEntry; kernel: MemoryEntry; kernelTCP: MemoryEntry; raw?: Record<string, number> };
+  memory: { cache?: number; usage: MemoryEntry; swap: MemoryEntry; kernel: MemoryEntry; kernelTCP: MemoryEntry; raw?: Record<string, number>; psi?: PsiStats };
   pids: { current?: number; limit?: number };
-  blkio: Record<string, BlkioEntry[]>;
+  /** runc's blkio lists by name, and psi (v2). */
+  blkio: Record<string, BlkioEntry[] | PsiStats>;
   hugetlb: Record<string, { usage?: number; max?: number; failcnt: number }>;
   intel_rdt: Record<string, never>;
   network_interfaces: null;
@@ -83,6 +88,30 @@ export function parseIoStat(text: string | undefined): { bytes: BlkioEntry[]; io
     }
   }
   return { bytes, ios };
+}
+
+/**
+ * A cgroup v2 *.pressure file ("some avg10=0.12 avg60=0.00 avg300=0.00 total=1234", then "full
+ * ..."): both lines as runc reports them, a missing line all zeros. undefined for a file that
+ * is not there (a kernel without PSI, or `cgroup.pressure` 0) or does not parse.
+ */
+export function parsePsi(text: string | undefined): PsiStats | undefined {
+  if (text === undefined) return undefined;
+  const zero = (): PsiData => ({ avg10: 0, avg60: 0, avg300: 0, total: 0 });
+  const out: PsiStats = { some: zero(), full: zero() };
+  for (const line of text.split('\n')) {
+    const [kind, ...fields] = line.trim().split(/\s+/);
+    if (kind !== 'some' && kind !== 'full') continue;
+    const d = out[kind];
+    for (const f of fields) {
+      const m = /^(avg10|avg60|avg300|total)=(.*)$/.exec(f);
+      if (!m) return undefined;
+      const v = m[1] === 'total' ? (/^\d+$/.test(m[2]!) ? Number(m[2]) : NaN) : Number(m[2]);
+      if (!Number.isFinite(v)) return undefined;
+      d[m[1] as keyof PsiData] = v;
+    }
+  }
+  return out;
 }
 
 export function hugePageSizes(dir = '/sys/kernel/mm/hugepages'): string[] {
@@ -256,6 +285,14 @@ export function statsV2(read: Reader, controllers: ReadonlySet<string>, pageSize
     if (bytes.length) s.blkio.ioServiceBytesRecursive = bytes;
     if (ios.length) s.blkio.ioServicedRecursive = ios;
   }
+  // Pressure stall information (kernel 4.20+), whatever controllers are on: runc 1.2+'s "psi".
+  const psi = (f: string) => parsePsi(r(f));
+  const cpuPsi = psi('cpu.pressure');
+  if (cpuPsi) s.cpu.psi = cpuPsi;
+  const memPsi = psi('memory.pressure');
+  if (memPsi) s.memory.psi = memPsi;
+  const ioPsi = psi('io.pressure');
+  if (ioPsi) s.blkio.psi = ioPsi;
   if (controllers.has('hugetlb')) {
     for (const size of pageSizes) {
       s.hugetlb[size] = {

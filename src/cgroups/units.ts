@@ -89,3 +89,15 @@ export function ticksToNs(ticks: bigint): bigint {
 export function devNum(n: bigint | undefined): string {
   return n === undefined || n < 0n ? '*' : n.toString();
 }
+
+/**
+ * pids.limit → the pids controller's limit (runtime-spec 1.3: 0 is a limit, a negative value is
+ * none). A negative value is "max" (systemd's TasksMax infinity); 0 becomes 1, on the cgroupfs
+ * drivers and systemd's alike: systemd takes no TasksMax of 0, runc 1.5 writes 1 for 0 on every
+ * driver for that reason, and one value whichever driver keeps `update` and `events --stats`
+ * the same. Either stops every fork of a container whose init is its only task.
+ */
+export function pidsLimit(limit: bigint): bigint | 'max' {
+  if (limit < 0n) return 'max';
+  return limit === 0n ? 1n : limit;
+}

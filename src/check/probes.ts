@@ -223,7 +223,7 @@ export function lsmItems(): CheckItem[] {
     item({
       id: 'selinux', title: 'SELinux', status: l.selinux ? 'ok' : 'missing', required: false,
       detail: l.selinux ? 'enabled (selinuxfs mounted)' : 'not enabled (no /sys/fs/selinux)', facts: { enabled: l.selinux },
-      ...(l.selinux ? {} : { impact: 'process.selinuxLabel is refused at create (exec --process-label too)', fix: 'boot with selinux=1 security=selinux and a policy (selinux-basics, selinux-policy-default)' }),
+      ...(l.selinux ? {} : { impact: 'process.selinuxLabel and linux.mountLabel are refused at create (exec --process-label too)', fix: 'boot with selinux=1 security=selinux and a policy (selinux-basics, selinux-policy-default)' }),
     }),
   ];
 }

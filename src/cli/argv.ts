@@ -2,7 +2,7 @@
 const GLOBAL_VALUE = new Set(['--root', '--log', '--log-format', '--criu', '--rootless']);
 const EXEC_VALUE = new Set([
   '--console-socket', '--cwd', '--env', '-e', '--user', '-u', '--additional-gids', '-g', '--cap', '-c',
-  '--apparmor', '--process-label', '--pid-file', '--preserve-fds', '--cgroup', '--process', '-p', '--format',
+  '--apparmor', '--process-label', '--pid-file', '--preserve-fds', '--cgroup', '--process', '-p', '--format', '--pidfd-socket',
 ]);
 const PS_VALUE = new Set(['--format', '-f']);
 

@@ -12,7 +12,7 @@ export interface FastCommand {
   args: Record<string, any>;
 }
 
-interface FlagTable {
+export interface FlagTable {
   /** Flag → argument name, for flags without a value. */
   bool: Record<string, string>;
   /** Flag → argument name, for flags with one value (`--f v` or `--f=v`). */
@@ -25,7 +25,7 @@ interface FlagTable {
   positionals: [number, number];
 }
 
-const GLOBAL: FlagTable = {
+export const GLOBAL: FlagTable = {
   bool: { '--debug': 'debug', '--systemd-cgroup': 'systemd-cgroup' },
   value: { '--root': 'root', '--log': 'log', '--log-format': 'log-format' },
   defaults: { 'log-format': 'text', debug: false, 'systemd-cgroup': false, rootless: 'auto' },
@@ -33,24 +33,24 @@ const GLOBAL: FlagTable = {
 };
 
 const CREATE_BOOL = { '--no-pivot': 'no-pivot', '--no-new-keyring': 'no-new-keyring' };
-const CREATE_VALUE = { '--bundle': 'bundle', '-b': 'bundle', '--console-socket': 'console-socket', '--pid-file': 'pid-file', '--preserve-fds': 'preserve-fds' };
+const CREATE_VALUE = { '--bundle': 'bundle', '-b': 'bundle', '--console-socket': 'console-socket', '--pid-file': 'pid-file', '--preserve-fds': 'preserve-fds', '--pidfd-socket': 'pidfd-socket' };
 const CREATE_DEFAULTS = { bundle: '.', 'no-pivot': false, 'no-new-keyring': false, 'preserve-fds': 0 };
 const ID_ONLY: FlagTable = { bool: {}, value: {}, defaults: {}, positionals: [1, 1] };
 
-const COMMANDS: Record<FastCommand['command'], FlagTable> = {
+export const COMMANDS: Record<FastCommand['command'], FlagTable> = {
   create: { bool: CREATE_BOOL, value: CREATE_VALUE, numbers: ['preserve-fds'], defaults: CREATE_DEFAULTS, positionals: [1, 1] },
   run: {
-    bool: { ...CREATE_BOOL, '--detach': 'detach', '-d': 'detach', '--keep': 'keep' },
+    bool: { ...CREATE_BOOL, '--detach': 'detach', '-d': 'detach', '--keep': 'keep', '--no-subreaper': 'no-subreaper' },
     value: CREATE_VALUE,
     numbers: ['preserve-fds'],
-    defaults: { ...CREATE_DEFAULTS, detach: false, keep: false },
+    defaults: { ...CREATE_DEFAULTS, detach: false, keep: false, 'no-subreaper': false },
     positionals: [1, 1],
   },
   // The shim's form (the process from --process) and `exec [flags] ID CMD...`: flags end at the
   // id, as runc reads them; repeatable flags (--env, --cap, ...) are yargs' to parse.
   exec: {
     bool: { '--detach': 'detach', '-d': 'detach', '--tty': 'tty', '-t': 'tty', '--no-new-privs': 'no-new-privs', '--ignore-paused': 'ignore-paused' },
-    value: { '--process': 'process', '-p': 'process', '--console-socket': 'console-socket', '--pid-file': 'pid-file', '--preserve-fds': 'preserve-fds', '--user': 'user', '-u': 'user', '--cwd': 'cwd' },
+    value: { '--process': 'process', '-p': 'process', '--console-socket': 'console-socket', '--pid-file': 'pid-file', '--preserve-fds': 'preserve-fds', '--user': 'user', '-u': 'user', '--cwd': 'cwd', '--pidfd-socket': 'pidfd-socket' },
     numbers: ['preserve-fds'],
     defaults: { detach: false, tty: false, 'no-new-privs': false, 'ignore-paused': false, 'preserve-fds': 0 },
     positionals: [1, 1],

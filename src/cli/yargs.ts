@@ -51,6 +51,10 @@ const createFlags = (y: Argv) =>
     .option('no-new-keyring', { type: 'boolean', default: false, describe: 'keep the session keyring' })
     .option('preserve-fds', { type: 'number', default: 0, describe: 'pass N extra fds (3..3+N-1) to the container' });
 
+/** create, run and exec (not restore): a pidfd of the process to a unix socket (runc 1.2; runtime/pidfd-socket.ts). */
+const pidfdFlag = (y: Argv, whose: string) =>
+  y.option('pidfd-socket', { type: 'string', describe: `unix socket that receives a pidfd of ${whose} (SCM_RIGHTS)` });
+
 /** create, run and exec: show the plan instead of carrying it out (commands/dry-run.ts). */
 const dryRunFlags = (y: Argv, what: string) =>
   y
@@ -76,6 +80,8 @@ const CHECKPOINT_FLAGS = {
   'leave-running': { type: 'boolean', default: false, describe: 'leave the container running after the checkpoint' },
   'pre-dump': { type: 'boolean', default: false, describe: "dump the container's memory only (the container keeps running)" },
   'page-server': { type: 'string', default: '', describe: "address of CRIU's page server, IP:PORT" },
+  'tcp-skip-in-flight': { type: 'boolean', default: false, describe: 'skip in-flight (half-open) TCP connections' },
+  'link-remap': { type: 'boolean', default: false, describe: 'link unlinked but open files back so they can be dumped' },
   'status-fd': { type: 'string', describe: 'with --lazy-pages: not supported' },
 } as const;
 
@@ -104,8 +110,8 @@ const UPDATE_FLAGS: [string, string, string?][] = [
   ['cpuset-mems', 'memory nodes to use (e.g. 0)'],
   ['pids-limit', 'maximum number of processes'],
   ['blkio-weight', 'block IO weight (10-1000)'],
-  ['l3-cache-schema', 'Intel RDT L3 cache schema: refused (not implemented)'],
-  ['mem-bw-schema', 'Intel RDT memory bandwidth schema: refused (not implemented)'],
+  ['l3-cache-schema', 'Intel RDT L3 cache schema (a resctrl schemata line, L3:...)'],
+  ['mem-bw-schema', 'Intel RDT memory bandwidth schema (a resctrl schemata line, MB:...)'],
 ];
 
 /** `update --help`: the -r JSON (config-linux.md linux.resources, as containerd sends it). */
@@ -154,8 +160,9 @@ export async function runYargs(argv: string[]): Promise<number> {
   return pending ? await pending : 0;
 }
 
-export function buildCli(argv: string[]): Argv {
-  return yargs(argv)
+/** The whole command line; `y` is yargs itself, or cliModel's recorder (src/cli/model.ts). */
+export function buildCli(argv: string[], y: Argv = yargs(argv)): Argv {
+  return y
     .scriptName('berth')
     .usage('berth [global options] <command> [command options] <container-id> ...\n\nAn OCI runtime (runc-compatible command line).')
     .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false, 'halt-at-non-option': false, 'boolean-negation': false })
@@ -166,15 +173,16 @@ export function buildCli(argv: string[]): Argv {
     .option('systemd-cgroup', { type: 'boolean', default: false, describe: 'use systemd for cgroups (slice:prefix:name paths)', global: true })
     .option('rootless', { type: 'string', default: 'auto', describe: 'true, false or auto (not root): skip a cgroup berth may not make, with a warning', global: true })
     .option('criu', { type: 'string', describe: 'path to the criu binary for checkpoint/restore (default: criu in PATH)', global: true })
-    .command('create <id>', 'create a container', (y) => idArg(dryRunFlags(createFlags(y), 'make, write and run nothing')), run(() => import('../commands/create.js')))
+    .command('create <id>', 'create a container', (y) => idArg(pidfdFlag(dryRunFlags(createFlags(y), 'make, write and run nothing'), 'the container init')), run(() => import('../commands/create.js')))
     .command('start <id>', 'start a created container', idArg, run(() => import('../commands/start.js')))
     .command(
       'run <id>',
       'create and start a container, wait for it',
       (y) =>
-        idArg(dryRunFlags(createFlags(y), 'make, write and run nothing'))
+        idArg(pidfdFlag(dryRunFlags(createFlags(y), 'make, write and run nothing'), 'the container init'))
           .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'do not wait' })
-          .option('keep', { type: 'boolean', default: false, describe: 'do not delete the container after it exits' }),
+          .option('keep', { type: 'boolean', default: false, describe: 'do not delete the container after it exits' })
+          .option('no-subreaper', { type: 'boolean', default: false, describe: "do not become the subreaper of the container's orphaned processes (runc's)" }),
       run(() => import('../commands/run.js')),
     )
     .command('state <id>', 'print the state of a container', idArg, run(() => import('../commands/state.js')))
@@ -201,7 +209,7 @@ export function buildCli(argv: string[]): Argv {
       'exec <id> [command..]',
       'run a process in a running container',
       (y) =>
-        idArg(dryRunFlags(y, 'start nothing'))
+        idArg(pidfdFlag(dryRunFlags(y, 'start nothing'), 'the new process'))
           .positional('command', { type: 'string', array: true, describe: 'the program and its arguments (not with --process)' })
           .option('process', { alias: 'p', type: 'string', describe: 'process.json (OCI process object)' })
           .option('console-socket', { type: 'string', describe: 'unix socket that receives the pty master (with -t)' })

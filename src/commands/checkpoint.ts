@@ -10,6 +10,7 @@ import { checkCgroupsMode, checkEmptyNs, dumpArgv } from '../criu/argv.js';
 import { dumpMountArgs, dumpNetnsArgs, externalMounts, joinedNetns } from '../criu/externals.js';
 import { removeRecord, writeRecord } from '../criu/image-records.js';
 import { criuBinary, runCriu } from '../criu/run-criu.js';
+import { criuConfigFile, dumpConfigEnv } from '../criu/config-file.js';
 import { destroy } from './delete.js';
 
 function sleep(ms: number): Promise<void> {
@@ -90,6 +91,8 @@ export default async function checkpoint(g: Globals, a: Record<string, any>): Pr
       leaveRunning: Boolean(a['leave-running']),
       preDump,
       tcpEstablished: Boolean(a['tcp-established']),
+      tcpSkipInFlight: Boolean(a['tcp-skip-in-flight']),
+      linkRemap: Boolean(a['link-remap']),
       extUnixSk: Boolean(a['ext-unix-sk']),
       shellJob: Boolean(a['shell-job']) || terminal,
       fileLocks: Boolean(a['file-locks']),
@@ -101,7 +104,7 @@ export default async function checkpoint(g: Globals, a: Record<string, any>): Pr
       externals: [...dumpMountArgs(externalMounts(rec.config, rec.bundle)), ...dumpNetnsArgs(netnsPath ? statSync(netnsPath).ino : undefined)],
     });
     try {
-      runCriu([criu, ...argv], preDump ? 'pre-dump' : 'dump', join(workDir, logFile));
+      runCriu([criu, ...argv], preDump ? 'pre-dump' : 'dump', join(workDir, logFile), dumpConfigEnv(criuConfigFile(rec.config.annotations), process.env));
     } catch (e) {
       removeRecord(imageDir);
       throw e instanceof BerthError ? new BerthError(`checkpoint ${id}: ${e.message}`) : e;

@@ -6,16 +6,19 @@ import type { PlanOp } from '../plan/ops.js';
 import { openCgroup, type Cgroup } from '../cgroups/index.js';
 import { buildSeccomp } from '../seccomp/build.js';
 import { listenFds, withListenEnv } from '../runtime/listen-fds.js';
-import { checkLsm, probeLsm } from '../host/lsm.js';
+import { checkLsm, checkMountLabel, probeLsm } from '../host/lsm.js';
 import { log } from '../log/logger.js';
 import { grantableCapabilities, runtimeBounding } from '../host/capabilities.js';
 import { currentIdMapHost } from '../host/id-map-host.js';
 import { currentInvoker } from '../host/invoker.js';
 import { idMapPlan, type IdMapHost } from '../plan/id-maps.js';
-import { sysctlOps } from '../plan/sysctls.js';
 import { onlineNumaNodes } from '../host/numa.js';
 import { netDeviceMoves, type NetDeviceMove } from '../netdev/plan.js';
 import { checkHostDevices } from '../netdev/host.js';
+import { checkSysctls } from '../validate/sysctls.js';
+import { isOwnNetns } from '../host/netns.js';
+import { planRdt, type RdtPlan } from '../intelrdt/group.js';
+import { resctrlMount } from '../intelrdt/resctrl.js';
 import type { StepClock } from '../log/timing.js';
 
 export interface CreateOptions {
@@ -26,6 +29,8 @@ export interface CreateOptions {
   noPivot: boolean;
   noNewKeyring?: boolean;
   preserveFds: number;
+  /** --pidfd-socket: where the init's pidfd goes once it exists (runtime/pidfd-socket.ts). */
+  pidfdSocket?: string;
   /** The bundle already loaded and validated by the caller (run), not read a second time. */
   loaded?: Bundle;
 }
@@ -41,6 +46,8 @@ export interface PreparedCreate {
   /** The container's cgroup, resolved but not made. */
   cgroup: Cgroup;
   seccomp?: ReturnType<typeof buildSeccomp>;
+  /** linux.intelRdt against the host's resctrl (checked here: no resctrl is an error now). */
+  rdt?: RdtPlan;
   /** Who berth runs as (rootless: the maps it may write, through which helpers). */
   idHost: IdMapHost;
   /** berth runs as root in a user namespace not the host's (rootless Podman's case). */
@@ -65,17 +72,20 @@ export function prepareCreate(g: Globals, o: CreateOptions, act: { seccompCache?
   // Socket activation fds (3..) go first, then --preserve-fds, as runc passes them.
   const activation = listenFds(process.env, process.pid);
   const config = { ...bundle.config, process: withListenEnv(bundle.config.process, activation) };
-  checkLsm(config.process, 'config.json', probeLsm());
+  const lsm = probeLsm();
+  checkLsm(config.process, 'config.json', lsm);
+  checkMountLabel(config.linux, 'config.json', lsm);
+  const rdt = config.linux?.intelRdt ? planRdt(config.linux.intelRdt, id, resctrlMount()) : undefined;
   const granted = grantableCapabilities(config.process, 'config.json', runtimeBounding());
   for (const w of granted.warnings) log.warn(w);
   config.process = granted.process;
-  // What a caller that is not root may not do (id maps beyond its own, the host's sysctls) is an
-  // error before anything is made; the plan checks the same again.
+  // What a caller that is not root may not do (id maps beyond its own) is an error before
+  // anything is made; the plan checks the same again. Sysctls of the host are refused to all.
   const idHost = currentIdMapHost();
   if ((config.linux?.namespaces ?? []).some((n: any) => n?.type === 'user' && !n.path)) idMapPlan(config.linux, idHost);
-  sysctlOps(config.linux, idHost.euid !== 0);
+  checkSysctls(config.linux, isOwnNetns);
   act.clock?.mark(o.loaded ? 'validation (config.json loaded by the caller), LSM, capabilities, id maps' : 'validation: config.json, LSM, capabilities, id maps');
-  const cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup });
+  const cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup, annotations: config.annotations });
   act.clock?.mark('cgroup: resolve the paths');
   // The compiled-filter cache under --root is for create itself; the dry run writes nothing.
   const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json', act.seccompCache ? g.root : undefined);
@@ -84,7 +94,7 @@ export function prepareCreate(g: Globals, o: CreateOptions, act: { seccompCache?
   const inUserns = currentInvoker().inUserns;
   const netDevices = netDeviceMoves(config.linux);
   checkHostDevices(netDevices, idHost.euid !== 0 || inUserns);
-  return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, idHost, inUserns, onlineNodes, netDevices, options: o };
+  return { id, bundle, config, preserveFds: activation.count + o.preserveFds, cgroup, seccomp, ...(rdt ? { rdt } : {}), idHost, inUserns, onlineNodes, netDevices, options: o };
 }
 
 /**

@@ -9,15 +9,19 @@ import { runInit } from '../runtime/init-session.js';
 import { runHooks, runHooksWarnOnly } from '../hooks/run.js';
 import type { Cgroup } from '../cgroups/index.js';
 import { createOrSkip } from '../cgroups/rootless.js';
+import { splitPids } from '../cgroups/pids-after-init.js';
 import { native } from '../native/addon.js';
 import { SPEC_VERSION } from '../version.js';
 import { handOffListener } from '../seccomp/notify.js';
 import { userInfo } from 'node:os';
 import { log } from '../log/logger.js';
-import { dirsToMake, removeIntent, writeIntent, type CreateIntent } from '../state/intent.js';
+import { dirsToMake, writeIntent, type CreateIntent } from '../state/intent.js';
 import { stopPoint } from '../runtime/stop-point.js';
+import { ownPidns } from '../state/members.js';
 import { planCreate, prepareCreate, type CreateOptions } from './create-prepare.js';
 import { NetDeviceMover } from '../netdev/move.js';
+import { PidfdSocket } from '../runtime/pidfd-socket.js';
+import { applyRdt, rdtRecord, removeRdt, type RdtPlan, type RdtRecord } from '../intelrdt/group.js';
 import { StepClock } from '../log/timing.js';
 
 export type { CreateOptions } from './create-prepare.js';
@@ -61,6 +65,8 @@ export interface SetUp {
   /** "create", "restore": the prefix of errors. */
   verb: string;
   noNewKeyring?: boolean;
+  /** linux.intelRdt, planned: the first process joins its group before its program runs. */
+  rdt?: RdtPlan;
   /** Starts the container's first process in the cgroup; returns its pid. */
   launch(ctx: LaunchContext): Promise<number> | number;
   /** After a failure, once everything made is removed (create: the poststop hooks). */
@@ -89,8 +95,11 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
     owner: userInfo().username ?? '',
     ...(config.annotations ? { annotations: config.annotations } : {}),
     creator: { pid: process.pid, startTime: readStat(process.pid)?.startTime ?? 0 },
+    ownPidns: ownPidns({ namespaces: config.linux?.namespaces ?? [] }),
+    ...(config.hooks?.poststop ? { poststop: config.hooks.poststop } : {}),
   };
   let cgroupMade = false;
+  let rdtMade: RdtRecord | undefined;
   try {
     writeIntent(store, intent);
     intent.cgroup = { ...cgroup.record, created: dirsToMake(cgroup.record.paths) };
@@ -100,7 +109,8 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
     // The warning is for a user running berth; an engine that runs it as root inside the user
     // namespace it made (rootless Podman) knows it has no cgroup, and hears it with --debug.
     const skipped = (m: string) => ((process.geteuid?.() ?? 0) !== 0 ? log.warn(m) : log.debug(m));
-    cgroupMade = createOrSkip(cgroup, { rootless: g.rootlessCgroups, cgroupsPath: config.linux?.cgroupsPath, resources: config.linux?.resources }, skipped);
+    const resources = splitPids(config.linux?.resources);
+    cgroupMade = createOrSkip(cgroup, { rootless: g.rootlessCgroups, cgroupsPath: config.linux?.cgroupsPath, resources: resources.atCreate }, skipped);
     if (cgroupMade) intent.cgroup = cgroup.record;
     else delete intent.cgroup;
     writeIntent(store, intent);
@@ -132,8 +142,12 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
       rec,
       onPid: (p) => {
         intent.init = { pid: p, startTime: readStat(p)?.startTime ?? 0 };
+        if (o.rdt) intent.intelRdt = rdtRecord(o.rdt);
         writeIntent(store, intent);
         stopPoint('init-pid');
+        // The init waits for `start` before it execs the program: joined now, it runs in the
+        // group from its first instruction (a failure here kills the init).
+        if (o.rdt) rec.intelRdt = rdtMade = applyRdt(o.rdt, p);
       },
     });
     clock?.mark('berth-init from fork to ready (its stages above)');
@@ -145,23 +159,30 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
     }
     rec.initStartTime = intent.init?.pid === pid && intent.init.startTime ? intent.init.startTime : (readStat(pid)?.startTime ?? 0);
     try {
+      if (cgroupMade && resources.afterInit) cgroup.update(resources.afterInit);
       stopPoint('before-state');
+      // The teardown record stays for the container's life: its final cgroup and init first,
+      // so that either file is enough for `delete --force`.
+      intent.init = { pid, startTime: rec.initStartTime };
+      if (cgroupMade) intent.cgroup = cgroup.record;
+      writeIntent(store, intent);
       store.save(rec);
-      removeIntent(store, id);
       if (o.pidFile) writeCreatePidFile(o.pidFile, pid);
       clock?.mark('state.json and pid file');
       clock?.total();
     } catch (e) {
-      try {
-        native().signalPid(pid, 9);
-        native().waitPid(pid);
-      } catch {
-        // gone
-      }
+      killAndReap(pid);
       throw e;
     }
     return { rec, store };
   } catch (e) {
+    if (rdtMade) {
+      try {
+        removeRdt(rdtMade, true);
+      } catch (err) {
+        log.warn(`${o.verb} ${id}: ${(err as Error).message}`);
+      }
+    }
     if (cgroupMade) {
       try {
         cgroup.destroy();
@@ -186,6 +207,8 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
   const { id, bundle, config, preserveFds, cgroup, seccomp } = prepared;
   let hookState: object | undefined = undefined as object | undefined;
   const netDevices = new NetDeviceMover(prepared.netDevices);
+  // Connected before anything is made: a socket nobody listens on fails create with nothing left.
+  const pidfdSocket = o.pidfdSocket ? PidfdSocket.connect(o.pidfdSocket) : undefined;
   try {
     return await setUpContainer(g, {
       id,
@@ -193,6 +216,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       config,
       pidFile: o.pidFile,
       cgroup,
+      ...(prepared.rdt ? { rdt: prepared.rdt } : {}),
       verb: 'create',
       noNewKeyring: o.noNewKeyring,
       clock,
@@ -223,6 +247,7 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
           },
           onSeccomp: (fd, pid) => handOffListener(config.linux.seccomp, fd, pid, ociState({ ...rec, pid }, 'creating')),
         }, cgroupMade ? cgroup.record : undefined);
+        if (pidfdSocket) sendPidfdOrKill(pidfdSocket, session.pid);
         return session.pid;
       },
       // Past the hooks the container existed: a failure now (a failing prestart, createRuntime or
@@ -235,6 +260,27 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
     });
   } finally {
     netDevices.close();
+    pidfdSocket?.close();
+  }
+}
+
+/** The container's first process, ended after a failure (create then removes the rest). */
+function killAndReap(pid: number): void {
+  try {
+    native().signalPid(pid, 9);
+    native().waitPid(pid);
+  } catch {
+    // gone
+  }
+}
+
+/** --pidfd-socket: the init's pidfd goes to the socket; a failure ends the init. */
+function sendPidfdOrKill(socket: PidfdSocket, pid: number): void {
+  try {
+    socket.send(pid, 'standard');
+  } catch (e) {
+    killAndReap(pid);
+    throw e;
   }
 }
 
@@ -248,6 +294,7 @@ export default async function create(g: Globals, a: Record<string, any>): Promis
     noPivot: a['no-pivot'],
     noNewKeyring: a['no-new-keyring'],
     preserveFds: a['preserve-fds'] ?? 0,
+    pidfdSocket: a['pidfd-socket'],
   });
   return 0;
 }

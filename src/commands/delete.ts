@@ -1,30 +1,20 @@
 import { rmSync } from 'node:fs';
-import { BerthError, errnoCode } from '../errors.js';
+import { BerthError } from '../errors.js';
 import type { Globals } from '../cli/globals.js';
 import { Store } from '../state/store.js';
 import { withLock } from '../state/lock.js';
 import { statusOf } from '../state/status.js';
-import { isSameLiveProcess } from '../state/proc.js';
 import { ociState, type ContainerRecord } from '../state/record.js';
-import { native } from '../native/addon.js';
 import { destroyCgroup } from '../cgroups/destroy.js';
 import { runHooksWarnOnly } from '../hooks/run.js';
 import { hasIntent } from '../state/intent.js';
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+import { killAndWaitRef } from '../state/signal-ref.js';
+import { ownPidns } from '../state/members.js';
 
 /** SIGKILL the init (and with a cgroup, everything in it) and wait until it is gone. */
 export async function killAndWait(rec: ContainerRecord): Promise<void> {
-  try {
-    if (rec.cgroup) (await cgroupOf(rec.cgroup)).killAll(9);
-    native().signalPid(rec.pid, 9);
-  } catch (e) {
-    if (errnoCode(e) !== 'ESRCH') throw e;
-  }
-  for (let i = 0; i < 500 && isSameLiveProcess(rec.pid, rec.initStartTime); i++) await sleep(i < 20 ? 1 : 10);
-  if (isSameLiveProcess(rec.pid, rec.initStartTime)) throw new BerthError(`container init ${rec.pid} did not die after SIGKILL`);
+  if (rec.cgroup) (await cgroupOf(rec.cgroup)).killAll(9);
+  await killAndWaitRef({ pid: rec.pid, startTime: rec.initStartTime }, 'container init');
 }
 
 /** The full cgroup manager, for a container with processes to kill or thaw. */
@@ -37,27 +27,45 @@ async function cgroupOf(record: NonNullable<ContainerRecord['cgroup']>) {
 export async function destroy(store: Store, rec: ContainerRecord): Promise<void> {
   runHooksWarnOnly(rec.config?.hooks?.poststop, 'poststop', ociState(rec, 'stopped'));
   if (rec.cgroup) await destroyCgroup(rec.cgroup);
+  if (rec.intelRdt) (await import('../intelrdt/group.js')).removeRdt(rec.intelRdt);
   store.remove(rec.id);
+}
+
+/**
+ * delete without a readable state.json, under the lock: from the teardown record
+ * (commands/delete-half-made.ts). False when state.json became readable meanwhile (a create
+ * finished): the caller deletes it the usual way.
+ */
+async function deleteUnrecorded(store: Store, id: string, force: boolean): Promise<boolean> {
+  const done = await withLock(store, id, async () => {
+    const now = store.read(id);
+    if ('value' in now) return false;
+    const { deleteFromTeardown } = await import('./delete-half-made.js');
+    await deleteFromTeardown(store, id, force, 'damaged' in now ? now.damaged : undefined);
+    return true;
+  }).catch((e) => {
+    if (e instanceof BerthError && / does not exist$/.test(e.message)) return true; // removed meanwhile
+    throw e;
+  });
+  return done;
 }
 
 /**
  * delete (runtime.md "Delete"): a stopped or created container is removed; a running or paused
  * one only with --force (killed first). Safe to repeat; a missing container is an error except
- * with --force (runc's behaviour, which the containerd shim relies on).
+ * with --force (runc's behaviour, which the containerd shim relies on). A container whose
+ * state.json is damaged is removed with --force from its teardown record, and refused with the
+ * reason without it.
  */
 export async function deleteContainer(g: Globals, id: string, force: boolean): Promise<void> {
   const store = new Store(g.root);
-  if (!store.exists(id)) {
-    const notDir = store.rootNotDir();
-    if (notDir) throw notDir;
+  const found = store.read(id);
+  if ('damaged' in found) {
+    if (await deleteUnrecorded(store, id, force)) return;
+  } else if ('absent' in found) {
     if (hasIntent(store, id)) {
-      // Caught half-made (a create running, or killed): what its intent names goes.
-      const { deleteHalfMade } = await import('./delete-half-made.js');
-      const done = await withLock(store, id, async () => (store.exists(id) ? false : deleteHalfMade(store, id, force))).catch((e) => {
-        if (e instanceof BerthError && / does not exist$/.test(e.message)) return true; // removed meanwhile
-        throw e;
-      });
-      if (done) return;
+      // Caught half-made (a create running, or killed): what its teardown record names goes.
+      if (await deleteUnrecorded(store, id, force)) return;
     } else {
       // A dir without a record (from before intents were written): removed too.
       rmSync(store.dir(id), { recursive: true, force: true });
@@ -78,6 +86,10 @@ export async function deleteContainer(g: Globals, id: string, force: boolean): P
       await killAndWait(rec);
     } else if (status === 'created') {
       await killAndWait(rec);
+    } else if (rec.cgroup && !ownPidns(rec)) {
+      // Stopped, but without a pid namespace of its own the init's death ends nothing else: what
+      // is left in its cgroup (a fork loop's children) is killed, as runc does.
+      (await cgroupOf(rec.cgroup)).killAll(9);
     }
     await destroy(store, rec);
   });

@@ -12,6 +12,7 @@ import { reopenCgroup } from '../cgroups/index.js';
 import { execCgroup } from '../cgroups/exec-cgroup.js';
 import { parseSubCgroups, withSubCgroups } from '../cgroups/exec-sub-cgroup.js';
 import { ConsoleProxy } from '../runtime/console-proxy.js';
+import { PidfdSocket } from '../runtime/pidfd-socket.js';
 import { native } from '../native/addon.js';
 import { validateProcess } from '../validate/config.js';
 import { checkLsm, probeLsm } from '../host/lsm.js';
@@ -24,9 +25,11 @@ import { handOffListener } from '../seccomp/notify.js';
 import { ociState } from '../state/record.js';
 import { readDocument } from '../config/read-document.js';
 import { onlineNumaNodes } from '../host/numa.js';
+import { decodeUtf8Strict, parseStrict } from '../config/strict-json.js';
 import type { ContainerRecord, Status } from '../state/record.js';
 import type { CgroupRecord } from '../cgroups/index.js';
 import type { PlanOp } from '../plan/ops.js';
+import { joinRdt } from '../intelrdt/group.js';
 import { StepClock } from '../log/timing.js';
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -36,7 +39,7 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
   if (a.process) {
     let doc: any;
     try {
-      doc = JSON.parse(a.process === '-' ? readFileSync(0, 'utf8') : readDocument(a.process, { pipes: true }));
+      doc = parseStrict(a.process === '-' ? decodeUtf8Strict(readFileSync(0)) : readDocument(a.process, { pipes: true }));
     } catch (e) {
       throw new BerthError(`exec --process ${a.process}: ${e instanceof SyntaxError ? `invalid JSON: ${e.message}` : describeErrno(e)}`);
     }
@@ -193,16 +196,31 @@ async function startExecProcess(store: Store, id: string, a: Record<string, any>
   // A terminal with nobody to hand it to: berth proxies it itself (foreground only, as runc).
   const proxy = proc.terminal && !a['console-socket'] ? withFinish(new ConsoleProxy()) : undefined;
   const ops = plan(a['console-socket'] ?? proxy?.socketPath);
+  let pidfdSocket: PidfdSocket | undefined;
   let session;
   try {
+    // Before the process exists: a socket nobody listens on fails exec with nothing started.
+    if (a['pidfd-socket']) pidfdSocket = PidfdSocket.connect(a['pidfd-socket']);
     session = runInit(ops, a['preserve-fds'] ?? 0, {
       what: `exec ${id}`,
+      // The container's resctrl groups (linux.intelRdt) take the exec'd process too, as runc's.
+      ...(rec.intelRdt ? { onPid: (pid: number) => joinRdt(rec.intelRdt!, pid) } : {}),
       // As runc: every exec process gets its own filter and listener, handed to the agent too.
       onSeccomp: (fd, pid) => handOffListener(rec.config.linux.seccomp, fd, pid, ociState(rec, status)),
     }, cgroup);
   } catch (e) {
     proxy?.close();
+    pidfdSocket?.close();
     throw e instanceof BerthError ? new BerthError(`exec ${id}: ${e.message}`) : e;
+  }
+  if (pidfdSocket) {
+    try {
+      pidfdSocket.send(session.pid, 'setns');
+    } catch (e) {
+      await killAndReap(session.pid);
+      proxy?.close();
+      throw new BerthError(`exec ${id}: ${(e as Error).message}`);
+    }
   }
   if (a['pid-file']) {
     try {

@@ -3,7 +3,7 @@ import type { Globals } from '../cli/globals.js';
 import { Store } from '../state/store.js';
 import { statusOf } from '../state/status.js';
 import { parseSignal } from '../cli/signals.js';
-import { native } from '../native/addon.js';
+import { signalIfSame } from '../state/signal-ref.js';
 
 /**
  * kill (runtime.md "Kill"): signal the init through a pidfd (no pid-reuse race after the live
@@ -19,14 +19,8 @@ export default async function kill(g: Globals, a: Record<string, any>): Promise<
   if (a.all) {
     if (!rec.cgroup) {
       // Rootless without a delegated cgroup: the processes of its pid namespace (state/members.ts).
-      const { containerMembers, ownPidns } = await import('../state/members.js');
-      for (const pid of containerMembers({ pid: rec.pid, startTime: rec.initStartTime }, ownPidns(rec))) {
-        try {
-          native().signalPid(pid, sig);
-        } catch (e) {
-          if (errnoCode(e) !== 'ESRCH') throw e;
-        }
-      }
+      const { signalMembers, ownPidns } = await import('../state/members.js');
+      signalMembers({ pid: rec.pid, startTime: rec.initStartTime }, ownPidns(rec), sig);
       return 0;
     }
     const { reopenCgroup } = await import('../cgroups/index.js');
@@ -34,12 +28,14 @@ export default async function kill(g: Globals, a: Record<string, any>): Promise<
     return 0;
   }
   if (status === 'stopped') throw new BerthError('container not running');
+  let signalled: boolean;
   try {
-    native().signalPid(rec.pid, sig);
+    // Through a pidfd checked against the recorded start time: never a process that reused the pid.
+    signalled = signalIfSame({ pid: rec.pid, startTime: rec.initStartTime }, sig);
   } catch (e) {
-    if (errnoCode(e) === 'ESRCH') throw new BerthError('container not running');
     if (errnoCode(e) === 'EINVAL') throw new BerthError(`unable to signal init: invalid signal ${a.signal}`);
     throw e;
   }
+  if (!signalled) throw new BerthError('container not running');
   return 0;
 }

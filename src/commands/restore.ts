@@ -15,8 +15,11 @@ import { configMismatch, readRecord } from '../criu/image-records.js';
 import { cgroupRoots } from '../criu/cgroup-roots.js';
 import { criuBinary } from '../criu/run-criu.js';
 import { swrkRestore } from '../criu/swrk.js';
+import { criuConfigFile, withContainerConfig } from '../criu/config-file.js';
 import { rpcConfigText, rpcRestoreOpts } from '../criu/rpc-opts.js';
 import { setUpContainer } from './create.js';
+import { planRdt } from '../intelrdt/group.js';
+import { resctrlMount } from '../intelrdt/resctrl.js';
 import { deleteContainer } from './delete.js';
 import { openCgroup } from '../cgroups/index.js';
 
@@ -56,6 +59,8 @@ export default async function restore(g: Globals, a: Record<string, any>): Promi
   const criu = criuBinary(a.criu);
   const config = bundle.config;
   const netnsPath = joinedNetns(config);
+  // As runc: the restored root task joins the container's resctrl group.
+  const rdt = config.linux?.intelRdt ? planRdt(config.linux.intelRdt, id, resctrlMount()) : undefined;
   const detach = Boolean(a.detach);
   if (!detach && !a['no-subreaper']) native().setSubreaper();
   let hookState: object | undefined = undefined as object | undefined;
@@ -64,7 +69,8 @@ export default async function restore(g: Globals, a: Record<string, any>): Promi
     bundle,
     config,
     pidFile: a['pid-file'],
-    cgroup: openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup }),
+    cgroup: openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup, annotations: config.annotations }),
+    ...(rdt ? { rdt } : {}),
     verb: 'restore',
     noNewKeyring: image.noNewKeyring,
     launch: async ({ store: s, cgroup, cgroupMade, rec: r, onPid }) => {
@@ -90,7 +96,7 @@ export default async function restore(g: Globals, a: Record<string, any>): Promi
         const bind = 'mount --rbind -- "$0" "$1" && shift && exec "$@"';
         const wrap = ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', bind, bundle.rootfs, root];
         const configFile = join(dir, 'criu-rpc.conf');
-        writeFileSync(configFile, rpcConfigText(workDir), { mode: 0o600 });
+        writeFileSync(configFile, withContainerConfig(rpcConfigText(workDir), criuConfigFile(config.annotations)), { mode: 0o600 });
         const imagesDirFd = openSync(imageDir, 'r');
         try {
           pid = await swrkRestore({

@@ -6,12 +6,15 @@ import { waitForwardingSignals } from '../runtime/wait.js';
 import { log } from '../log/logger.js';
 import { loadBundle } from '../config/load.js';
 import { ConsoleProxy } from '../runtime/console-proxy.js';
+import { native } from '../native/addon.js';
 import { StepClock } from '../log/timing.js';
 
 /**
  * run = create + start + wait: signals this process gets are forwarded to the
  * container init; the exit status is the container's (128+N for signal N); the container is
- * deleted afterwards unless --detach or --keep.
+ * deleted afterwards unless --detach or --keep. As runc, berth makes itself the child subreaper
+ * first (unless --no-subreaper): processes of the container orphaned while it runs (a container
+ * without a pid namespace of its own) are reparented to berth, which reaps them while it waits.
  */
 export default async function run(g: Globals, a: Record<string, any>): Promise<number> {
   if (a['dry-run']) return (await import('./dry-run.js')).dryRunCreate(g, a, 'run');
@@ -20,6 +23,8 @@ export default async function run(g: Globals, a: Record<string, any>): Promise<n
   // A terminal with nobody to hand it to: berth proxies it itself (foreground only, as runc).
   const loaded = clock.time('load and validate config.json', () => loadBundle(a.bundle));
   const proxy = !a['console-socket'] && !a.detach && loaded.config.process?.terminal ? new ConsoleProxy() : undefined;
+  const subreaper = !a['no-subreaper'];
+  if (subreaper) native().setSubreaper();
   let rec;
   try {
     ({ rec } = await createContainer(g, {
@@ -30,6 +35,7 @@ export default async function run(g: Globals, a: Record<string, any>): Promise<n
       noPivot: a['no-pivot'],
       noNewKeyring: a['no-new-keyring'],
       preserveFds: a['preserve-fds'] ?? 0,
+      pidfdSocket: a['pidfd-socket'],
       loaded,
     }));
     clock.mark('create (its steps above)');
@@ -43,7 +49,7 @@ export default async function run(g: Globals, a: Record<string, any>): Promise<n
   }
   if (a.detach) return 0;
 
-  const code = await waitForwardingSignals(rec.pid);
+  const code = await waitForwardingSignals(rec.pid, subreaper);
   clock.mark('wait for the container process to exit');
   if (proxy) {
     // Let the last output drain, then stop copying.

@@ -6,6 +6,8 @@ import { withLock } from '../state/lock.js';
 import { reopenCgroup } from '../cgroups/index.js';
 import { rootlessResources } from '../cgroups/rootless.js';
 import { log } from '../log/logger.js';
+import { rdtUpdateFromFlags, updateRdt } from '../intelrdt/update.js';
+import { resctrlMount } from '../intelrdt/resctrl.js';
 
 function num(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
@@ -56,20 +58,15 @@ export function mergeResources(old: Record<string, unknown>, update: Record<stri
   return out;
 }
 
-/**
- * runc's flags berth cannot act on: kernel memory limits are gone from the kernel (runc ignores
- * them with this warning); Intel RDT is not implemented, so its schemas are refused.
- */
+/** runc's flags berth cannot act on: kernel memory limits are gone from the kernel (runc ignores them with this warning). */
 function checkUnsupportedFlags(a: Record<string, any>): void {
-  for (const f of ['l3-cache-schema', 'mem-bw-schema']) {
-    if (a[f] !== undefined) throw new BerthError(`update --${f}: Intel RDT is not implemented by berth`);
-  }
   if (a['kernel-memory'] !== undefined || a['kernel-memory-tcp'] !== undefined) log.warn('Kernel memory settings are ignored and will be removed');
 }
 
 /** update: change the resources of a live container (-r FILE|- takes containerd's JSON). */
 export default async function update(g: Globals, a: Record<string, any>): Promise<number> {
   checkUnsupportedFlags(a);
+  const rdt = rdtUpdateFromFlags(a);
   const store = new Store(g.root);
   let resources: any;
   if (a.resources) {
@@ -83,6 +80,16 @@ export default async function update(g: Globals, a: Record<string, any>): Promis
   }
   await withLock(store, a.id, async () => {
     const rec = store.load(a.id);
+    // --l3-cache-schema / --mem-bw-schema alone change only resctrl (Intel RDT).
+    if (rdt) {
+      const { intelRdt, config } = updateRdt(rec, rdt, resctrlMount());
+      rec.intelRdt = intelRdt;
+      rec.config = config;
+      if (Object.keys(resources).length === 0) {
+        store.save(rec);
+        return;
+      }
+    }
     if (!rec.cgroup) throw new BerthError(`update ${a.id}: the container has no cgroup of its own (rootless, cgroup not delegated): cannot set limits`);
     const cg = reopenCgroup(rec.cgroup);
     cg.skipDevices = g.rootlessCgroups;

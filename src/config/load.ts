@@ -2,6 +2,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { BerthError, describeErrno } from '../errors.js';
 import { log } from '../log/logger.js';
 import { readDocument } from './read-document.js';
+import { DuplicateKeyError, parseStrict } from './strict-json.js';
 import { validateConfig } from '../validate/config.js';
 import { kernelCapabilities } from '../plan/capabilities.js';
 import { keepExactSeccompValues, recordUnsafeIntegers } from '../seccomp/exact-values.js';
@@ -27,9 +28,9 @@ export function loadBundle(bundleArg: string): Bundle {
   }
   let config: unknown;
   try {
-    config = JSON.parse(text, recordUnsafeIntegers);
+    config = parseStrict(text, recordUnsafeIntegers);
   } catch (e) {
-    throw new BerthError(`config.json: invalid JSON: ${(e as Error).message}`);
+    throw new BerthError(`config.json: ${e instanceof DuplicateKeyError ? '' : 'invalid JSON: '}${(e as Error).message}`);
   }
   const { errors, warnings } = validateConfig(config, { file: 'config.json', bundleDir: dir, knownCaps: kernelCapabilities(), requireProcess: true });
   for (const w of warnings) log.warn(w);

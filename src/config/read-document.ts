@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { sleepMs } from '../sleep.js';
+import { decodeUtf8Strict } from './strict-json.js';
 
 /** Larger JSON documents are refused rather than read (a config with 50 MB of annotations fits). */
 export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
@@ -8,7 +9,8 @@ export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 export const PIPE_DEADLINE_MS = 10_000;
 
 /**
- * Read a JSON document (config.json, a --process file) as UTF-8: a regular file, or with
+ * Read a JSON document (config.json, a --process file) as strict UTF-8 (bytes that are not
+ * are an error naming the byte offset, never replaced): a regular file, or with
  * `pipes` a pipe or FIFO (`exec -p <(...)`, as runc takes), and never beyond MAX_DOCUMENT_BYTES.
  * /dev/zero, a socket or a directory would make a plain read block or run out of memory; such a
  * path gets a clear error instead. Opened O_NONBLOCK so that opening a FIFO with no writer does
@@ -22,7 +24,7 @@ export function readDocument(path: string, opts: { pipes?: boolean } = {}): stri
     if (opts.pipes && st.isFIFO()) return readPipe(fd);
     if (!st.isFile()) throw new Error(opts.pipes ? 'not a regular file or a pipe' : 'not a regular file');
     if (st.size > MAX_DOCUMENT_BYTES) throw new Error(`larger than ${MAX_DOCUMENT_BYTES} bytes`);
-    return readFileSync(fd, 'utf8');
+    return decodeUtf8Strict(readFileSync(fd));
   } finally {
     closeSync(fd);
   }
@@ -50,5 +52,5 @@ function readPipe(fd: number): string {
     chunks.push(buf.subarray(0, n));
   }
   if (size === 0) throw new Error('empty (a pipe or FIFO nothing was written to)');
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeUtf8Strict(Buffer.concat(chunks));
 }

@@ -10,6 +10,10 @@ export interface DumpOptions {
   leaveRunning: boolean;
   preDump: boolean;
   tcpEstablished: boolean;
+  /** --tcp-skip-in-flight: half-open (SYN_RECV) connections are left out of the dump. */
+  tcpSkipInFlight?: boolean;
+  /** --link-remap: unlinked but open files are linked back to be dumped. */
+  linkRemap?: boolean;
   extUnixSk: boolean;
   shellJob: boolean;
   fileLocks: boolean;
@@ -72,6 +76,9 @@ export function dumpArgv(o: DumpOptions): string[] {
     ...(o.parentPath ? ['--prev-images-dir', o.parentPath] : []),
     ...(o.pageServer ? pageServerArgs(o.pageServer) : []),
     ...(o.freezeCgroup ? ['--freeze-cgroup', o.freezeCgroup] : []),
+    // CRIU's command line names it --skip-in-flight (tcp_skip_in_flight in its RPC, runc's way).
+    ...(o.tcpSkipInFlight ? ['--skip-in-flight'] : []),
+    ...(o.linkRemap ? ['--link-remap'] : []),
     ...common(o),
     ...o.externals,
   ];

@@ -14,10 +14,10 @@ export function criuBinary(given: string | undefined): string {
  * output captured for the error. Throws criuFailure (CRIU's last error line and the log path)
  * on a non-zero exit.
  */
-export function runCriu(argv0: string[], action: string, logPath: string): void {
+export function runCriu(argv0: string[], action: string, logPath: string, env: NodeJS.ProcessEnv = process.env): void {
   const { spawnSync } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
   const [cmd, ...args] = argv0;
-  const r = spawnSync(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env });
   if (r.error) throw new BerthError(`criu ${action}: ${describeErrno(r.error)}`);
   if (r.status !== 0) throw criuFailure(action, logPath, r.status, `${r.stdout ?? ''}\n${r.stderr ?? ''}`);
 }

@@ -47,6 +47,8 @@ export function decodeStep(op: PlanOp): Detail {
       return { source: a[0]!, target: a[1] || '/', type: a[2]!, flags: mountFlagNames(Number(a[3])), data: a[4]! };
     case 'MOUNT_IN_ROOT':
       return { source: a[1]!, target: '/' + (a[2] === '.' ? '' : a[2]), type: a[3]!, flags: mountFlagNames(Number(a[4])), data: a[5]!, kind: a[6]! };
+    case 'TMPCOPYUP':
+      return { source: 'tmpfs', target: '/' + (a[1] === '.' ? '' : a[1]), type: 'tmpfs', flags: mountFlagNames(Number(a[2])), data: a[3]!, copyUp: true };
     case 'MOUNT_SETATTR_IN_ROOT':
       return { target: '/' + a[1], attrSet: `0x${Number(a[2]).toString(16)}`, attrClr: `0x${Number(a[3]).toString(16)}`, recursive: a[5] === '1' };
     case 'MKNOD_IN_ROOT': {

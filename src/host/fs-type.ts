@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 
 /** mountinfo's octal escapes (\040 for a space, ...) decoded. */
-function unescape(s: string): string {
+export function unescape(s: string): string {
   return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 

@@ -27,6 +27,17 @@ export function probeLsm(): LsmHost {
   };
 }
 
+/**
+ * linux.mountLabel is an SELinux context for the mounts (the `context=` option): refused without
+ * SELinux, as process.selinuxLabel is (the kernel would refuse the option, or, worse, a runtime
+ * that drops it runs the container's mounts unlabelled). Pure given `host`.
+ */
+export function checkMountLabel(linux: any, file: string, host: LsmHost): void {
+  if (linux?.mountLabel && !host.selinux) {
+    throw new BerthError(`${file}: /linux/mountLabel: SELinux is not enabled on this host, cannot apply mount label "${linux.mountLabel}"`);
+  }
+}
+
 /** Throws naming the field when the process asks for an LSM the host lacks. Pure given `host`. */
 export function checkLsm(process: any, file: string, host: LsmHost): void {
   if (process?.apparmorProfile && !host.apparmor) {

@@ -42,10 +42,18 @@ export interface Native {
   socketPair(): [number, number];
   /** Blocking waitpid (EINTR retried); throws code 'ECHILD' for a process that is not our child. */
   waitPid(pid: number): WaitStatus;
-  /** waitPid on a worker thread, so the event loop (signal forwarding) keeps running. */
-  waitPidAsync(pid: number): Promise<WaitStatus>;
+  /**
+   * waitPid on a worker thread, so the event loop (signal forwarding) keeps running. With
+   * reapOthers it waits for any child until pid ends, reaping (and dropping) the others: a
+   * subreaper's orphans. Only where no other child's status matters (no child_process running).
+   */
+  waitPidAsync(pid: number, reapOthers?: boolean): Promise<WaitStatus>;
   /** pidfd_open + pidfd_send_signal; throws code 'ESRCH' when the process is gone. */
   signalPid(pid: number, signal: number): void;
+  /** pidfd_open(pid): a pidfd (close-on-exec) naming that process, to close with closeFd; throws its errno (ESRCH, EINVAL). */
+  pidfdOpen(pid: number): number;
+  /** pidfd_send_signal on a pidfd (from pidfdOpen, or received over --pidfd-socket). */
+  pidfdSignal(pidfd: number, signal: number): void;
   /** prctl(PR_SET_CHILD_SUBREAPER, 1). */
   setSubreaper(): void;
   /** open(O_RDWR|O_CREAT, 0600) + flock(LOCK_EX, LOCK_NB unless wait): the fd holds the lock

@@ -86,7 +86,7 @@ export function containerPlan(inp: ContainerPlanInput): PlanOp[] {
   if (config.domainname) b.push({ op: 'SETDOMAINNAME', args: [config.domainname], what: `set domainname ${config.domainname}`, from: '/domainname' });
   // Sysctls before masked and read-only paths (runc's order): Docker asks for
   // net.ipv4.ip_unprivileged_port_start with /proc/sys among its readonlyPaths.
-  b.push(...sysctlOps(linux, (inp.idHost?.euid ?? 0) !== 0));
+  b.push(...sysctlOps(linux));
   b.push(...afterPivotOps(config));
   const procIn = { process: proc, linux, preserveFds: inp.preserveFds, setgroupsAllowed: !ns.setgroupsDenied, jsonPath: 'config.json', onlineNodes: inp.onlineNodes };
   b.push(...privilegedProcessOps(procIn));

@@ -14,6 +14,8 @@ export interface ParsedOptions {
   bind: boolean;
   recursive: boolean;
   idmap: boolean;
+  /** "tmpcopyup" (runc's and crun's extension): the tmpfs starts with a copy of what was there. */
+  tmpcopyup: boolean;
 }
 
 const SET: Record<string, number> = {
@@ -47,9 +49,12 @@ const RECURSIVE: Record<string, [number, number]> = {
   rnosymfollow: [ATTR.NOSYMFOLLOW, 0], rsymfollow: [0, ATTR.NOSYMFOLLOW],
 };
 
+/** Every option parseMountOptions acts on (the rest are filesystem data): `features`' mountOptions. */
+export const MOUNT_OPTION_NAMES: readonly string[] = [...Object.keys(SET), ...Object.keys(CLEAR), ...Object.keys(PROPAGATION), ...Object.keys(RECURSIVE), 'idmap', 'ridmap', 'tmpcopyup'].sort();
+
 /** Split OCI mount options into mount(2) flags, propagation, recursive attributes and data. Pure. */
 export function parseMountOptions(options: readonly string[] | undefined): ParsedOptions {
-  const out: ParsedOptions = { flags: 0, propagation: [], attrSet: 0, attrClr: 0, data: [], bind: false, recursive: false, idmap: false };
+  const out: ParsedOptions = { flags: 0, propagation: [], attrSet: 0, attrClr: 0, data: [], bind: false, recursive: false, idmap: false, tmpcopyup: false };
   for (const o of options ?? []) {
     if (o in SET) out.flags |= SET[o]!;
     else if (o in CLEAR) out.flags &= ~CLEAR[o]!;
@@ -59,7 +64,7 @@ export function parseMountOptions(options: readonly string[] | undefined): Parse
       out.attrSet |= s;
       out.attrClr |= c;
     } else if (o === 'idmap' || o === 'ridmap') out.idmap = true;
-    else if (o === 'tmpcopyup') continue;
+    else if (o === 'tmpcopyup') out.tmpcopyup = true;
     else out.data.push(o);
   }
   out.bind = (out.flags & MS.BIND) !== 0;

@@ -53,6 +53,7 @@ export const Op = {
   IDMAP_TREE: 48,
   MOVE_MOUNT_IN_ROOT: 49,
   REOPEN_DEV_NULL: 50,
+  TMPCOPYUP: 51,
   CPU_AFFINITY: 52,
   MEMPOLICY: 53,
 } as const;

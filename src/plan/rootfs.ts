@@ -6,6 +6,7 @@ import { parseMountOptions, type ParsedOptions } from './mount-options.js';
 import { containerDevices, DEFAULT_SYMLINKS, deviceMode } from './devices.js';
 import { bindSource, mountIdmaps, type MountIdmap } from './idmap.js';
 import { withFrom, type PlanOp } from './ops.js';
+import { withMountLabel } from './mount-label.js';
 
 export interface RootfsInput {
   rootfs: string;
@@ -46,14 +47,14 @@ function isDirOrMissing(path: string): boolean {
  * mount; on v1/hybrid a tmpfs with each controller's container dir bound under it (runc);
  * none (rootless without a delegated cgroup) an empty read-only tmpfs.
  */
-function cgroupMountOps(root: string, m: any, cg: RootfsInput['cgroup'], bindUnified: boolean): PlanOp[] {
+function cgroupMountOps(root: string, m: any, cg: RootfsInput['cgroup'], bindUnified: boolean, label?: string): PlanOp[] {
   const dst = rel(m.destination);
   const o = parseMountOptions(m.options);
   const at = posix.normalize('/' + m.destination);
   if (!cg) {
     // No cgroup of its own (rootless, not delegated): an empty read-only tmpfs, so the
     // container sees no cgroup rather than the host's (runc masks the path in that case too).
-    return [{ op: 'MOUNT_IN_ROOT', args: [root, 'tmpfs', dst, 'tmpfs', String(o.flags | MS.RDONLY), 'mode=555', 'dir'], what: `mount an empty tmpfs on ${at} (no cgroup of its own)` }];
+    return [{ op: 'MOUNT_IN_ROOT', args: [root, 'tmpfs', dst, 'tmpfs', String(o.flags | MS.RDONLY), withMountLabel('tmpfs', 'mode=555', label), 'dir'], what: `mount an empty tmpfs on ${at} (no cgroup of its own)` }];
   }
   if (cg.layout === 'unified' && bindUnified && cg.paths[''] !== undefined) {
     // Not root: a cgroup2 mount from a user namespace is refused (EPERM, EBUSY); the container's
@@ -68,7 +69,7 @@ function cgroupMountOps(root: string, m: any, cg: RootfsInput['cgroup'], bindUni
     return [{ op: 'MOUNT_IN_ROOT', args: [root, 'cgroup2', dst, 'cgroup2', String(o.flags), '', 'dir'], what: `mount cgroup2 on ${at}` }];
   }
   const ops: PlanOp[] = [
-    { op: 'MOUNT_IN_ROOT', args: [root, 'tmpfs', dst, 'tmpfs', String(o.flags & ~MS.RDONLY), 'mode=755', 'dir'], what: `mount tmpfs on ${at}` },
+    { op: 'MOUNT_IN_ROOT', args: [root, 'tmpfs', dst, 'tmpfs', String(o.flags & ~MS.RDONLY), withMountLabel('tmpfs', 'mode=755', label), 'dir'], what: `mount tmpfs on ${at}` },
   ];
   for (const [ctrl, dir] of Object.entries(cg.paths).sort()) {
     const name = ctrl === '' ? 'unified' : ctrl.replace(/^name=/, '');
@@ -118,12 +119,23 @@ function remountReadonlyOp(root: string, m: any): PlanOp {
 }
 
 /**
+ * A tmpfs with "tmpcopyup" (validate/mounts.ts: tmpfs only): the init mounts it and copies what
+ * the rootfs had at the destination into it (TMPCOPYUP). Its root keeps the old directory's mode
+ * unless the options give mode=, and its owner unless they give uid= or gid=.
+ */
+function tmpCopyUpOp(root: string, dst: string, o: ParsedOptions, what: string): PlanOp {
+  const keepMode = !o.data.some((d) => d.startsWith('mode='));
+  const keepOwner = !o.data.some((d) => d.startsWith('uid=') || d.startsWith('gid='));
+  return { op: 'TMPCOPYUP', args: [root, dst, String(o.flags), o.data.join(','), keepMode ? '1' : '0', keepOwner ? '1' : '0'], what: `${what} (tmpcopyup: with a copy of what is there)` };
+}
+
+/**
  * Ops of one config mount: mount, remount for bind flags, propagation, recursive attributes.
  * An idmapped mount is the detached tree stage A made (plan/idmap.ts), attached here in its
  * turn; its flags and propagation follow as for any bind.
  */
-function mountOps(root: string, m: any, bundle: string, index: number, cg: RootfsInput['cgroup'], bindUnified: boolean, idm?: MountIdmap): PlanOp[] {
-  if (m.type === 'cgroup') return cgroupMountOps(root, m, cg, bindUnified);
+function mountOps(root: string, m: any, bundle: string, index: number, cg: RootfsInput['cgroup'], bindUnified: boolean, idm?: MountIdmap, label?: string): PlanOp[] {
+  if (m.type === 'cgroup') return cgroupMountOps(root, m, cg, bindUnified, label);
   checkOrdinaryDir(root, m, index);
   const dst = rel(m.destination);
   const o = parseMountOptions(m.options);
@@ -142,8 +154,10 @@ function mountOps(root: string, m: any, bundle: string, index: number, cg: Rootf
     if (rest !== 0) {
       ops.push({ op: 'MOUNT_IN_ROOT', args: [root, '', dst, '', String(MS.BIND | MS.REMOUNT | rest), '', kind], what: `remount ${posix.normalize('/' + m.destination)}` });
     }
+  } else if (o.tmpcopyup) {
+    ops.push(tmpCopyUpOp(root, dst, o, what));
   } else {
-    ops.push({ op: 'MOUNT_IN_ROOT', args: [root, source, dst, type, String(o.flags), data, 'dir'], what });
+    ops.push({ op: 'MOUNT_IN_ROOT', args: [root, source, dst, type, String(o.flags), withMountLabel(type, data, label), 'dir'], what });
   }
   for (const p of o.propagation) {
     ops.push({ op: 'MOUNT_IN_ROOT', args: [root, '', dst, '', String(p), '', kind], what: `set propagation of ${posix.normalize('/' + m.destination)}` });
@@ -172,7 +186,7 @@ export function rootfsOps(inp: RootfsInput): PlanOp[] {
   mounts.forEach((m, i) => {
     const dst = posix.normalize('/' + m.destination);
     if (dst === '/dev') devIsMount = true;
-    ops.push(...withFrom(mountOps(root, m, inp.bundle, i, inp.cgroup, inp.unprivileged === true, idmaps.get(i)), `/mounts/${i}`));
+    ops.push(...withFrom(mountOps(root, m, inp.bundle, i, inp.cgroup, inp.unprivileged === true, idmaps.get(i), linux.mountLabel), `/mounts/${i}`));
   });
 
   if (devIsMount) ops.push(...devOps(inp));

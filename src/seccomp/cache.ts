@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { SeccompCompileInput } from '../native/addon.js';
-import { sha256 } from './sha256.js';
+import { sha256 } from '../sha256.js';
 
 /**
  * A cache of compiled seccomp filters under the state root (--root), so that `create` skips the

@@ -10,3 +10,8 @@ export function checkId(id: unknown): string {
   }
   return id;
 }
+
+/** Whether name is a container id checkId accepts. */
+export function isId(name: string): boolean {
+  return name.length <= 1024 && name !== '.' && name !== '..' && ID_RE.test(name);
+}

@@ -1,23 +1,27 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { errnoCode } from '../errors.js';
 import type { CgroupRecord } from '../cgroups/types.js';
+import type { RdtRecord } from '../intelrdt/group.js';
 import type { Store } from './store.js';
 import { ociState, type ContainerRecord } from './record.js';
+import type { ProcRef } from './proc.js';
+import { readRecord, writeRecord, type RecordRead } from './record-file.js';
+import { checkTeardownRecord } from './check-record.js';
 
-export const INTENT_FILE = 'creating.json';
+export type { ProcRef } from './proc.js';
 
-/** A process recorded by pid and /proc/PID/stat start time (pid reuse guard). */
-export interface ProcRef {
-  pid: number;
-  startTime: number;
-}
+/** The teardown record's file, beside state.json in <root>/<id>/. */
+export const INTENT_FILE = 'teardown.json';
 
 /**
- * What a `create` in progress has made or is about to make, in <root>/<id>/creating.json until
- * state.json replaces it. Each field is written before the thing it names is made, so a
- * create killed at any moment (SIGKILL included) leaves a record from which `delete --force`
- * finds and removes everything: the cgroup dirs (and systemd unit), the init process.
+ * The teardown record: what a container has made or is about to make, in
+ * <root>/<id>/teardown.json for the container's whole life, independent of state.json. `create`
+ * writes each field before it makes the thing it names, so a create killed at any moment
+ * (SIGKILL included) leaves a record from which `delete --force` finds and removes everything:
+ * the cgroup dirs (and systemd unit), the init process, its creator. Once the container is made
+ * the record holds the final cgroup, the init and the poststop hooks, so a container whose
+ * state.json is damaged is still removed completely. berth makes no mounts outside the
+ * container, so there are none to record.
  */
 export interface CreateIntent {
   ociVersion: string;
@@ -33,35 +37,26 @@ export interface CreateIntent {
   cgroup?: CgroupRecord;
   /** The container init (stage B), once the init reported it. */
   init?: ProcRef;
+  /** The container has a pid namespace of its own (without a cgroup, its processes are found by it). */
+  ownPidns?: boolean;
+  /** config.json's hooks.poststop, run when the container is deleted. */
+  poststop?: unknown[];
+  /** The resctrl groups (linux.intelRdt) about to be made or joined, once the init's pid is known. */
+  intelRdt?: RdtRecord;
 }
 
 export function intentPath(store: Store, id: string): string {
   return join(store.dir(id), INTENT_FILE);
 }
 
-/** Atomic write (temp file + rename), as state.json. */
+/** Atomic, sealed write (state/record-file.ts), as state.json. */
 export function writeIntent(store: Store, intent: CreateIntent): void {
-  const file = intentPath(store, intent.id);
-  const tmp = join(dirname(file), `.${INTENT_FILE}.${process.pid}`);
-  writeFileSync(tmp, JSON.stringify(intent), { mode: 0o600 });
-  renameSync(tmp, file);
+  writeRecord(intentPath(store, intent.id), intent);
 }
 
-/** The intent of a half-made container, or undefined when there is none (or it is unreadable). */
-export function readIntent(store: Store, id: string): CreateIntent | undefined {
-  let text: string;
-  try {
-    text = readFileSync(intentPath(store, id), 'utf8');
-  } catch (e) {
-    if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') return undefined;
-    throw e;
-  }
-  try {
-    const v = JSON.parse(text);
-    return v && typeof v === 'object' && v.id === id ? (v as CreateIntent) : undefined;
-  } catch {
-    return undefined;
-  }
+/** The teardown record: checked, absent, or damaged (with what is wrong). */
+export function readIntent(store: Store, id: string): RecordRead<CreateIntent> {
+  return readRecord<CreateIntent>(intentPath(store, id), (v) => checkTeardownRecord(v, id));
 }
 
 export function hasIntent(store: Store, id: string): boolean {
@@ -80,11 +75,6 @@ export function dirsToMake(paths: Record<string, string>): string[] {
     for (const d of missing) if (!out.includes(d)) out.push(d);
   }
   return out;
-}
-
-/** Once state.json holds the container, the intent has served (a missing one is fine). */
-export function removeIntent(store: Store, id: string): void {
-  rmSync(intentPath(store, id), { force: true });
 }
 
 /** The OCI state of a half-made container: status `creating` (runtime.md; runc shows the same). */

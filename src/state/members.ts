@@ -5,6 +5,8 @@
  */
 import { readdirSync, readlinkSync } from 'node:fs';
 import { isSameLiveProcess, readStat } from './proc.js';
+import { errnoCode } from '../errors.js';
+import { native } from '../native/addon.js';
 
 function nsOf(pid: number): string | undefined {
   try {
@@ -51,4 +53,20 @@ export function containerMembers(init: { pid: number; startTime: number }, ownPi
 /** Does the container have a pid namespace of its own (not joined by path)? Pure. */
 export function ownPidns(rec: { namespaces: { type: string; path?: string }[] }): boolean {
   return rec.namespaces.some((n) => n.type === 'pid' && !n.path);
+}
+
+/**
+ * Signal every process of a container without a cgroup of its own (kill --all, delete --force).
+ * A process that exits between the listing and its pidfd (ESRCH, or EINVAL once its pid names a
+ * thread elsewhere) is not an error.
+ */
+export function signalMembers(init: { pid: number; startTime: number }, ownPidns: boolean, signal: number): void {
+  for (const pid of containerMembers(init, ownPidns)) {
+    try {
+      native().signalPid(pid, signal);
+    } catch (e) {
+      const code = errnoCode(e);
+      if (code !== 'ESRCH' && code !== 'EINVAL') throw e;
+    }
+  }
 }

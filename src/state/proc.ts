@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
 
+/** A process recorded by pid and /proc/PID/stat start time (pid reuse guard). */
+export interface ProcRef {
+  pid: number;
+  startTime: number;
+}
+
 export interface ProcStat {
   state: string;
   ppid: number;

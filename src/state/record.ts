@@ -1,5 +1,6 @@
 import type { CgroupRecord } from '../cgroups/index.js';
 import type { StoredSeccomp } from '../seccomp/plan.js';
+import type { RdtRecord } from '../intelrdt/group.js';
 
 export type Status = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
 
@@ -24,6 +25,8 @@ export interface ContainerRecord {
   seccomp?: StoredSeccomp;
   /** Created with --no-new-keyring: exec does not join a `_ses.<id>` keyring either. */
   noNewKeyring?: boolean;
+  /** linux.intelRdt: the resctrl groups the container is in, and which of them berth made. */
+  intelRdt?: RdtRecord;
   /** What each plan step does, to describe an error the init reports at `start`. */
   steps?: string[];
 }

@@ -1,9 +1,11 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError, errnoCode, describeErrno } from '../errors.js';
-import { checkId } from './id.js';
+import { checkId, isId } from './id.js';
 import type { ContainerRecord } from './record.js';
 import { INTENT_FILE } from './intent.js';
+import { readRecord, writeRecord, type RecordRead } from './record-file.js';
+import { checkContainerRecord } from './check-record.js';
 
 export const STATE_FILE = 'state.json';
 export const START_SOCKET = 'exec.sock';
@@ -58,29 +60,27 @@ export class Store {
     return existsSync(join(this.dir(id), STATE_FILE));
   }
 
-  load(id: string): ContainerRecord {
-    const file = join(this.dir(id), STATE_FILE);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      if (errnoCode(e) === 'ENOTDIR') throw this.rootNotDir() ?? new BerthError(`container ${id} does not exist`);
-      if (errnoCode(e) === 'ENOENT') throw new BerthError(`container ${id} does not exist`);
-      throw new BerthError(`read ${file}: ${describeErrno(e)}`);
+  /** state.json of the container: the checked record, none, or what is wrong with it. */
+  read(id: string): RecordRead<ContainerRecord> {
+    const r = readRecord<ContainerRecord>(join(this.dir(id), STATE_FILE), (v) => checkContainerRecord(v, id));
+    if ('absent' in r) {
+      const notDir = this.rootNotDir();
+      if (notDir) throw notDir;
     }
-    try {
-      return JSON.parse(text) as ContainerRecord;
-    } catch {
-      throw new BerthError(`${file}: corrupt state file`);
-    }
+    return r;
   }
 
-  /** Atomic write: temp file in the same dir, then rename over state.json. */
+  /** The container's record; an error when there is none or it is damaged (one line, naming the file). */
+  load(id: string): ContainerRecord {
+    const r = this.read(id);
+    if ('absent' in r) throw new BerthError(`container ${id} does not exist`);
+    if ('damaged' in r) throw new BerthError(`container ${id}: ${r.damaged} (delete --force removes it)`);
+    return r.value;
+  }
+
+  /** Atomic, sealed write of state.json (state/record-file.ts). */
   save(rec: ContainerRecord): void {
-    const dir = this.dir(rec.id);
-    const tmp = join(dir, `.${STATE_FILE}.${process.pid}`);
-    writeFileSync(tmp, JSON.stringify(rec), { mode: 0o600 });
-    renameSync(tmp, join(dir, STATE_FILE));
+    writeRecord(join(this.dir(rec.id), STATE_FILE), rec);
   }
 
   remove(id: string): void {
@@ -96,6 +96,7 @@ export class Store {
       if (errnoCode(e) === 'ENOENT') return [];
       throw this.rootNotDir() ?? new BerthError(`read ${this.root}: ${describeErrno(e)}`);
     }
-    return names.filter((n) => !n.startsWith('.') && (existsSync(join(this.root, n, STATE_FILE)) || existsSync(join(this.root, n, INTENT_FILE)))).sort();
+    // Only names that are container ids: anything else in the root is not berth's.
+    return names.filter((n) => !n.startsWith('.') && isId(n) && (existsSync(join(this.root, n, STATE_FILE)) || existsSync(join(this.root, n, INTENT_FILE)))).sort();
   }
 }

@@ -32,6 +32,9 @@ export function checkLinuxSettings(linux: any, r: Report): void {
     if (l3 !== undefined && (!l3.startsWith('L3:') || l3.includes('\n'))) r.warn('/linux/intelRdt/l3CacheSchema', 'should start with "L3:" and have no newlines');
   }
 
+  // The label goes into the mount data as context="LABEL" (plan/mount-label.ts).
+  if (typeof linux.mountLabel === 'string' && /["\n]/.test(linux.mountLabel)) r.error('/linux/mountLabel', 'must not contain a double quote or a newline');
+
   const mp = linux.memoryPolicy;
   if (mp) {
     const nodes = (mp.nodes ?? '').trim() !== '';

@@ -50,5 +50,8 @@ export function checkMounts(c: any, r: Report): void {
     if ((idmap !== undefined || uid || gid) && !options.includes('bind') && !options.includes('rbind')) {
       r.error(pointer('mounts', i, 'options'), `an idmapped mount must be a bind mount ("bind" or "rbind")`);
     }
+    if (options.includes('tmpcopyup') && m.type !== 'tmpfs') {
+      r.error(pointer('mounts', i, 'options'), `tmpcopyup needs a tmpfs mount (type "tmpfs"), not ${JSON.stringify(m.type ?? '')}`);
+    }
   });
 }

@@ -10,7 +10,8 @@ const FILE_NAME = /^(?!\.\.?$)[^/\0]+$/;
  * config-linux.md "Control groups": cgroupsPath without "..", and the resource rules the schema
  * cannot say (swappiness 0-100, burst <= quota, one of weight/leafWeight, rate, one of
  * hcaHandles/hcaObjects, unified keys naming files); device access letters other than r, w, m
- * are ignored with a warning, as runc ignores them.
+ * are ignored with a warning, as runc ignores them; so are kernel memory limits (memory.kernel,
+ * kernelTCP).
  */
 export function checkResources(linux: any, r: Report): void {
   if (linux.cgroupsPath !== undefined && /(^|\/)\.\.(\/|$)/.test(linux.cgroupsPath)) r.error('/linux/cgroupsPath', 'must not contain ".."');
@@ -18,6 +19,10 @@ export function checkResources(linux: any, r: Report): void {
   if (!res) return;
   const at = (...s: (string | number)[]) => pointer('linux', 'resources', ...s);
 
+  // runc's warning: the kernel dropped kernel memory limits (cgroup v2 never had them).
+  for (const k of ['kernel', 'kernelTCP']) {
+    if (res.memory?.[k] !== undefined) r.warn(at('memory', k), 'kernel memory settings are ignored and will be removed (as runc: the kernel no longer takes them)');
+  }
   const swappiness = res.memory?.swappiness;
   if (swappiness !== undefined && swappiness > 100) r.error(at('memory', 'swappiness'), 'must be between 0 and 100');
 

@@ -96,3 +96,15 @@ export function berth(b: { root: string }, args: string[], opts: { input?: strin
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * berth() with a turn of the event loop before and after: berth() blocks the test worker
+ * (spawnSync), and under emulation (the VM lanes) a run of such calls starves vitest's worker
+ * RPC past its timeout ("Timeout calling onTaskUpdate").
+ */
+export async function berthYielding(b: { root: string }, args: string[], opts: { input?: string; timeout?: number } = {}): Promise<SpawnSyncReturns<string>> {
+  await new Promise((r) => setTimeout(r, 1));
+  const r = berth(b, args, opts);
+  await new Promise((r) => setTimeout(r, 1));
+  return r;
+}

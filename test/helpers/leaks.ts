@@ -73,10 +73,10 @@ export function openFds(): number {
  * `berth CMD --bundle DIR ID` fails: exit 1, one line matching `message`, and nothing left behind
  * (no state dir, mount, process or cgroup dir of the bundle's).
  */
-export function expectCleanFailure(b: TestBundle, message: RegExp, cmd: 'create' | 'run' = 'create'): void {
+export function expectCleanFailure(b: TestBundle, message: RegExp, cmd: 'create' | 'run' | 'create --dry-run' = 'create'): void {
   const cgName = b.config.linux.cgroupsPath.split('/').pop();
   const before = snapshot(b.dir, cgName);
-  const r = berth(b, [cmd, '--bundle', b.dir, uniqueId()]);
+  const r = berth(b, [...cmd.split(' '), '--bundle', b.dir, uniqueId()]);
   expect(r.status).toBe(1);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).toMatch(message);
@@ -85,4 +85,9 @@ export function expectCleanFailure(b: TestBundle, message: RegExp, cmd: 'create'
   expect(after.mounts).toEqual(before.mounts);
   expect(after.processes).toEqual([]);
   expect(after.cgroupDirs).toEqual([]);
+}
+
+/** A bad config: create, run and the dry run all fail with `message`, leaving nothing behind. */
+export function expectRefusedEverywhere(b: TestBundle, message: RegExp): void {
+  for (const cmd of ['create', 'run', 'create --dry-run'] as const) expectCleanFailure(b, message, cmd);
 }

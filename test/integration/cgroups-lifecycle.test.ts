@@ -7,7 +7,7 @@ import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectLayout, type CgroupRecord } from '../../src/cgroups/index.js';
-import { BERTH, berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
+import { BERTH, berthYielding as cli, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
 import { files, frozenOnDisk, isUnified, oomKills, readAt, readCpuMax, sharesValue } from '../helpers/cgroup-files.js';
 
 const run = isRoot() && haveBuild() ? describe : describe.skip;
@@ -16,17 +16,6 @@ function ok(r: { status: number | null; stderr: string }): void {
   expect(r.status, r.stderr).toBe(0);
 }
 
-/**
- * berth(), with a turn of the event loop before and after: berth() blocks the test worker
- * (spawnSync), and under emulation (the v2 VM lane) a run of them would starve vitest's worker
- * RPC past its timeout.
- */
-async function cli(b: TestBundle, args: string[], opts?: { input?: string }): Promise<ReturnType<typeof berth>> {
-  await new Promise((r) => setTimeout(r, 1));
-  const r = berth(b, args, opts);
-  await new Promise((r) => setTimeout(r, 1));
-  return r;
-}
 
 async function status(b: TestBundle, id: string): Promise<string> {
   const r = await cli(b, ['state', id]);
@@ -133,6 +122,16 @@ run('cgroups through the CLI', () => {
     expect(st.data.cpu.usage.total).toBeGreaterThan(0);
     expect(st.data).toHaveProperty('blkio');
     expect(st.data).toHaveProperty('hugetlb');
+    // Pressure stall information (runc 1.2+: psi under cpu, memory and blkio): on cgroup v2 where
+    // the kernel keeps it for the cgroup; never on v1.
+    const pressure = isUnified(rec) && existsSync(join(rec.paths['']!, 'cpu.pressure'));
+    for (const part of ['cpu', 'memory', 'blkio']) {
+      if (!pressure) expect(st.data[part].psi, part).toBeUndefined();
+      else {
+        expect(Object.keys(st.data[part].psi), part).toEqual(['some', 'full']);
+        expect(Object.keys(st.data[part].psi.some), part).toEqual(['avg10', 'avg60', 'avg300', 'total']);
+      }
+    }
 
     ok(await cli(b, ['kill', '--all', id, 'KILL']));
     await waitFor(async () => (await status(b!, id)) === 'stopped');

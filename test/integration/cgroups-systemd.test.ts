@@ -83,11 +83,16 @@ run(`systemd cgroup driver (systemd is PID 1: ${systemd}, cgroup ${v2 ? 'v2' : '
     expect(existsSync(b.root)).toBe(false);
   });
 
-  it('puts the container in a delegated scope of the slice, applies limits, and delete stops it', async () => {
+  it('puts the container in a delegated scope of the slice with the annotations\' properties, applies limits, and delete stops it', async () => {
     const id = uniqueId('sd');
     b = scopedBundle(id);
+    // runc's auxiliary scope properties (org.systemd.property.*, GVariant text; Sec → USec).
+    b.config.annotations = { 'org.systemd.property.TimeoutStopSec': '123', 'org.systemd.property.CollectMode': "'inactive-or-failed'" };
+    b.write();
     const unit = `berth-${id}.scope`;
     ok(await cli(b, ['--systemd-cgroup', 'create', '--bundle', b.dir, id]));
+    expect(show(unit, 'TimeoutStopUSec')).toBe('2min 3s');
+    expect(show(unit, 'CollectMode')).toBe('inactive-or-failed');
     const state = JSON.parse(readFileSync(join(b.root, id, 'state.json'), 'utf8'));
     expect(state.cgroup.systemdUnit).toBe(unit);
     const pid: number = state.pid;

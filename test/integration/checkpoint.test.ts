@@ -364,6 +364,46 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     res.close();
   });
 
+  it('--tcp-skip-in-flight and --link-remap reach CRIU; org.criu.config names a CRIU config file that dump and restore read', async () => {
+    const b = makeBundle(r, ['sh', '-c', COUNTER]);
+    const id = uniqueId('ck');
+    track(b, id);
+    const conf = join(b.dir, 'criu.conf');
+    // An option CRIU does not know: a run that reads the file fails; one that does not, passes.
+    writeFileSync(conf, 'no-such-option\n');
+    b.config.annotations = { ...(b.config.annotations ?? {}), 'org.criu.config': conf };
+    b.write();
+    const run = await runCounter(r, b, id, 5);
+    const img = join(b.dir, 'img');
+    const bad = rt(r, b, ['checkpoint', '--leave-running', '--image-path', img, id]);
+    expect(bad.status, 'the dump read the container\'s CRIU config').not.toBe(0);
+    expect(state(r, b, id)?.status).toBe('running');
+    writeFileSync(conf, '');
+    // runc has the two flags since 1.2; the lane's runc is Debian's 1.1.5.
+    const flags = r.name === 'berth' ? ['--tcp-skip-in-flight', '--link-remap'] : [];
+    const c = rt(r, b, ['checkpoint', '--leave-running', ...flags, '--image-path', img, id]);
+    expect(c.status, c.stderr).toBe(0);
+    // The restore of a bundle whose annotation names the bad file fails and leaves nothing; with
+    // the file emptied the same restore works.
+    writeFileSync(conf, 'no-such-option\n');
+    const b2 = makeBundle(r, ['sh', '-c', COUNTER], (cf) => (cf.annotations = { 'org.criu.config': conf }), b.rootfs);
+    const id2 = uniqueId('ck2');
+    track(b2, id2);
+    // launch(): the restored stdio must be pipes, as at the dump (restore hands its own to CRIU).
+    const res = launch(r, b2, ['restore', '-d', '--image-path', img, id2]);
+    expect(await res.exited, 'the restore read the container\'s CRIU config').not.toBe(0);
+    res.close();
+    expectNothingLeft(r, b2, id2);
+    writeFileSync(conf, '');
+    const good = launch(r, b2, ['restore', '-d', '--image-path', img, id2]);
+    expect(await good.exited, good.err()).toBe(0);
+    expect(state(r, b2, id2)?.status).toBe('running');
+    // The restored one first (with runc it is in the original's cgroup), as above.
+    for (const [bb, i] of [[b2, id2], [b, id]] as const) await killAndDelete(r, bb, i);
+    run.close();
+    good.close();
+  });
+
   it('--pre-dump keeps it running; a dump with --parent-path on top restores', async () => {
     const b = makeBundle(r, ['sh', '-c', COUNTER]);
     const id = uniqueId('ck');

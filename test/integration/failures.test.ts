@@ -48,6 +48,17 @@ run('failures leave nothing behind', () => {
     expectCleanFailure((c) => (c.process.apparmorProfile = 'berth-test'), /^config\.json: \/process\/apparmorProfile: AppArmor is not enabled on this host, cannot apply profile "berth-test"$/m);
     b.cleanup();
     expectCleanFailure((c) => (c.process.selinuxLabel = 'system_u:system_r:container_t:s0'), /^config\.json: \/process\/selinuxLabel: SELinux is not enabled on this host/m, 'run');
+    b.cleanup();
+    // linux.mountLabel is SELinux too: refused the same way.
+    expectCleanFailure((c) => (c.linux.mountLabel = 'system_u:object_r:container_file_t:s0:c1,c2'), /^config\.json: \/linux\/mountLabel: SELinux is not enabled on this host, cannot apply mount label "system_u:object_r:container_file_t:s0:c1,c2"$/m);
+  });
+
+  it('linux.intelRdt on a host without resctrl (spec: an error): named, before anything is made', () => {
+    // No resctrl here (intelrdt.test.ts checks the mount table); docs/INTEL-RDT.md.
+    const message = /^config\.json: \/linux\/intelRdt: Intel RDT is not supported or enabled: no resctrl filesystem is mounted$/m;
+    expectCleanFailure((c) => (c.linux.intelRdt = { closID: 'berth-test-clos' }), message);
+    b.cleanup();
+    expectCleanFailure((c) => (c.linux.intelRdt = { l3CacheSchema: 'L3:0=f', schemata: ['MB:0=50'], enableMonitoring: true }), message, 'run');
   });
 
   it('failing createRuntime hook', () => {

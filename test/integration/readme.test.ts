@@ -39,7 +39,7 @@ run('README', () => {
     const cg = `${TEST_CGROUP_PARENT}/${uniqueId('readme')}`;
     const prelude = `berth() {
   if [ "$1" = create ] || [ "$1" = run ]; then
-    sed -i 's|"linux": {|"linux": {"cgroupsPath": "${cg}",|' config.json
+    grep -q '"cgroupsPath"' config.json || sed -i 's|"linux": {|"linux": {"cgroupsPath": "${cg}",|' config.json
   fi
   "${BERTH}" --root "${join(dir, 'state')}" "$@"
 }

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Native } from '../../src/native/addon.js';
+import { seal } from '../../src/state/seal.js';
 import { BERTH, REPO, berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
 
 const run = isRoot() && haveBuild() ? describe : describe.skip;
@@ -148,11 +149,11 @@ run('seccomp (linux.seccomp)', () => {
     const st = JSON.parse(readFileSync(stateFile, 'utf8'));
     expect(st.seccomp.program.length).toBeGreaterThan(0);
     st.config.linux.seccomp.syscalls[0].args = [{ index: 9, value: 0, op: 'SCMP_CMP_EQ' }];
-    writeFileSync(stateFile, JSON.stringify(st));
+    writeFileSync(stateFile, seal(st)); // a record as berth writes it (checksummed)
     const again = berth(b, ['exec', id, 'sh', '-c', 'mkdir /dev/shm/f']);
     expect(again.stderr).toMatch(/Disk quota exceeded/);
     delete st.seccomp;
-    writeFileSync(stateFile, JSON.stringify(st));
+    writeFileSync(stateFile, seal(st)); // a record as berth writes it (checksummed)
     const compiled = berth(b, ['exec', id, 'sh', '-c', 'mkdir /dev/shm/f']);
     expect(compiled.status).toBe(255); // berth's own failure (runc's exec code), not the program's
     expect(compiled.stderr).toMatch(/seccomp/);

@@ -48,15 +48,37 @@ run('large and malformed inputs', () => {
     });
   }
 
-  it('invalid UTF-8 in args and env: the container runs (the bytes read as U+FFFD)', () => {
+  it('invalid UTF-8 in args or env is refused naming the byte offset, before anything is made', () => {
     b = makeBundle(['sh', '-c', 'echo "$1|$X"', 'sh', 'ARGMARK'], (c) => {
       c.process.env.push('X=ENVMARK');
     });
-    const text = readFileSync(join(b.dir, 'config.json'), 'latin1').replace('ARGMARK', 'a\xff\xfeb').replace('ENVMARK', 'c\xc3(d');
-    writeFileSync(join(b.dir, 'config.json'), Buffer.from(text, 'latin1'));
+    const text = readFileSync(join(b.dir, 'config.json'), 'latin1');
+    for (const [mark, bad] of [['ARGMARK', 'a\xff\xfeb'], ['ENVMARK', 'c\xc3(d']]) {
+      const at = Buffer.from(text, 'latin1').indexOf(mark!) + 1;
+      writeFileSync(join(b.dir, 'config.json'), Buffer.from(text.replace(mark!, bad!), 'latin1'));
+      const r = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim()).toBe(`cannot read bundle config ${join(b.dir, 'config.json')}: not valid UTF-8 at byte offset ${at}`);
+      nothingLeft();
+    }
+  });
+
+  it('a duplicate key at any depth is refused naming its JSON path (no parser-differential program)', () => {
+    b = makeBundle(['echo', 'FIRST']);
+    const text = readFileSync(join(b.dir, 'config.json'), 'utf8');
+    const twice = text.replace('"args": [', '"args": ["echo", "SECOND"], "args": [');
+    expect(twice).not.toBe(text);
+    writeFileSync(join(b.dir, 'config.json'), twice);
     const r = berth(b, ['run', '--bundle', b.dir, uniqueId()]);
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toBe('a\ufffd\ufffdb|c\ufffd(d\n');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe('config.json: /process/args: duplicate key "args" (a key may appear once in an object)');
+    nothingLeft();
+    b.config.linux.resources = { pids: { limit: 10 } };
+    b.write();
+    writeFileSync(join(b.dir, 'config.json'), readFileSync(join(b.dir, 'config.json'), 'utf8').replace('"limit": 10', '"limit": 10, "limit": 20'));
+    expect(berth(b, ['run', '--bundle', b.dir, uniqueId()]).stderr).toMatch(/^config\.json: \/linux\/resources\/pids\/limit: duplicate key "limit"/);
     nothingLeft();
   });
 
@@ -98,5 +120,22 @@ run('large and malformed inputs', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('from-a-pipe\n');
+  });
+
+  it('exec --process with a duplicate key or invalid UTF-8 is refused; nothing runs', () => {
+    b = makeBundle(['sleep', '100']);
+    const id = uniqueId();
+    expect(berth(b, ['run', '-d', '--bundle', b.dir, id]).status).toBe(0);
+    const file = join(b.dir, 'process.json');
+    const proc = JSON.stringify({ ...b.config.process, args: ['touch', '/ran'], terminal: false });
+    writeFileSync(file, proc.replace('"args":[', '"args":["touch","/ran2"],"args":['));
+    const dup = berth(b, ['exec', '--process', file, id]);
+    expect(dup.status).toBe(255);
+    expect(dup.stderr.trim()).toBe(`exec --process ${file}: /args: duplicate key "args" (a key may appear once in an object)`);
+    writeFileSync(file, Buffer.concat([Buffer.from(proc.slice(0, 20)), Buffer.from([0xc3, 0x28]), Buffer.from(proc.slice(20))]));
+    const bad = berth(b, ['exec', '--process', file, id]);
+    expect(bad.status).toBe(255);
+    expect(bad.stderr.trim()).toBe(`exec --process ${file}: not valid UTF-8 at byte offset 20`);
+    expect(existsSync(join(b.rootfs, 'ran')) || existsSync(join(b.rootfs, 'ran2'))).toBe(false);
   });
 });

@@ -23,7 +23,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 // A runtime killed (SIGKILL) anywhere in `create` must leave nothing that a later
-// `delete --force` does not find: create records what it is about to make (creating.json in
+// `delete --force` does not find: create records what it is about to make (teardown.json in
 // the state dir) before it makes it, and delete/list/state read that record.
 run('create killed at any moment', () => {
   let b: TestBundle;

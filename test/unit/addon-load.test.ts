@@ -22,7 +22,7 @@ const EXPORTS: (keyof Native)[] = [
   'spawnInit', 'syncRecv', 'syncSend', 'closeFd', 'socketPair', 'waitPid', 'waitPidAsync', 'signalPid',
   'setSubreaper', 'lockFile', 'startContainer', 'connectUnix', 'listenUnix', 'acceptFd', 'recvFd',
   'seccompCompile', 'seccompProbe', 'sendFdMessage', 'recvFdMessage', 'seccompNotifyRecv', 'seccompNotifyRespond',
-  'attachDeviceProgram', 'attachedDevicePrograms', 'idmapProbe', 'syscallProbe',
+  'attachDeviceProgram', 'attachedDevicePrograms', 'idmapProbe', 'syscallProbe', 'pidfdOpen', 'pidfdSignal',
   'netLinkGet', 'netAddrs', 'netLinkSet', 'netAddrAdd',
 ];
 
@@ -342,6 +342,20 @@ describe('processes', () => {
     expect(thrown(() => n.signalPid(0, 0)).code).toBe('ESRCH');
   });
 
+  it('pidfdOpen + pidfdSignal: the fd keeps naming its process; a reaped one is ESRCH', () => {
+    const { pid, syncFd } = n.spawnInit('/bin/sleep', Buffer.alloc(0), 0);
+    n.closeFd(syncFd);
+    const fd = n.pidfdOpen(pid);
+    n.pidfdSignal(fd, 9);
+    expect(n.waitPid(pid)).toEqual({ code: null, signal: 9 });
+    // Reaped: the pidfd names the dead process, never whatever gets its pid next.
+    expect(thrown(() => n.pidfdSignal(fd, 0)).code).toBe('ESRCH');
+    n.closeFd(fd);
+    const e = thrown(() => n.pidfdOpen(pid));
+    expect([e.code, e.syscall]).toEqual(['ESRCH', 'pidfd_open']);
+    expect(thrown(() => n.pidfdOpen(0)).code).toBe('ESRCH');
+  });
+
   it('waitPidAsync resolves on a worker thread while the event loop runs', async () => {
     const { pid, syncFd } = n.spawnInit('/bin/sleep', Buffer.alloc(0), 0);
     n.closeFd(syncFd);
@@ -355,6 +369,41 @@ describe('processes', () => {
     clearInterval(timer);
     expect(st).toEqual({ code: null, signal: 15 });
     expect(ticks).toBeGreaterThan(3);
+  });
+
+  it('pidfdOpen names the process in its fdinfo; pidfdSignal through it; ESRCH once it is gone', async () => {
+    const { pid, syncFd } = n.spawnInit('/bin/sleep', Buffer.alloc(0), 0);
+    n.closeFd(syncFd);
+    const fd = n.pidfdOpen(pid);
+    try {
+      expect(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8')).toMatch(new RegExp(`^Pid:\\s+${pid}$`, 'm'));
+      n.pidfdSignal(fd, 15);
+      expect(n.waitPid(pid)).toEqual({ code: null, signal: 15 });
+      expect(thrown(() => n.pidfdSignal(fd, 0)).code).toBe('ESRCH');
+    } finally {
+      n.closeFd(fd);
+    }
+    expect(thrown(() => n.pidfdOpen(pid)).code).toBe('ESRCH');
+  });
+
+  it('waitPidAsync with reapOthers reaps other children until the one asked for ends (in a child process)', () => {
+    const r = inChild(`
+      const fs = require('fs');
+      const other = addon.spawnInit('/bin/true', Buffer.alloc(0), 0);
+      addon.closeFd(other.syncFd);
+      const t = addon.spawnInit('/bin/sleep', Buffer.alloc(0), 0);
+      addon.closeFd(t.syncFd);
+      addon.waitPidAsync(t.pid, true).then((st) => console.log(JSON.stringify(st)));
+      // /bin/true's /proc entry goes only once it is reaped: by the wait, nobody else waits here.
+      const poll = () => {
+        if (fs.existsSync('/proc/' + other.pid)) return setTimeout(poll, 10);
+        console.log('reaped');
+        addon.signalPid(t.pid, 9);
+      };
+      poll();
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('reaped\n{"code":null,"signal":9}\n');
   });
 
   it('waitPid of a process that is not our child throws ECHILD', () => {

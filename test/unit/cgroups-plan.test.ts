@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { planV1 } from '../../src/cgroups/v1/index.js';
 import { planV2 } from '../../src/cgroups/v2/index.js';
 import { planRtBudget } from '../../src/cgroups/v1/cpu-rt.js';
+import { pidsLimit } from '../../src/cgroups/units.js';
+import { splitPids } from '../../src/cgroups/pids-after-init.js';
 import type { CgroupWrite, PlanContext } from '../../src/cgroups/types.js';
 
 const V1_CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'pids', 'hugetlb', 'net_cls', 'net_prio', 'rdma'];
@@ -52,6 +54,22 @@ describe('v1 planning', () => {
     expect(ws.find((w) => w.file === 'cpu.cpus')).toBeUndefined();
     expect(ws[0]!.field).toBe('linux.resources.cpu.cpus');
   });
+  it('pids.limit: 0 is a limit (applied as 1, as runc 1.5), a negative value "max", absent nothing', () => {
+    for (const [limit, want] of [[0, '1'], [-1, 'max'], [-5, 'max'], [7, '7']] as const) {
+      expect(brief(noDevices(planV1({ pids: { limit } }, ctx({}))))).toEqual([`pids:pids.max=${want}`]);
+      expect(brief(planV2({ pids: { limit } }, ctx({})))).toEqual([`:pids.max=${want}`]);
+    }
+    expect(noDevices(planV1({ pids: {} }, ctx({})))).toEqual([]);
+    expect(pidsLimit(0n)).toBe(1n);
+    expect(pidsLimit(-1n)).toBe('max');
+  });
+
+  it('splits the pids limit off, to apply once the init is up', () => {
+    expect(splitPids({ memory: { limit: 1 }, pids: { limit: 0 } })).toEqual({ atCreate: { memory: { limit: 1 } }, afterInit: { pids: { limit: 0 } } });
+    expect(splitPids({ memory: { limit: 1 } })).toEqual({ atCreate: { memory: { limit: 1 } } });
+    expect(splitPids(undefined)).toEqual({ atCreate: undefined });
+  });
+
   it('pids, blkio, hugetlb, network, rdma', () => {
     const r = {
       pids: { limit: -1 },

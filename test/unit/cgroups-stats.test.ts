@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBlkioEntries, parseIoStat, statsV1, statsV2 } from '../../src/cgroups/stats.js';
+import { parseBlkioEntries, parseIoStat, parsePsi, statsV1, statsV2 } from '../../src/cgroups/stats.js';
 
 describe('cgroup stats (runc events --stats format)', () => {
   it('v1', () => {
@@ -31,6 +31,10 @@ describe('cgroup stats (runc events --stats format)', () => {
     expect(s.blkio.ioServiceBytesRecursive).toEqual([{ major: 8, minor: 0, op: 'Read', value: 4096 }, { major: 8, minor: 0, op: 'Write', value: 0 }]);
     expect(s.hugetlb['2MB']).toEqual({ usage: 0, max: undefined, failcnt: 0 });
     expect(JSON.parse(JSON.stringify(s)).network_interfaces).toBeNull();
+    // No pressure figures on v1 (runc reads them on v2 only).
+    expect(s.cpu.psi).toBeUndefined();
+    expect(s.memory.psi).toBeUndefined();
+    expect(s.blkio.psi).toBeUndefined();
   });
   it('v2', () => {
     const files: Record<string, string> = {
@@ -52,6 +56,35 @@ describe('cgroup stats (runc events --stats format)', () => {
     expect(s.memory.swap.usage).toBe(110);
     expect(s.pids).toEqual({ current: 2, limit: 50 });
     expect(s.blkio.ioServicedRecursive).toEqual([{ major: 8, minor: 0, op: 'Read', value: 1 }, { major: 8, minor: 0, op: 'Write', value: 2 }]);
+    // Without *.pressure files (no PSI in the kernel): no psi, as runc.
+    expect(JSON.stringify(s)).not.toMatch(/psi/);
+  });
+  it('v2 pressure stall information: runc 1.2\'s psi under cpu, memory and blkio, last in each', () => {
+    const files: Record<string, string> = {
+      'cpu.stat': 'usage_usec 5',
+      'cpu.pressure': 'some avg10=1.50 avg60=0.25 avg300=0.00 total=123456\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=789\n',
+      'memory.current': '100',
+      'memory.pressure': 'some avg10=0.00 avg60=0.00 avg300=0.00 total=0\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n',
+      'io.stat': '8:0 rbytes=100 wbytes=200 rios=1 wios=2',
+      // A kernel before 5.13 has no "full" line in cpu.pressure: runc reports it as zeros.
+      'io.pressure': 'some avg10=12.34 avg60=5.00 avg300=1.00 total=42\n',
+    };
+    const s = statsV2((_c, f) => files[f], new Set(['memory', 'io']), []);
+    const zero = { avg10: 0, avg60: 0, avg300: 0, total: 0 };
+    expect(s.cpu.psi).toEqual({ some: { avg10: 1.5, avg60: 0.25, avg300: 0, total: 123456 }, full: { ...zero, total: 789 } });
+    expect(s.memory.psi).toEqual({ some: zero, full: zero });
+    expect(s.blkio.psi).toEqual({ some: { avg10: 12.34, avg60: 5, avg300: 1, total: 42 }, full: zero });
+    const json = JSON.parse(JSON.stringify(s));
+    expect(Object.keys(json.cpu)).toEqual(['usage', 'throttling', 'psi']);
+    expect(Object.keys(json.memory).at(-1)).toBe('psi');
+    expect(Object.keys(json.blkio)).toEqual(['ioServiceBytesRecursive', 'ioServicedRecursive', 'psi']);
+    expect(JSON.stringify(json.cpu.psi)).toBe('{"some":{"avg10":1.5,"avg60":0.25,"avg300":0,"total":123456},"full":{"avg10":0,"avg60":0,"avg300":0,"total":789}}');
+  });
+  it('parsePsi: a file that is not there or does not parse gives no psi', () => {
+    expect(parsePsi(undefined)).toBeUndefined();
+    expect(parsePsi('some avg10=x avg60=0 avg300=0 total=1')).toBeUndefined();
+    expect(parsePsi('some avg10=0 avg60=0 avg300=0 total=-1')).toBeUndefined();
+    expect(parsePsi('')).toEqual({ some: { avg10: 0, avg60: 0, avg300: 0, total: 0 }, full: { avg10: 0, avg60: 0, avg300: 0, total: 0 } });
   });
   it('parsers', () => {
     expect(parseBlkioEntries('Total 5')).toEqual([]);

@@ -67,7 +67,9 @@ describe('systemd scope', () => {
     expect(props.PIDs).toEqual(variant('au', [99]));
     expect(props.DefaultDependencies).toEqual(variant('b', false));
     expect(props.MemoryMax).toEqual(variant('t', 67108864n));
-    expect(props.TasksMax).toBeUndefined(); // 0: not given
+    expect(props.TasksMax).toEqual(variant('t', 1n)); // 0 is a limit (runtime-spec 1.3); systemd takes no 0
+    expect(asMap(scopeProperties(p, 99, { pids: { limit: -1 } }, V2)).TasksMax).toEqual(variant('t', INFINITY));
+    expect(asMap(scopeProperties(p, 99, { pids: {} }, V2)).TasksMax).toBeUndefined();
     expect(props.IOAccounting).toEqual(variant('b', true));
     expect(asMap(scopeProperties(p, 99, {}, V1)).BlockIOAccounting).toEqual(variant('b', true));
   });

@@ -7,6 +7,7 @@ import { configMismatch } from '../../src/criu/image-records.js';
 import { lastCriuError } from '../../src/criu/log-error.js';
 import { cgroupRoots } from '../../src/criu/cgroup-roots.js';
 import { findCriu } from '../../src/host/criu.js';
+import { criuConfigFile, dumpConfigEnv, withContainerConfig } from '../../src/criu/config-file.js';
 
 const dump = {
   pid: 42, imageDir: '/img', workDir: '/work', logFile: 'dump.log', leaveRunning: false, preDump: false, tcpEstablished: false,
@@ -24,6 +25,14 @@ describe('criu argv', () => {
     expect(all.join(' ')).toContain('--freeze-cgroup /sys/fs/cgroup/x');
   });
 
+  it("checkpoint --tcp-skip-in-flight and --link-remap: CRIU's --skip-in-flight and --link-remap (dump only)", () => {
+    expect(dumpArgv(dump)).not.toEqual(expect.arrayContaining(['--skip-in-flight']));
+    expect(dumpArgv(dump)).not.toEqual(expect.arrayContaining(['--link-remap']));
+    const a = dumpArgv({ ...dump, tcpSkipInFlight: true, linkRemap: true });
+    expect(a).toEqual(expect.arrayContaining(['--skip-in-flight', '--link-remap']));
+    expect(dumpArgv({ ...dump, preDump: true, linkRemap: true })).toContain('--link-remap');
+  });
+
   it('pre-dump: criu pre-dump with memory tracking, never --leave-running', () => {
     const a = dumpArgv({ ...dump, preDump: true, leaveRunning: true });
     expect(a[0]).toBe('pre-dump');
@@ -38,6 +47,31 @@ describe('criu argv', () => {
     expect(checkEmptyNs(['network'])).toEqual(['net']);
     expect(() => checkEmptyNs(['pid'])).toThrow(/^--empty-ns pid: only network/);
     expect(() => dumpArgv({ ...dump, pageServer: 'nope' })).toThrow(/^--page-server nope: expected IP:PORT$/);
+  });
+});
+
+describe('org.criu.config (runc: the container\'s CRIU configuration file)', () => {
+  it('names the file; present and empty: none; absent: /etc/criu/runc.conf', () => {
+    expect(criuConfigFile({ 'org.criu.config': '/etc/criu/c1.conf' })).toBe('/etc/criu/c1.conf');
+    expect(criuConfigFile({ 'org.criu.config': '' })).toBeUndefined();
+    expect(criuConfigFile({ other: 'x' })).toBe('/etc/criu/runc.conf');
+    expect(criuConfigFile(undefined)).toBe('/etc/criu/runc.conf');
+  });
+
+  it('dump: CRIU_CONFIG_FILE in criu\'s environment (none: the environment as it is)', () => {
+    expect(dumpConfigEnv('/etc/criu/c1.conf', { PATH: '/bin' })).toEqual({ PATH: '/bin', CRIU_CONFIG_FILE: '/etc/criu/c1.conf' });
+    const env = { PATH: '/bin' };
+    expect(dumpConfigEnv(undefined, env)).toBe(env);
+  });
+
+  it("restore: appended to berth's RPC config file, so it comes last; an unreadable file adds nothing", () => {
+    const read = (f: string) => {
+      if (f === '/c.conf') return 'tcp-established\nlog-file mine.log';
+      throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+    };
+    expect(withContainerConfig('work-dir /w\n', '/c.conf', read)).toBe('work-dir /w\ntcp-established\nlog-file mine.log\n');
+    expect(withContainerConfig('work-dir /w\n', '/etc/criu/runc.conf', read)).toBe('work-dir /w\n');
+    expect(withContainerConfig('work-dir /w\n', undefined, read)).toBe('work-dir /w\n');
   });
 });
 

@@ -1,10 +1,8 @@
 // The pure parts of rootless berth: the default state root and --rootless (runc's rules), the
-// user namespace's id maps and who writes them, sysctls a non-root caller may set, which
-// limits need a cgroup, and a container's processes without one.
+// user namespace's id maps and who writes them, which limits need a cgroup, and a container's processes without one.
 import { describe, it, expect } from 'vitest';
 import { defaultRoot, rootlessCgroups, uidMapIsNested } from '../../src/cli/globals.js';
 import { idMapPlan, parseSubIds, type IdMapHost } from '../../src/plan/id-maps.js';
-import { sysctlNamespace, sysctlOps } from '../../src/plan/sysctls.js';
 import { limitField, rootlessResources, undelegatedStep } from '../../src/cgroups/rootless.js';
 import { descendants } from '../../src/state/members.js';
 import { parseSystemdPath } from '../../src/cgroups/systemd/scope.js';
@@ -68,20 +66,6 @@ describe('user namespace id maps', () => {
   });
   it('/etc/subuid lines by name or by id', () => {
     expect(parseSubIds('alice:100000:65536\n1000:300000:10\nbob:1:2\n#x\n', { name: 'alice', id: 1000 })).toEqual([{ start: 100000, count: 65536 }, { start: 300000, count: 10 }]);
-  });
-});
-
-describe('sysctls when not root', () => {
-  const linux = (sysctl: Record<string, string>, ns: any[]) => ({ sysctl, namespaces: ns });
-  it('namespaced sysctls of namespaces the container has of its own are set', () => {
-    const ops = sysctlOps(linux({ 'net.ipv4.ip_forward': '1', 'kernel.shmmax': '1', 'kernel.hostname': 'x' }, [{ type: 'network' }, { type: 'ipc' }, { type: 'uts' }]), true);
-    expect(ops.map((o) => o.args[0])).toEqual(['/proc/sys/net/ipv4/ip_forward', '/proc/sys/kernel/shmmax', '/proc/sys/kernel/hostname']);
-  });
-  it('others name the key; as root the kernel decides', () => {
-    expect(() => sysctlOps(linux({ 'vm.swappiness': '1' }, []), true)).toThrow('config.json: /linux/sysctl/vm.swappiness: not root, berth can set only sysctls of namespaces the container has of its own (vm.swappiness is not namespaced: it is the host\'s)');
-    expect(() => sysctlOps(linux({ 'net.core.somaxconn': '1' }, [{ type: 'network', path: '/proc/1/ns/net' }]), true)).toThrow(/needs a new network namespace/);
-    expect(sysctlOps(linux({ 'vm.swappiness': '1' }, []), false)).toHaveLength(1);
-    expect(sysctlNamespace('fs.mqueue.msg_max')).toBe('ipc');
   });
 });
 

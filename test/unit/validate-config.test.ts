@@ -257,6 +257,11 @@ describe('validateConfig: devices, resources, seccomp and the rest of linux', ()
       'config.json: /linux/resources/devices/0/access: "rwax": ax ignored (access is a composition of r, w, m; runc ignores other letters too)',
     ]);
     expect(errors(res({ pids: {} }))).toEqual([]); // pids.limit is OPTIONAL in runtime-spec 1.3
+    // Ignored as runc ignores them, with runc's warning (src/spec/ledger.ts).
+    expect(warnings(res({ memory: { kernel: 1 << 20, kernelTCP: 1 << 20 } }))).toEqual([
+      'config.json: /linux/resources/memory/kernel: kernel memory settings are ignored and will be removed (as runc: the kernel no longer takes them)',
+      'config.json: /linux/resources/memory/kernelTCP: kernel memory settings are ignored and will be removed (as runc: the kernel no longer takes them)',
+    ]);
   });
 
   it('seccomp: errnoRet only with ERRNO/TRACE, listener rules, argument index', () => {
@@ -290,6 +295,8 @@ describe('validateConfig: devices, resources, seccomp and the rest of linux', ()
     expect(errors((c) => (c.linux.intelRdt = { closID: '/', schemata: ['L3:0=7f0\nMB:0=20'] }))).toEqual(['config.json: /linux/intelRdt/schemata/0: must not contain a newline']);
     expect(errors((c) => (c.linux.intelRdt = { memBwSchema: 'L3:0=1' }))).toEqual(['config.json: /linux/intelRdt/memBwSchema: must match ^MB:[^\\n]*$']);
     expect(warnings((c) => (c.linux.intelRdt = { l3CacheSchema: '0=7f0' }))).toEqual(['config.json: /linux/intelRdt/l3CacheSchema: should start with "L3:" and have no newlines']);
+    expect(errors((c) => (c.linux.mountLabel = 'system_u:object_r:x_t:s0"x'))).toEqual(['config.json: /linux/mountLabel: must not contain a double quote or a newline']);
+    expect(errors((c) => (c.linux.mountLabel = 'system_u:object_r:container_file_t:s0:c1,c2'))).toEqual([]);
     expect(errors((c) => (c.linux.memoryPolicy = { mode: 'MPOL_BIND' }))).toEqual(['config.json: /linux/memoryPolicy/nodes: is required for MPOL_BIND']);
     expect(errors((c) => (c.linux.memoryPolicy = { mode: 'MPOL_LOCAL', nodes: '0' }))).toEqual(['config.json: /linux/memoryPolicy/nodes: must be empty for MPOL_LOCAL']);
     expect(errors((c) => (c.linux.memoryPolicy = { nodes: '0' }))).toEqual(['config.json: /linux/memoryPolicy/mode: is required']);

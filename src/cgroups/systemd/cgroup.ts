@@ -42,7 +42,7 @@ function startPlaceholder(): ChildProcess {
 export class SystemdCgroup extends FsCgroup {
   private placeholder: ChildProcess | undefined;
 
-  constructor(record: CgroupRecord, private readonly unitPath?: SystemdUnitPath) {
+  constructor(record: CgroupRecord, private readonly unitPath?: SystemdUnitPath, private readonly extraProperties: DbusValue[] = []) {
     super(record);
     this.ownsParents = false; // systemd made the scope and owns the slices above it
   }
@@ -60,7 +60,7 @@ export class SystemdCgroup extends FsCgroup {
       const host = this.host(mgr);
       this.placeholder = startPlaceholder();
       try {
-        mgr.startScope(unit, scopeProperties(this.unitPath!, this.placeholder.pid!, r, host));
+        mgr.startScope(unit, scopeProperties(this.unitPath!, this.placeholder.pid!, r, host, this.extraProperties));
         const scope = mgr.controlGroup(unit);
         this.record.paths = resolveCgroupPaths({ cgroupsPath: scope, id: unit }, realEnv()).paths;
       } catch (e) {
@@ -84,7 +84,7 @@ export class SystemdCgroup extends FsCgroup {
     const mgr = SystemdManager.connect();
     try {
       if (mgr.unitPath(unit)) throw new CgroupError(`systemd cgroup driver: the unit ${unit} already exists`);
-      return { unit, properties: scopeProperties(this.unitPath!, 0, r, this.host(mgr)) };
+      return { unit, properties: scopeProperties(this.unitPath!, 0, r, this.host(mgr), this.extraProperties) };
     } finally {
       mgr.close();
     }
@@ -151,7 +151,7 @@ export class SystemdCgroup extends FsCgroup {
   }
 }
 
-export function openSystemdCgroup(p: SystemdUnitPath, layout: CgroupLayout): SystemdCgroup {
+export function openSystemdCgroup(p: SystemdUnitPath, layout: CgroupLayout, extraProperties: DbusValue[] = []): SystemdCgroup {
   const unit = scopeUnitName(p);
-  return new SystemdCgroup({ layout, paths: {}, created: [], systemdUnit: unit }, p);
+  return new SystemdCgroup({ layout, paths: {}, created: [], systemdUnit: unit }, p, extraProperties);
 }

@@ -17,7 +17,8 @@
  * | pids.limit                   | TasksMax                     | TasksMax                        |
  * | devices                      | DevicePolicy + DeviceAllow (devices.ts) | - (berth's eBPF program) |
  *
- * -1 (unlimited) is systemd's "infinity" (2^64-1); 0 or absent leaves a property out. Every other
+ * -1 (unlimited) is systemd's "infinity" (2^64-1); 0 or absent leaves a property out, except
+ * pids.limit, where 0 is a limit (TasksMax 1, units.ts pidsLimit). Every other
  * field stays a cgroupfs file only (the scope is delegated: systemd leaves those alone).
  */
 import type { DbusValue } from './dbus/wire.js';
@@ -25,7 +26,7 @@ import { variant } from './dbus/wire.js';
 import { big } from '../resources.js';
 import { devicePolicyProperties } from './devices.js';
 import type { CgroupLayout, LinuxResources } from '../types.js';
-import { blkioWeightToIoWeight, memorySwapToV2, sharesToWeight } from '../units.js';
+import { blkioWeightToIoWeight, memorySwapToV2, pidsLimit, sharesToWeight } from '../units.js';
 
 export const INFINITY = 2n ** 64n - 1n;
 const DEFAULT_PERIOD = 100_000n;
@@ -114,7 +115,11 @@ export function resourceProperties(r: LinuxResources, host: SystemdHost, update:
   }
   const weight = big(r.blockIO?.weight);
   if (weight !== undefined && weight > 0n) add(v2 ? 'IOWeight' : 'BlockIOWeight', 't', v2 ? blkioWeightToIoWeight(weight) : weight);
-  add('TasksMax', 't', limit(big(r.pids?.limit)));
+  const pids = big(r.pids?.limit);
+  if (pids !== undefined) {
+    const tasks = pidsLimit(pids);
+    add('TasksMax', 't', tasks === 'max' ? INFINITY : tasks);
+  }
   if (!v2 && (r.devices !== undefined || !update)) props.push(...devicePolicyProperties(r.devices, host.procDevices));
   return props;
 }

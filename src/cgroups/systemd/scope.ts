@@ -65,9 +65,10 @@ export function scopeUnitName(p: SystemdUnitPath): string {
  * StartTransientUnit's properties (a(sv)), as runc sets them for a scope: the slice, a
  * description, Delegate=yes (berth writes the resource files itself, as for cgroupfs), the
  * placeholder pid, no default dependencies, accounting on, and the resource properties systemd
- * must know to keep the limits on its own rewrites (properties.ts).
+ * must know to keep the limits on its own rewrites (properties.ts), then the config's
+ * org.systemd.property.* annotations (annotation-properties.ts), last so that they override.
  */
-export function scopeProperties(p: SystemdUnitPath, pid: number, r: LinuxResources, host: SystemdHost): DbusValue[] {
+export function scopeProperties(p: SystemdUnitPath, pid: number, r: LinuxResources, host: SystemdHost, extra: DbusValue[] = []): DbusValue[] {
   return [
     ['Description', variant('s', `berth container ${p.name}`)],
     ['Slice', variant('s', p.slice)],
@@ -79,6 +80,7 @@ export function scopeProperties(p: SystemdUnitPath, pid: number, r: LinuxResourc
     [host.layout === 'unified' ? 'IOAccounting' : 'BlockIOAccounting', variant('b', true)],
     ['TasksAccounting', variant('b', true)],
     ...resourceProperties(r, host, false),
+    ...extra,
   ];
 }
 

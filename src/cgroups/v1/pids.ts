@@ -1,10 +1,11 @@
-/** v1 pids controller: limit → pids.max; a limit <= 0 (the spec's -1) is "max" (no limit). */
+/** v1 pids controller: limit → pids.max (units.ts pidsLimit: negative → "max", 0 → 1). */
 import { big } from '../resources.js';
 import { write } from '../plan.js';
+import { pidsLimit } from '../units.js';
 import type { CgroupWrite, LinuxResources, PlanContext } from '../types.js';
 
 export function pidsMaxValue(limit: bigint): string {
-  return limit > 0n ? limit.toString() : 'max';
+  return pidsLimit(limit).toString();
 }
 
 export function planPidsV1(r: LinuxResources, _ctx: PlanContext): CgroupWrite[] {

@@ -1,4 +1,4 @@
-/** v2 pids controller: limit → pids.max (<= 0 → "max"). */
+/** v2 pids controller: limit → pids.max (as v1: negative → "max", 0 → 1). */
 import { big } from '../resources.js';
 import { write } from '../plan.js';
 import { pidsMaxValue } from '../v1/pids.js';

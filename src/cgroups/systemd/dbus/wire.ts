@@ -1,6 +1,6 @@
 /**
  * The D-Bus wire format (little-endian), just what the systemd driver needs: marshal method
- * calls, unmarshal replies. Pure (unit-tested). Values in JS: y/u/i numbers, t/x bigint (numbers
+ * calls, unmarshal replies. Pure (unit-tested). Values in JS: y/n/q/u/i/h/d numbers, t/x bigint (numbers
  * accepted), b boolean, s/o/g strings, a(...) arrays, (...) arrays of fields, v a [sig, value]
  * pair, a{..} arrays of [key, value].
  */
@@ -91,7 +91,9 @@ export class Writer {
     switch (t[0]) {
       case 'y': this.u8(Number(v)); return;
       case 'b': this.u32(v ? 1 : 0); return;
-      case 'u': this.u32(Number(v)); return;
+      case 'u': case 'h': this.u32(Number(v)); return;
+      case 'n': case 'q': this.align(2); this.ensure(2); if (t[0] === 'n') this.buf.writeInt16LE(Number(v), this.len); else this.buf.writeUInt16LE(Number(v), this.len); this.len += 2; return;
+      case 'd': this.align(8); this.ensure(8); this.buf.writeDoubleLE(Number(v), this.len); this.len += 8; return;
       case 'i': this.align(4); this.ensure(4); this.buf.writeInt32LE(Number(v), this.len); this.len += 4; return;
       case 't': this.align(8); this.ensure(8); this.buf.writeBigUInt64LE(BigInt(v as number | bigint), this.len); this.len += 8; return;
       case 'x': this.align(8); this.ensure(8); this.buf.writeBigInt64LE(BigInt(v as number | bigint), this.len); this.len += 8; return;
