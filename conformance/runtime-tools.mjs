@@ -152,7 +152,8 @@ function cleanupRoot(rt) {
   try { ids = readdirSync(rt.root); } catch { return []; }
   const left = [];
   for (const id of ids) {
-    if (!statSync(join(rt.root, id)).isDirectory()) continue;
+    // berth's compiled seccomp filters (.seccomp:cache) are the root's, not a container's.
+    if (!statSync(join(rt.root, id)).isDirectory() || id.includes(':')) continue;
     left.push(id);
     spawnSync(rt.path, ['--root', rt.root, 'delete', '--force', id], { stdio: 'ignore', timeout: 30_000 });
   }

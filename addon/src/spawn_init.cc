@@ -1,9 +1,11 @@
 // spawnInit: start berth-init from a sealed memfd copy (CVE-2019-5736) with the plan in a
 // second memfd and one end of a SEQPACKET socketpair (docs/PLAN-FORMAT.md "Processes"). Given a
-// cgroup v2 dir, the init is born in it: clone3(CLONE_INTO_CGROUP), fork on kernels without it.
+// cgroup v2 dir, the init is born in it: clone3(CLONE_INTO_CGROUP); else (and on kernels without
+// it) a vfork-style clone sharing this process's memory until the execveat.
 #include <fcntl.h>
 #include <napi.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -208,6 +210,34 @@ char* Itoa(long n, char* buf, size_t size) {
   _exit(127);
 }
 
+struct ChildArgs {
+  int syncHi, planHi, exeHi, base, preserve, maxFd;
+  char* const* argv;
+};
+
+int ChildEntry(void* p) {
+  const auto* a = static_cast<const ChildArgs*>(p);
+  Child(a->syncHi, a->planHi, a->exeHi, a->base, a->preserve, a->maxFd, a->argv);
+}
+
+// fork() without copying the address space, as posix_spawn does: the child runs in this
+// process's memory, on a stack of its own, until its execveat, and this thread waits until then
+// (CLONE_VFORK). A JavaScript runtime's process is large and multi-threaded: fork would copy its
+// page tables and make every page it writes afterwards fault once. Child() only makes syscalls
+// (errno, shared with this waiting thread, is all it writes besides its own stack); it has its
+// own fd table and signal dispositions (no CLONE_FILES, no CLONE_SIGHAND), and every signal
+// stays blocked until it has reset them, so no handler of the runtime runs in it.
+pid_t SpawnSharingMemory(ChildArgs* a) {
+  const size_t size = 256 * 1024;
+  void* stack = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) return -1;
+  pid_t pid = clone(ChildEntry, static_cast<char*>(stack) + size, CLONE_VM | CLONE_VFORK | SIGCHLD, a);
+  int e = errno;
+  munmap(stack, size);  // the child has exec'd or exited: CLONE_VFORK waited for that
+  errno = e;
+  return pid;
+}
+
 }  // namespace
 
 Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
@@ -313,8 +343,8 @@ Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
   const bool intoCgroup = pid > 0;
   const bool useFork = f.v[4] < 0 || Clone3Unsupported(clone3Err);
   if (useFork) {
-    pid = fork();
-    if (pid == 0) Child(f.v[1], f.v[2], f.v[3], base, preserve, maxFd, argv);
+    ChildArgs args{f.v[1], f.v[2], f.v[3], base, preserve, maxFd, argv};
+    pid = SpawnSharingMemory(&args);
   }
   const int spawnErr = pid < 0 ? (useFork ? errno : clone3Err) : 0;
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
@@ -322,7 +352,7 @@ Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
     // Any clone3 error but "unsupported" is about the cgroup: EBUSY (controllers enabled for
     // its children), EACCES/EPERM/ENOENT (no right to move a process there), ENODEV (removed),
     // EOPNOTSUPP (an invalid threaded domain), EBADF (not a cgroup v2 dir).
-    if (useFork) ThrowErrno(env, spawnErr, "fork");
+    if (useFork) ThrowErrno(env, spawnErr, "clone");
     else ThrowErrno(env, spawnErr, "clone3", cgroupDir);
     return env.Undefined();
   }

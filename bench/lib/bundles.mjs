@@ -43,13 +43,14 @@ export class Bundles {
     this.base.root = { path: this.rootfs, readonly: true };
   }
 
-  /** A bundle for container `id` running `args`; returns its dir. */
-  make(id, args) {
+  /** A bundle for container `id` running `args` (with `seccomp`: that linux.seccomp); returns its dir. */
+  make(id, args, { seccomp } = {}) {
     const dir = join(this.dir, id);
     if (!existsSync(dir)) mkdirSync(dir);
     const c = structuredClone(this.base);
     c.process.args = args;
     c.linux.cgroupsPath = `${PARENT}/${id}`;
+    if (seccomp) c.linux.seccomp = seccomp;
     writeFileSync(join(dir, 'config.json'), JSON.stringify(c));
     return dir;
   }

@@ -10,6 +10,8 @@ import { sleep } from './proc.mjs';
 
 export const PARENT = `berth-bench-${process.pid}`;
 export const CTD_PARENT = `berth-bench-${process.pid}-ctd`;
+/** The private Podman's --cgroup-parent (absolute, as containerd's). */
+export const PODMAN_PARENT = `berth-bench-${process.pid}-podman`;
 
 /** Cgroup mounts of this mount namespace with this process's cgroup in each. */
 export function hierarchies() {

@@ -81,14 +81,15 @@ export class PrivateContainerd {
     return ['ctr', '--address', this.sock, '--namespace', this.namespace, ...args];
   }
 
-  /** argv of `ctr run --rm` of /bin/true as container `id`, driven by the column's binary. */
-  runArgv(col, rootfs, id) {
+  /** argv of `ctr run --rm` of /bin/true as container `id`, driven by the column's binary;
+   * `seccomp`: with containerd's default profile (`ctr run --seccomp`). */
+  runArgv(col, rootfs, id, seccomp = false) {
     const runcRoot = join(this.dir, 'runc-root', col.key);
     const fifo = join(this.dir, 'fifo');
     mkdirSync(runcRoot, { recursive: true });
     mkdirSync(fifo, { recursive: true });
     return this.ctrArgv(['run', '--rm', '--runc-binary', col.engineBinary, '--runc-root', runcRoot, '--fifo-dir', fifo,
-      '--cgroup', `/${CTD_PARENT}/${id}`, '--rootfs', rootfs, id, '/bin/true']);
+      '--cgroup', `/${CTD_PARENT}/${id}`, ...(seccomp ? ['--seccomp'] : []), '--rootfs', rootfs, id, '/bin/true']);
   }
 
   /** Remove every task and container left, stop containerd by PID, remove its dir. */

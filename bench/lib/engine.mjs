@@ -1,16 +1,18 @@
-// The engine's view: `ctr run --rm` of /bin/true under a private containerd, per column
-// (one untimed warm-up each, then the median of `runs`).
+// The engine's view: `ctr run --rm` of /bin/true under a private containerd, per column, bare
+// and with containerd's default seccomp profile (one untimed warm-up each, then the median of
+// `runs`).
 import { checkpoint } from './cleanup.mjs';
 import { PrivateContainerd, missingPrograms } from './containerd.mjs';
 import { runSync } from './proc.mjs';
 import { median, now } from './stats.mjs';
 
-export const engineRow = (n) => `private containerd: \`ctr run --rm\` of /bin/true (median of ${n})`;
+export const engineRow = (n, seccomp = false) =>
+  `private containerd: \`ctr run --rm${seccomp ? ' --seccomp' : ''}\` of /bin/true${seccomp ? ', its default seccomp profile' : ''} (median of ${n})`;
 
 export async function engineRows(res, cols, tmp, rootfs, runs) {
-  const row = engineRow(runs);
+  const rows = [engineRow(runs), engineRow(runs, true)];
   const missing = missingPrograms();
-  const failAll = (why) => cols.forEach((c) => res.fail(row, 'ms', c.key, why));
+  const failAll = (why) => cols.forEach((c) => rows.forEach((row) => res.fail(row, 'ms', c.key, why)));
   if (missing.length) return failAll(`missing ${missing.join(', ')} (apt-get install containerd)`);
   const ctd = new PrivateContainerd(tmp);
   try {
@@ -18,22 +20,24 @@ export async function engineRows(res, cols, tmp, rootfs, runs) {
   } catch (e) {
     return failAll(e);
   }
-  for (const col of cols) {
-    await res.measure(row, 'ms', col.key, () => {
-      const xs = [];
-      for (let i = 0; i <= runs; i++) {
-        const id = `${col.key}-e${i}`;
-        checkpoint();
-        const t0 = now();
-        try {
-          runSync(ctd.runArgv(col, rootfs, id));
-        } catch (e) {
-          throw new Error(`${e.message} (containerd: ${ctd.log().slice(-200)})`);
+  for (const seccomp of [false, true]) {
+    for (const col of cols) {
+      await res.measure(engineRow(runs, seccomp), 'ms', col.key, () => {
+        const xs = [];
+        for (let i = 0; i <= runs; i++) {
+          const id = `${col.key}-e${seccomp ? 's' : ''}${i}`;
+          checkpoint();
+          const t0 = now();
+          try {
+            runSync(ctd.runArgv(col, rootfs, id, seccomp));
+          } catch (e) {
+            throw new Error(`${e.message} (containerd: ${ctd.log().slice(-200)})`);
+          }
+          if (i > 0) xs.push(now() - t0);
         }
-        if (i > 0) xs.push(now() - t0);
-      }
-      return median(xs);
-    });
+        return median(xs);
+      });
+    }
   }
   await ctd.stop();
 }

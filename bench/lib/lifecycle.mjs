@@ -18,6 +18,7 @@ export const ROWS = {
   exec: '`exec` /bin/true into a running container',
   initRss: 'RSS of the init waiting in `created`',
   createRss: 'peak RSS of one `create` process',
+  createRssSeccomp: 'peak RSS of one `create` process, default seccomp profile',
 };
 
 const timed = (fn) => {
@@ -32,7 +33,7 @@ function vmRss(pid) {
   return Number(m[1]) / 1024;
 }
 
-export async function lifecycleRows(res, col, tmp, bundles, runs) {
+export async function lifecycleRows(res, col, tmp, bundles, runs, profile) {
   const root = new Root(col, tmp);
   const k = col.key;
 
@@ -81,13 +82,17 @@ export async function lifecycleRows(res, col, tmp, bundles, runs) {
 
   // GNU time's %M: the peak RSS of the process it waits for (the chain of execs for crun's
   // wrapper, the runtime itself otherwise); the container's init is not its child and not counted.
-  if (existsSync('/usr/bin/time')) {
-    await res.measure(ROWS.createRss, 'MiB', k, () => {
+  for (const [row, seccomp] of [[ROWS.createRss, undefined], [ROWS.createRssSeccomp, profile]]) {
+    if (!existsSync('/usr/bin/time')) {
+      res.fail(row, 'MiB', k, 'no /usr/bin/time (Debian time)');
+      continue;
+    }
+    await res.measure(row, 'MiB', k, () => {
       const xs = [];
       const out = join(tmp, `time-${k}`);
       for (let i = 0; i < Math.min(runs, 5); i++) {
-        const id = `${k}-m${i}`;
-        const b = bundles.make(id, ['sleep', '1000']);
+        const id = `${k}-m${seccomp ? 's' : ''}${i}`;
+        const b = bundles.make(id, ['sleep', '1000'], { seccomp });
         runSync(['/usr/bin/time', '-f', '%M', '-o', out, ...root.argv(['create', '--bundle', b, id])]);
         xs.push(Number(readFileSync(out, 'utf8').trim().split('\n').pop()) / 1024);
         root.run(['delete', '--force', id]);
@@ -95,7 +100,7 @@ export async function lifecycleRows(res, col, tmp, bundles, runs) {
       rmSync(out, { force: true });
       return median(xs);
     });
-  } else res.fail(ROWS.createRss, 'MiB', k, 'no /usr/bin/time (Debian time)');
+  }
 
   await root.destroy();
 }

@@ -35,14 +35,15 @@ const show = (argv) => argv.filter((a) => !a.includes(' ')).join(' ').replace(/\
 const lastLine = (s) => s.trim().split('\n').filter(Boolean).pop() ?? '';
 
 /**
- * Run argv synchronously; stdout is returned only with `capture` (a file read after the exit).
+ * Run argv synchronously (with `env`: that environment); stdout is returned only with `capture`
+ * (a file read after the exit).
  * Throws RunError (with the last line of stderr) unless the exit status is in `ok`.
  */
-export function runSync(argv, { ok = [0], capture = false, timeout = 60_000 } = {}) {
+export function runSync(argv, { ok = [0], capture = false, timeout = 60_000, env } = {}) {
   files();
   ftruncateSync(out, 0);
   ftruncateSync(err, 0);
-  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', capture ? out : 'ignore', err], timeout });
+  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', capture ? out : 'ignore', err], timeout, ...(env ? { env } : {}) });
   const stderr = () => readFileSync(errPath, 'utf8');
   // 'nonzero': an error is expected, and an error says why on stderr.
   const good = ok === 'nonzero' ? r.status !== 0 && r.status !== null && stderr().trim() !== '' : ok.includes(r.status);

@@ -3,7 +3,7 @@
 import { chmodSync, closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO, exists } from './args.mjs';
-import { runSync, which } from './proc.mjs';
+import { RunError, runSync, which } from './proc.mjs';
 
 /** crun 1.8 refuses a hybrid host with a cgroup2 mount beside v1 ones: it runs in a private mount
  * namespace where /sys/fs/cgroup/unified is unmounted (-n: no /run/mount/utab is written). */
@@ -70,18 +70,38 @@ export function columns(opts, tmp) {
   if (want('crun')) {
     const crun = opts.crun ?? which('crun');
     if (!exists(crun)) missing.push('crun: not found (apt-get install -y crun)');
-    else if (!hybrid()) {
-      cols.push({ key: 'crun', label: `crun ${version([crun]) ?? ''}`.trim(), path: crun, argv: (a) => [crun, ...a], engineBinary: crun });
-    } else {
-      const pre = ['unshare', '-m', 'sh', '-c', CRUN_SHIM, crun];
-      const wrapper = join(tmp, 'crun-no-cgroup2');
-      writeFileSync(wrapper, `#!/bin/sh\nexec unshare -m sh -c '${CRUN_SHIM}' ${crun} "$@"\n`);
-      chmodSync(wrapper, 0o755);
-      cols.push({
-        key: 'crun', label: `crun ${version([crun]) ?? ''} (no cgroup2 mount)`.replace('  ', ' '), path: crun, argv: (a) => [...pre, ...a],
-        engineBinary: wrapper, wrapperCost: ['unshare', '-m', 'sh', '-c', CRUN_SHIM, '/bin/true'],
-      });
-    }
+    // On a hybrid host settleCrun decides, once the bundles exist, whether it needs the wrapper.
+    else cols.push({ key: 'crun', label: `crun ${version([crun]) ?? ''}`.trim(), path: crun, argv: (a) => [crun, ...a], engineBinary: crun, probeHybrid: hybrid() });
   }
   return { cols, missing };
+}
+
+/**
+ * crun refuses a cgroup v1 hybrid host whose cgroup2 mount lists a controller ("cgroups in hybrid
+ * mode not supported"). On such a host, run one container with the crun column as given: a crun
+ * (or launcher, like the anchors' crun-hybrid) that copes runs as it is; one that refuses gets
+ * the unshare + umount wrapper, whose own cost is then the floor row.
+ */
+export function settleCrun(col, bundles, tmp) {
+  if (!col.probeHybrid) return;
+  const root = join(tmp, 'crun-probe-root');
+  const id = 'crun-probe';
+  try {
+    runSync([col.path, '--root', root, 'run', '--bundle', bundles.make(id, ['true']), id]);
+    return;
+  } catch (e) {
+    if (!(e instanceof RunError) || !/hybrid/i.test(e.message)) throw e;
+  } finally {
+    try {
+      runSync([col.path, '--root', root, 'delete', '--force', id], { ok: [0, 1] });
+    } catch { /* nothing left */ }
+  }
+  const pre = ['unshare', '-m', 'sh', '-c', CRUN_SHIM, col.path];
+  const wrapper = join(tmp, 'crun-no-cgroup2');
+  writeFileSync(wrapper, `#!/bin/sh\nexec unshare -m sh -c '${CRUN_SHIM}' ${col.path} "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  Object.assign(col, {
+    label: `${col.label} (no cgroup2 mount)`, argv: (a) => [...pre, ...a],
+    engineBinary: wrapper, wrapperCost: ['unshare', '-m', 'sh', '-c', CRUN_SHIM, '/bin/true'],
+  });
 }

@@ -19,6 +19,7 @@ import { checkSysctls } from '../validate/sysctls.js';
 import { isOwnNetns } from '../host/netns.js';
 import { planRdt, type RdtPlan } from '../intelrdt/group.js';
 import { resctrlMount } from '../intelrdt/resctrl.js';
+import type { StepClock } from '../log/timing.js';
 
 export interface CreateOptions {
   id: string;
@@ -62,8 +63,10 @@ export interface PreparedCreate {
  * The first half of create, shared with `create --dry-run`: validate the id and the bundle, check
  * what the host must provide (LSM, capabilities), resolve the cgroup and compile the seccomp
  * filter. No side effect: nothing is made, written, started or mounted; warnings are logged.
+ * With `act.seccompCache` (create) the filter comes from, or goes to, the compiled-filter cache
+ * under --root (src/seccomp/cache.ts), the one thing it may write.
  */
-export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
+export function prepareCreate(g: Globals, o: CreateOptions, act: { seccompCache?: boolean; clock?: StepClock } = {}): PreparedCreate {
   const id = checkId(o.id);
   const bundle = o.loaded ?? loadBundle(o.bundle);
   // Socket activation fds (3..) go first, then --preserve-fds, as runc passes them.
@@ -81,8 +84,12 @@ export function prepareCreate(g: Globals, o: CreateOptions): PreparedCreate {
   const idHost = currentIdMapHost();
   if ((config.linux?.namespaces ?? []).some((n: any) => n?.type === 'user' && !n.path)) idMapPlan(config.linux, idHost);
   checkSysctls(config.linux, isOwnNetns);
+  act.clock?.mark(o.loaded ? 'validation (config.json loaded by the caller), LSM, capabilities, id maps' : 'validation: config.json, LSM, capabilities, id maps');
   const cgroup = openCgroup({ cgroupsPath: config.linux?.cgroupsPath, id, systemd: g.systemdCgroup, annotations: config.annotations });
-  const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json');
+  act.clock?.mark('cgroup: resolve the paths');
+  // The compiled-filter cache under --root is for create itself; the dry run writes nothing.
+  const seccomp = buildSeccomp(config.linux?.seccomp, 'config.json', act.seccompCache ? g.root : undefined);
+  if (seccomp) act.clock?.mark('seccomp filter');
   const onlineNodes = config.linux?.memoryPolicy ? onlineNumaNodes() : undefined;
   const inUserns = currentInvoker().inUserns;
   const netDevices = netDeviceMoves(config.linux);

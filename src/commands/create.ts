@@ -22,6 +22,7 @@ import { planCreate, prepareCreate, type CreateOptions } from './create-prepare.
 import { NetDeviceMover } from '../netdev/move.js';
 import { PidfdSocket } from '../runtime/pidfd-socket.js';
 import { applyRdt, rdtRecord, removeRdt, type RdtPlan, type RdtRecord } from '../intelrdt/group.js';
+import { StepClock } from '../log/timing.js';
 
 export type { CreateOptions } from './create-prepare.js';
 
@@ -70,6 +71,8 @@ export interface SetUp {
   launch(ctx: LaunchContext): Promise<number> | number;
   /** After a failure, once everything made is removed (create: the poststop hooks). */
   onFailed?(): void;
+  /** Step durations for --debug (create). */
+  clock?: StepClock;
 }
 
 /**
@@ -78,7 +81,7 @@ export interface SetUp {
  * and start time) and the --pid-file. Any failure removes everything made so far.
  */
 export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
-  const { id, bundle, config, cgroup } = o;
+  const { id, bundle, config, cgroup, clock } = o;
   const store = new Store(g.root);
   store.claim(id);
   // From here on, what is about to be made is recorded first (state/intent.ts): a create killed
@@ -101,6 +104,7 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
     writeIntent(store, intent);
     intent.cgroup = { ...cgroup.record, created: dirsToMake(cgroup.record.paths) };
     writeIntent(store, intent);
+    clock?.mark('state dir and intent record');
     stopPoint('before-cgroup');
     // The warning is for a user running berth; an engine that runs it as root inside the user
     // namespace it made (rootless Podman) knows it has no cgroup, and hears it with --debug.
@@ -110,6 +114,7 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
     if (cgroupMade) intent.cgroup = cgroup.record;
     else delete intent.cgroup;
     writeIntent(store, intent);
+    clock?.mark('cgroup: make the dirs, write the resources');
     stopPoint('after-cgroup');
     const rec: ContainerRecord = {
       // The version the bundle's config says it follows (its state complies with the same).
@@ -145,6 +150,7 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
         if (o.rdt) rec.intelRdt = rdtMade = applyRdt(o.rdt, p);
       },
     });
+    clock?.mark('berth-init from fork to ready (its stages above)');
     stopPoint('ready');
     rec.pid = pid;
     if (cgroupMade) {
@@ -162,6 +168,8 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
       writeIntent(store, intent);
       store.save(rec);
       if (o.pidFile) writeCreatePidFile(o.pidFile, pid);
+      clock?.mark('state.json and pid file');
+      clock?.total();
     } catch (e) {
       killAndReap(pid);
       throw e;
@@ -194,7 +202,8 @@ export async function setUpContainer(g: Globals, o: SetUp): Promise<Created> {
  * the init waiting for `start`. Any failure removes everything made so far.
  */
 export async function createContainer(g: Globals, o: CreateOptions): Promise<Created> {
-  const prepared = prepareCreate(g, o);
+  const clock = new StepClock(`create ${o.id}`);
+  const prepared = prepareCreate(g, o, { seccompCache: true, clock });
   const { id, bundle, config, preserveFds, cgroup, seccomp } = prepared;
   let hookState: object | undefined = undefined as object | undefined;
   const netDevices = new NetDeviceMover(prepared.netDevices);
@@ -210,11 +219,14 @@ export async function createContainer(g: Globals, o: CreateOptions): Promise<Cre
       ...(prepared.rdt ? { rdt: prepared.rdt } : {}),
       verb: 'create',
       noNewKeyring: o.noNewKeyring,
+      clock,
       launch: ({ store, cgroupMade, rec, onPid }) => {
         const ops = planCreate(prepared, store.startSocket(id), o.consoleSocket, cgroupMade);
         if (seccomp) rec.seccomp = seccomp.stored;
         rec.steps = ops.map((op) => op.what);
+        clock.mark('plan');
         const session = runInit(ops, preserveFds, {
+          what: `create ${id}`,
           onPid: (pid) => {
             onPid(pid);
             // Before any hook (the init's first wait for the runtime), as runc 1.4+.

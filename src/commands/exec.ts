@@ -30,6 +30,7 @@ import type { ContainerRecord, Status } from '../state/record.js';
 import type { CgroupRecord } from '../cgroups/index.js';
 import type { PlanOp } from '../plan/ops.js';
 import { joinRdt } from '../intelrdt/group.js';
+import { StepClock } from '../log/timing.js';
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -87,17 +88,21 @@ export function execProcess(a: Record<string, any>, containerProcess: any): any 
  */
 export default async function exec(g: Globals, a: Record<string, any>): Promise<number> {
   if (a['dry-run']) return (await import('./dry-run.js')).dryRunExec(g, a);
+  const clock = new StepClock(`exec ${a.id}`);
   let started: Started;
   try {
-    started = await startExec(g, a);
+    started = await startExec(g, a, clock);
   } catch (e) {
     throw e instanceof BerthError ? new BerthError(e.message, 255) : new BerthError(`internal error: ${(e as Error)?.message ?? String(e)}`, 255);
   }
   if (a.detach) return 0;
   try {
+    clock.mark('after the execve: pid file, terminal');
     return await waitForwardingSignals(started.pid);
   } finally {
+    clock.mark('wait for the process to exit');
     await started.proxy?.finish();
+    clock.total();
   }
 }
 
@@ -106,7 +111,7 @@ interface Started {
   proxy?: ConsoleProxy & { finish(): Promise<void> };
 }
 
-async function startExec(g: Globals, a: Record<string, any>): Promise<Started> {
+async function startExec(g: Globals, a: Record<string, any>, clock: StepClock): Promise<Started> {
   const store = new Store(g.root);
   const id: string = a.id;
   // Under the container's lock until the process runs: a `delete` racing this exec then either
@@ -115,8 +120,11 @@ async function startExec(g: Globals, a: Record<string, any>): Promise<Started> {
   // rmdir would keep the cgroup and live on. Not into a paused container (--ignore-paused): the
   // process runs only once `resume`, which takes the lock, thaws it; delete --force kills what
   // the frozen cgroup holds, this process with it.
-  if (a['ignore-paused'] && (await statusOf(store, store.load(id))) === 'paused') return startExecProcess(store, id, a);
-  return withLock(store, id, () => startExecProcess(store, id, a));
+  if (a['ignore-paused'] && (await statusOf(store, store.load(id))) === 'paused') return startExecProcess(store, id, a, clock);
+  return withLock(store, id, () => {
+    clock.mark('lock the container');
+    return startExecProcess(store, id, a, clock);
+  });
 }
 
 /** A rootless container's user namespace may deny setgroups (its gid map written without newgidmap). */
@@ -182,8 +190,9 @@ export async function prepareExec(store: Store, id: string, a: Record<string, an
   return { rec, status, process: granted.process, cgroup, plan };
 }
 
-async function startExecProcess(store: Store, id: string, a: Record<string, any>): Promise<Started> {
+async function startExecProcess(store: Store, id: string, a: Record<string, any>, clock: StepClock): Promise<Started> {
   const { rec, status, process: proc, cgroup, plan } = await prepareExec(store, id, a);
+  clock.mark(`state, status, process validation, plan${rec.seccomp ? ' (the seccomp program create compiled)' : ''}`);
   // A terminal with nobody to hand it to: berth proxies it itself (foreground only, as runc).
   const proxy = proc.terminal && !a['console-socket'] ? withFinish(new ConsoleProxy()) : undefined;
   const ops = plan(a['console-socket'] ?? proxy?.socketPath);
@@ -193,6 +202,7 @@ async function startExecProcess(store: Store, id: string, a: Record<string, any>
     // Before the process exists: a socket nobody listens on fails exec with nothing started.
     if (a['pidfd-socket']) pidfdSocket = PidfdSocket.connect(a['pidfd-socket']);
     session = runInit(ops, a['preserve-fds'] ?? 0, {
+      what: `exec ${id}`,
       // The container's resctrl groups (linux.intelRdt) take the exec'd process too, as runc's.
       ...(rec.intelRdt ? { onPid: (pid: number) => joinRdt(rec.intelRdt!, pid) } : {}),
       // As runc: every exec process gets its own filter and listener, handed to the agent too.
@@ -223,6 +233,7 @@ async function startExecProcess(store: Store, id: string, a: Record<string, any>
     }
   }
   proxy?.attach();
+  clock.mark('berth-init from fork to the execve (its stages above)');
   return { pid: session.pid, proxy };
 }
 

@@ -7,6 +7,7 @@ import { log } from '../log/logger.js';
 import { loadBundle } from '../config/load.js';
 import { ConsoleProxy } from '../runtime/console-proxy.js';
 import { native } from '../native/addon.js';
+import { StepClock } from '../log/timing.js';
 
 /**
  * run = create + start + wait: signals this process gets are forwarded to the
@@ -18,8 +19,9 @@ import { native } from '../native/addon.js';
 export default async function run(g: Globals, a: Record<string, any>): Promise<number> {
   if (a['dry-run']) return (await import('./dry-run.js')).dryRunCreate(g, a, 'run');
   const id: string = a.id;
+  const clock = new StepClock(`run ${id}`);
   // A terminal with nobody to hand it to: berth proxies it itself (foreground only, as runc).
-  const loaded = loadBundle(a.bundle);
+  const loaded = clock.time('load and validate config.json', () => loadBundle(a.bundle));
   const proxy = !a['console-socket'] && !a.detach && loaded.config.process?.terminal ? new ConsoleProxy() : undefined;
   const subreaper = !a['no-subreaper'];
   if (subreaper) native().setSubreaper();
@@ -36,8 +38,10 @@ export default async function run(g: Globals, a: Record<string, any>): Promise<n
       pidfdSocket: a['pidfd-socket'],
       loaded,
     }));
+    clock.mark('create (its steps above)');
     proxy?.attach();
     await startContainer(g, id);
+    clock.mark('start (its steps above)');
   } catch (e) {
     proxy?.close();
     await deleteContainer(g, id, true).catch(() => undefined);
@@ -46,6 +50,7 @@ export default async function run(g: Globals, a: Record<string, any>): Promise<n
   if (a.detach) return 0;
 
   const code = await waitForwardingSignals(rec.pid, subreaper);
+  clock.mark('wait for the container process to exit');
   if (proxy) {
     // Let the last output drain, then stop copying.
     await new Promise((r) => setTimeout(r, 20));
@@ -58,6 +63,8 @@ export default async function run(g: Globals, a: Record<string, any>): Promise<n
     } catch (e) {
       log.warn(`delete ${id}: ${(e as Error).message}`);
     }
+    clock.mark('delete');
   }
+  clock.total();
   return code;
 }

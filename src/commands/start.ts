@@ -8,6 +8,7 @@ import { ociState } from '../state/record.js';
 import { native } from '../native/addon.js';
 import { runHooks } from '../hooks/run.js';
 import { handOffListener } from '../seccomp/notify.js';
+import { StepClock } from '../log/timing.js';
 
 /**
  * start (runtime.md "Start"): only a `created` container; release its init (which execs the
@@ -17,11 +18,13 @@ import { handOffListener } from '../seccomp/notify.js';
  */
 export async function startContainer(g: Globals, id: string): Promise<void> {
   const store = new Store(g.root);
+  const clock = new StepClock(`start ${id}`);
   await withLock(store, id, async () => {
     const rec = store.load(id);
     const status = await statusOf(store, rec);
     if (status !== 'created') throw new BerthError(`cannot start a container that is ${status}`);
     const sock = store.startSocket(id);
+    clock.mark('lock, state and status');
     try {
       // With no_new_privs an SCMP_ACT_NOTIFY filter loads now, just before execve: its listener
       // comes here and goes on to the agent.
@@ -41,14 +44,17 @@ export async function startContainer(g: Globals, id: string): Promise<void> {
         if (errnoCode(e) !== 'ENOENT') throw e;
       }
     }
+    clock.mark('the init: startContainer hooks, seccomp, execve of the program');
     try {
       runHooks(rec.config.hooks?.poststart, 'poststart', ociState(rec, 'running'));
+      if (rec.config.hooks?.poststart?.length) clock.mark('poststart hooks');
     } catch (e) {
       const { killAndWait } = await import('./delete.js');
       await killAndWait(rec);
       throw new BerthError(`start ${id}: ${(e as Error).message} (the container was stopped)`);
     }
   });
+  clock.total();
 }
 
 export default async function start(g: Globals, a: Record<string, any>): Promise<number> {

@@ -31,6 +31,7 @@ export function runHook(h: Hook, i: number, name: string, state: object): void {
   // node:child_process on first use only: most containers have no hooks, and the module costs
   // ~1 ms of start-up under Bun.
   const { spawnSync } = process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
+  const t0 = performance.now();
   const r = spawnSync(h.path, args.slice(1), {
     argv0: args[0],
     env: envObject(h.env),
@@ -53,7 +54,7 @@ export function runHook(h: Hook, i: number, name: string, state: object): void {
     const how = r.signal ? `killed by ${r.signal}` : `exit status ${r.status}`;
     throw new BerthError(`${where}: ${how}${err ? `: ${err}` : ''}`);
   }
-  log.debug(`${where}: ok`);
+  log.debug(`${where}: ok, took ${(performance.now() - t0).toFixed(1)} ms`);
 }
 
 /**

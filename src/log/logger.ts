@@ -16,6 +16,11 @@ export function configureLog(t: LogTarget): void {
   target = t;
 }
 
+/** Whether --debug is on (callers skip formatting what would not be written). */
+export function debugOn(): boolean {
+  return target.debug;
+}
+
 function now(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

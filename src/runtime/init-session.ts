@@ -6,6 +6,7 @@ import { native, initImage } from '../native/addon.js';
 import { encodePlan } from '../plan/encode.js';
 import type { PlanOp } from '../plan/ops.js';
 import { renderInitError } from './init-errors.js';
+import { StepClock } from '../log/timing.js';
 
 const SYNC_TIMEOUT_MS = 120_000;
 
@@ -17,6 +18,8 @@ export interface SessionEvents {
   /** The init loaded an SCMP_ACT_NOTIFY filter and sent its listener fd: hand it to the agent
    * (and close it). Throwing fails the session. */
   onSeccomp?: (fd: number, pid: number) => void;
+  /** Names the session in the debug log's step durations (`create c1`, `exec c1`). */
+  what?: string;
 }
 
 export interface Session {
@@ -57,7 +60,9 @@ function spawn(ops: readonly PlanOp[], preserveFds: number, cgroup: CgroupRecord
  */
 export function runInit(ops: readonly PlanOp[], preserveFds: number, events: SessionEvents = {}, cgroup?: CgroupRecord): Session {
   const n = native();
-  const { pid: stageA, syncFd } = spawn(ops, preserveFds, cgroup);
+  // Each stage's duration as the runtime sees it: from one report of the init to the next.
+  const clock = new StepClock(events.what ?? 'init');
+  const { pid: stageA, syncFd } = clock.time('init: fork and exec of berth-init', () => spawn(ops, preserveFds, cgroup));
   let pid = 0;
   let stageAReaped = false;
   const reapA = () => {
@@ -72,15 +77,21 @@ export function runInit(ops: readonly PlanOp[], preserveFds: number, events: Ses
       if (msg === null) {
         // EOF: every holder of the init's end closed it. Fine once B exec'd (exec plans).
         reapA();
-        if (pid > 0 && !ops.some((o) => o.op === 'READY')) return { pid, ready: false };
+        if (pid > 0 && !ops.some((o) => o.op === 'READY')) {
+          clock.mark('init: set-up of the process up to its execve');
+          return { pid, ready: false };
+        }
         throw new BerthError(pid > 0 ? 'container init exited before it was ready' : 'container init exited before it started the container');
       }
       const [type, ...rest] = msg.split('\t');
       if (type === 'pid') {
         pid = Number(rest[0]);
+        clock.mark('init stage A: cgroup join, namespaces, id maps, clone of the container process');
         reapA();
         events.onPid?.(pid);
+        clock.mark('the runtime on the new pid: intent record, network devices moved in');
       } else if (type === 'hooks') {
+        clock.mark('init stage B: mounts and devices, up to the hooks');
         let reply = 'continue\t{}';
         try {
           reply = `continue\t${events.onHooks ? events.onHooks(rest[0] ?? '', pid) : '{}'}`;
@@ -89,7 +100,9 @@ export function runInit(ops: readonly PlanOp[], preserveFds: number, events: Ses
           throw e;
         }
         n.syncSend(syncFd, reply);
+        clock.mark('prestart and createRuntime hooks');
       } else if (type === 'seccomp' && rest.length === 1) {
+        clock.mark('init: up to the seccomp listener');
         const fd = Number(rest[0]);
         try {
           if (!events.onSeccomp) {
@@ -102,7 +115,9 @@ export function runInit(ops: readonly PlanOp[], preserveFds: number, events: Ses
           throw e;
         }
         n.syncSend(syncFd, 'seccomp-ok');
+        clock.mark('seccomp listener hand-off to the agent');
       } else if (type === 'ready') {
+        clock.mark('init stage B: pivot_root, sysctls, masked paths, credentials, up to ready');
         return { pid, ready: true };
       } else if (type === 'error') {
         throw new BerthError(renderInitError(ops, rest));

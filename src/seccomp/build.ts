@@ -4,6 +4,8 @@ import { native } from '../native/addon.js';
 import type { PlanOp } from '../plan/ops.js';
 import { seccompFilterPlan, seccompOp, storeSeccomp, type StoredSeccomp } from './plan.js';
 import { seccompSupport } from './probe.js';
+import { compileCached } from './compile-cached.js';
+import { StepClock } from '../log/timing.js';
 
 /**
  * linux.seccomp → the init's SECCOMP op and its state.json form (undefined when there is none): checked against what
@@ -25,16 +27,20 @@ export interface SeccompSummary {
   instructions: number;
 }
 
-export function buildSeccomp(seccomp: any, file: string): { op: PlanOp; stored: StoredSeccomp; summary: SeccompSummary } | undefined {
+/** cacheRoot: the state root whose compiled-filter cache to use (create; not the dry run, which writes nothing). */
+export function buildSeccomp(seccomp: any, file: string, cacheRoot?: string): { op: PlanOp; stored: StoredSeccomp; summary: SeccompSummary } | undefined {
   if (!seccomp) return undefined;
   const base = '/linux/seccomp';
+  const clock = new StepClock('seccomp');
   let plan;
   try {
     plan = seccompFilterPlan(seccomp, base);
   } catch (e) {
     throw e instanceof BerthError ? new BerthError(`${file}: ${e.message}`) : e;
   }
+  clock.mark('profile to rules');
   const support = seccompSupport();
+  clock.mark('what the kernel and libseccomp support (probe)');
   for (const a of plan.actions) {
     if (!support.actions.has(a.name)) throw new BerthError(`${file}: ${a.at}: ${a.name} is not supported by this kernel`);
   }
@@ -44,10 +50,11 @@ export function buildSeccomp(seccomp: any, file: string): { op: PlanOp; stored: 
   for (const n of plan.notes) log.debug(`seccomp: ${file}: ${n}`);
   let out;
   try {
-    out = native().seccompCompile(plan.input);
+    out = cacheRoot === undefined ? native().seccompCompile(plan.input) : compileCached(cacheRoot, plan, support.libseccompVersion);
   } catch (e: any) {
     throw new BerthError(`${file}: seccomp filter: ${e?.message ?? e}`);
   }
+  clock.mark(cacheRoot === undefined ? 'compile' : 'compile or cache');
   const skipped = new Set(out.skippedRules.map((i) => `${plan.input.rules[i]!.at}: syscall ${plan.input.rules[i]!.name}`));
   for (const s of skipped) log.debug(`seccomp: ${file}: ${s} is unknown to libseccomp ${support.libseccompVersion}: skipped`);
   for (const a of out.skippedArchitectures) log.debug(`seccomp: ${file}: ${base}/architectures: ${a} is unknown to libseccomp ${support.libseccompVersion}: skipped`);

@@ -4,24 +4,12 @@
  * hand-edited file is then told apart from a record berth wrote, on every read, for the cost of
  * one hash (no second serialisation). The file stays plain JSON for people and tools.
  */
+import { sha256 } from '../sha256.js';
+
 const KEY = '"sha256":"';
 /** `"sha256":"` + 64 hex digits + `"}`. */
 const TAIL = KEY.length + 64 + 2;
 const HEX = /^[0-9a-f]{64}$/;
-
-interface Hasher {
-  update(data: string): Hasher;
-  digest(encoding: 'hex'): string;
-}
-/** Bun's native hasher (no module to load: `state` and `list` are on engines' hot path). */
-const BunHasher = (globalThis as { Bun?: { CryptoHasher: new (algorithm: string) => Hasher } }).Bun?.CryptoHasher;
-
-function sha256(text: string): string {
-  if (BunHasher) return new BunHasher('sha256').update(text).digest('hex');
-  // Node (bin/berth-node, the tests): node:crypto, loaded synchronously on first use.
-  const { createHash } = process.getBuiltinModule('node:crypto') as typeof import('node:crypto');
-  return createHash('sha256').update(text).digest('hex');
-}
 
 /** The sealed text of a record (a plain object). */
 export function seal(value: object): string {

@@ -61,7 +61,8 @@ export function makeBundle(args: string[] = ['true'], edit?: (c: any) => void): 
     },
     cleanup() {
       if (existsSync(root)) {
-        for (const id of readdirSync(root)) berth(b, ['delete', '--force', id]);
+        // Not the compiled seccomp filters' cache (no container id has a colon).
+        for (const id of readdirSync(root)) if (!id.includes(':')) berth(b, ['delete', '--force', id]);
       }
       rmSync(dir, { recursive: true, force: true });
     },
