@@ -458,8 +458,18 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     rmSync(join(data, 'seen'));
     rmSync(join(data, 'seccomp'));
 
-    const res = launch(r, b, ['restore', '-d', '--image-path', img, id]);
-    expect(await res.exited, res.err()).toBe(0);
+    let res = launch(r, b, ['restore', '-d', '--image-path', img, id]);
+    let code = await res.exited;
+    // Debian's runc 1.1.5 (the reference here) fails this restore now and then with "criu failed:
+    // type NOTIFY errno 0" (seen once in a CI run; it passed on the rerun): it gets a second try,
+    // berth never does.
+    if (code !== 0 && r.name === 'runc' && /type NOTIFY/.test(res.err())) {
+      res.close();
+      rt(r, b, ['delete', '--force', id]);
+      res = launch(r, b, ['restore', '-d', '--image-path', img, id]);
+      code = await res.exited;
+    }
+    expect(code, res.err()).toBe(0);
     const st = state(r, b, id);
     expect(st?.status).toBe('running');
     // The tmpfs's file came back (the bind mount carries it out), the filter still denies.
