@@ -1,9 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { CACHE_DIR } from '../../../src/seccomp/cache.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeCgroupTree, run, unmountAndRemove, type Result, type Runtime } from './env.js';
 import { readmeSnippet } from './readme.js';
+
+/** berth's state root as root when no --root is given (podman passes none). */
+const BERTH_DEFAULT_ROOT = '/run/berth';
 
 export const PODMAN_PROGRAMS = { podman: 'podman', conmon: 'conmon' };
 
@@ -23,6 +27,9 @@ export class PrivatePodman {
   readonly cgroupParent: string;
   readonly env: NodeJS.ProcessEnv;
   readonly image = 'localhost/berth-busybox:latest';
+  /** What of berth's default state root was there before (its compiled-filter cache is left by the containers' creates). */
+  private readonly hadRoot = existsSync(BERTH_DEFAULT_ROOT);
+  private readonly hadCache = existsSync(join(BERTH_DEFAULT_ROOT, CACHE_DIR));
 
   constructor(runtimes: Runtime[]) {
     this.dir = mkdtempSync(join(tmpdir(), 'berth-podman-'));
@@ -74,5 +81,14 @@ export class PrivatePodman {
     if (ids.length) this.podman(['rm', '-f', '-t', '0', ...ids]);
     unmountAndRemove(this.dir);
     removeCgroupTree(this.cgroupParent); // and conmon's cgroup podman made in it
+    // berth's compiled-filter cache in its default root, when these containers made it.
+    if (!this.hadCache) rmSync(join(BERTH_DEFAULT_ROOT, CACHE_DIR), { recursive: true, force: true });
+    if (!this.hadRoot) {
+      try {
+        rmdirSync(BERTH_DEFAULT_ROOT);
+      } catch {
+        // not empty: something else's
+      }
+    }
   }
 }
