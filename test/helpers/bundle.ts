@@ -86,6 +86,8 @@ export function berth(b: { root: string }, args: string[], opts: { input?: strin
     const r = spawnSync(cmd!, [...pre, '--root', b.root, ...args], {
       encoding: 'utf8',
       timeout: opts.timeout ?? 30_000,
+      // A berth stuck past the timeout is a failure with its output, never a hung lane.
+      killSignal: 'SIGKILL',
       input: opts.input,
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', out, err],
     });

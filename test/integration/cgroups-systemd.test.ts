@@ -12,6 +12,8 @@ import { BERTH, berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle 
 const systemd = existsSync('/run/systemd/system');
 const run = isRoot() && haveBuild() && systemd ? describe : describe.skip;
 const SLOW = { timeout: 120_000 };
+// systemctl as well: a call that does not return fails the test instead of hanging the VM lane.
+const SYSTEMCTL = { timeout: 60_000, killSignal: 'SIGKILL' as const };
 const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
 
 function ok(r: { status: number | null; stderr: string }): void {
@@ -32,7 +34,7 @@ async function cli(b: TestBundle, args: string[]): Promise<ReturnType<typeof ber
 }
 
 function systemctl(...args: string[]): string {
-  return spawnSync('systemctl', args, { encoding: 'utf8' }).stdout.trim();
+  return spawnSync('systemctl', args, { encoding: 'utf8', ...SYSTEMCTL }).stdout.trim();
 }
 
 const isActive = (unit: string) => systemctl('is-active', unit);
@@ -135,7 +137,7 @@ run(`systemd cgroup driver (systemd is PID 1: ${systemd}, cgroup ${v2 ? 'v2' : '
     expect(show(unit, MEMORY_PROP)).toBe(String(80 * 1024 * 1024));
     expect(show(unit, 'TasksMax')).toBe('30');
     const devicesBefore = v2 ? '' : read(unit, 'devices', 'devices.list');
-    expect(spawnSync('systemctl', ['daemon-reload']).status).toBe(0);
+    expect(spawnSync('systemctl', ['daemon-reload'], SYSTEMCTL).status).toBe(0);
     await turn();
     expect(read(unit, 'memory', MEMORY_FILE)).toBe(String(80 * 1024 * 1024));
     expect(read(unit, 'pids', 'pids.max')).toBe('30');
@@ -209,7 +211,7 @@ run(`systemd cgroup driver (systemd is PID 1: ${systemd}, cgroup ${v2 ? 'v2' : '
     const unit = `berth-${id}.scope`;
     ok(await cli(b, ['--systemd-cgroup', 'create', '--bundle', b.dir, id]));
     // The scope ends once empty: SIGKILL everything in it (the init, not started yet).
-    expect(spawnSync('systemctl', ['kill', '--signal=KILL', unit]).status).toBe(0);
+    expect(spawnSync('systemctl', ['kill', '--signal=KILL', unit], SYSTEMCTL).status).toBe(0);
     expect(await until(() => isActive(unit) !== 'active')).toBe(true);
     ok(await cli(b, ['delete', '--force', id]));
     expect(existsSync(join(b.root, id))).toBe(false);
