@@ -26,7 +26,8 @@ const EXPORTS = [
   'spawnInit', 'syncRecv', 'syncSend', 'closeFd', 'socketPair', 'waitPid', 'waitPidAsync', 'signalPid',
   'setSubreaper', 'lockFile', 'startContainer', 'connectUnix', 'listenUnix', 'acceptFd', 'recvFd',
   'seccompCompile', 'seccompProbe', 'sendFdMessage', 'recvFdMessage', 'seccompNotifyRecv', 'seccompNotifyRespond',
-  'attachDeviceProgram', 'attachedDevicePrograms', 'idmapProbe', 'syscallProbe',
+  'attachDeviceProgram', 'attachedDevicePrograms', 'idmapProbe', 'syscallProbe', 'pidfdOpen', 'pidfdSignal',
+  'netLinkGet', 'netAddrs', 'netLinkSet', 'netAddrAdd',
 ];
 
 const built = [];

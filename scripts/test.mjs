@@ -27,6 +27,13 @@ if (root) runs.push({ lanes: ['integration'], files: NODE_LANE, env: { BERTH_BIN
 else console.log('test: not root, skipping the integration, engines and conformance lanes');
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-vitest-'));
+// The reports' dir goes on every exit, a run ended by a signal too (it left one behind once).
+for (const [sig, n] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
+  process.on(sig, () => {
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(128 + n);
+  });
+}
 const env = { ...process.env, PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}` };
 const total = { passed: 0, failed: 0, skipped: 0 };
 let status = 0;
