@@ -11,7 +11,7 @@
 // driver's test file on cgroup v2 (with rootless berth through `systemd --user`), on v1 legacy
 // (with the cgroup test files: the third layout) and on v1 hybrid; last, checkpoint/restore with CRIU
 // (test/integration/checkpoint.test.ts and the engines' checkpoint files).
-// Ends with one plain "N passed, N failed, N skipped" line.
+// Ends with the failed tests, if any, and one plain "N passed, N failed, N skipped" line.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +36,8 @@ for (const [sig, n] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
 }
 const env = { ...process.env, PATH: `${process.cwd()}/node_modules/.bin:${process.env.PATH}` };
 const total = { passed: 0, failed: 0, skipped: 0 };
+/** The failed tests, "file > name: first line of the error", printed again at the end. */
+const failures = [];
 let status = 0;
 let complete = true;
 /** Adds a vitest JSON report's counts to the total. */
@@ -45,6 +47,16 @@ function addReport(file) {
     total.passed += j.numPassedTests;
     total.failed += j.numFailedTests;
     total.skipped += (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
+    for (const f of j.testResults ?? []) {
+      const file = String(f.name ?? '').replace(`${process.cwd()}/`, '');
+      for (const t of f.assertionResults ?? []) {
+        if (t.status !== 'failed') continue;
+        const why = String(t.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300);
+        failures.push(`${file} > ${t.fullName ?? t.title}: ${why}`);
+      }
+      // A file that failed before its tests ran (an import, a hook) has no failed test.
+      if (f.status === 'failed' && !(f.assertionResults ?? []).some((t) => t.status === 'failed')) failures.push(`${file}: ${String(f.message ?? '').split('\n')[0].slice(0, 300)}`);
+    }
   } catch {
     complete = false;
   }
@@ -88,6 +100,8 @@ if (root && process.env.BERTH_SKIP_CGROUP2_VM !== '1' && process.argv.length <= 
     addReport(report);
   }
 }
+// Repeated here, last, so that a log's tail names what failed.
+if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `- ${f}`).join('\n')}`);
 console.log(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped${complete ? '' : ' (a vitest run gave no report)'}`);
 rmSync(dir, { recursive: true, force: true });
 process.exit(status);
