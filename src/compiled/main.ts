@@ -10,6 +10,7 @@ import initFile from '../../dist/native/berth-init' with { type: 'file' };
 import { useNativeParts, type Native } from '../native/addon.js';
 import { engineVariables, withoutEngineVariables } from './env.js';
 import { sealedMemfd } from './memfd.js';
+import { unlinkedFile } from './unlinked-file.js';
 import { main } from '../cli/main.js';
 
 /** true only in bench/profile.mjs's build: BUN_OPTIONS then reaches Bun's CPU profiler. */
@@ -24,17 +25,35 @@ if (!(typeof BERTH_PROFILE_BUILD !== 'undefined' && BERTH_PROFILE_BUILD) && engi
   );
 }
 
+/** Where the addon's unnamed copy lives: a tmpfs on every Linux host with glibc's shm_open. */
+const ADDON_DIR = '/dev/shm';
+
+function dlopenFd(fd: number): Native {
+  const module = { exports: {} as Native };
+  process.dlopen(module, `/proc/self/fd/${fd}`);
+  return module.exports;
+}
+
 useNativeParts({
-  // dlopen of a sealed memfd: Bun's own loader would write the .node to $TMPDIR and reuse any
-  // file of that name it finds there.
+  // dlopen of an unnamed file (unlinked-file.ts) or a sealed memfd: Bun's own loader would
+  // write the .node to $TMPDIR and reuse any file of that name it finds there.
   load() {
-    const fd = sealedMemfd('berth.node', readFileSync(addonFile));
+    const bytes = readFileSync(addonFile);
+    const fd = unlinkedFile(ADDON_DIR, bytes);
+    if (fd !== undefined) {
+      try {
+        return dlopenFd(fd);
+      } catch {
+        // the memfd below (unlinkedFile already turned a noexec /dev/shm down)
+      } finally {
+        closeSync(fd);
+      }
+    }
+    const memfd = sealedMemfd('berth.node', bytes);
     try {
-      const module = { exports: {} as Native };
-      process.dlopen(module, `/proc/self/fd/${fd}`);
-      return module.exports;
+      return dlopenFd(memfd);
     } finally {
-      closeSync(fd);
+      closeSync(memfd);
     }
   },
   init: () => readFileSync(initFile),

@@ -110,5 +110,37 @@ run('the single executable', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^berth version \S+\ncommit: \S+\nspec: 1\.3\.0\nbun: \d+\.\d+\.\d+\n$/);
   });
+
+  // The addon's copy: an unnamed O_TMPFILE inode in /dev/shm (no bun:ffi), or a sealed memfd
+  // where /dev/shm will not map code (noexec, as in many containers). A createRuntime hook runs
+  // while `berth run` waits for it, and reads its parent's (berth's) memory map.
+  it('maps its addon from an unnamed file in /dev/shm, naming nothing there; from a memfd where /dev/shm is noexec', () => {
+    const out = tmp('berth-addon-map-');
+    for (const noexec of [false, true]) {
+      const maps = join(out, `maps-${noexec}`);
+      b = makeBundle(['true'], (c) => {
+        c.hooks = { createRuntime: [{ path: '/bin/sh', args: ['sh', '-c', `grep -E 'berth\\.node|/dev/shm/' /proc/$PPID/maps > ${maps}`] }] };
+      });
+      b.write();
+      const shmBefore = readdirSync('/dev/shm').sort();
+      const berth = `exec ${BERTH} --root ${b.root} run --bundle ${b.dir} ${uniqueId()}`;
+      const script = noexec ? `mount -t tmpfs -o noexec,size=1m tmpfs /dev/shm && ${berth}` : berth;
+      const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const mapped = readFileSync(maps, 'utf8');
+      if (noexec) {
+        expect(mapped).toMatch(/ \/memfd:berth\.node \(deleted\)$/m);
+        expect(mapped).not.toMatch(/\/dev\/shm\//);
+      } else {
+        // An O_TMPFILE inode has no name: the kernel shows "/dev/shm/#INODE (deleted)".
+        expect(mapped).toMatch(/ \/dev\/shm\/#\d+ \(deleted\)$/m);
+        expect(mapped).not.toMatch(/memfd:berth\.node/);
+      }
+      expect(readdirSync('/dev/shm').sort()).toEqual(shmBefore);
+      b.cleanup();
+      b = undefined;
+    }
+  });
 });
 
