@@ -3,45 +3,56 @@
 // on cgroup v1 hybrid (npm run test:systemd-v1); skipped elsewhere, where the driver's clear
 // error is checked instead (cgroups.test.ts). The same tests on both layouts: only the files
 // that hold a value differ.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BERTH, berth, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
+import { BERTH, haveBuild, isRoot, makeBundle, uniqueId, type TestBundle } from '../helpers/bundle.js';
+import { runWatched, type WatchedResult } from '../helpers/watched.js';
 
 const systemd = existsSync('/run/systemd/system');
 const run = isRoot() && haveBuild() && systemd ? describe : describe.skip;
-const SLOW = { timeout: 120_000 };
-// systemctl as well: a call that does not return fails the test instead of hanging the VM lane.
-const SYSTEMCTL = { timeout: 60_000, killSignal: 'SIGKILL' as const };
+/** A berth call's time, then (watched.ts) where it waited and SIGKILL: a failure, not a hung lane. */
+const BERTH_MS = 120_000;
+/** The same for systemctl. */
+const SYSTEMCTL_MS = 60_000;
 const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
 
-function ok(r: { status: number | null; stderr: string }): void {
-  expect(r.status, r.stderr).toBe(0);
+type CliResult = WatchedResult & { log: string };
+
+/** What a failed call shows: its stderr, where it waited if it was stuck, berth's --debug log. */
+function failure(r: CliResult): string {
+  return [r.stderr, r.stuck ?? '', r.log ? `--- berth --debug log\n${r.log}` : ''].filter(Boolean).join('\n');
 }
 
-/** A turn of the event loop around each blocking call: under emulation a run of them would
- * starve vitest's worker RPC past its timeout (as in cgroups-lifecycle.test.ts). */
-async function turn(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 1));
+function ok(r: CliResult): void {
+  expect(r.status, failure(r)).toBe(0);
 }
 
-async function cli(b: TestBundle, args: string[]): Promise<ReturnType<typeof berth>> {
-  await turn();
-  const r = berth(b, args, SLOW);
-  await turn();
-  return r;
+let calls = 0;
+/** berth with --debug into a log of its own, watched (helpers/watched.ts). */
+async function cli(b: TestBundle, args: string[]): Promise<CliResult> {
+  const log = join(b.dir, `berth-debug-${++calls}.log`);
+  const r = await runWatched([BERTH, '--root', b.root, '--debug', '--log', log, ...args], BERTH_MS);
+  return { ...r, log: existsSync(log) ? readFileSync(log, 'utf8') : '' };
 }
 
-function systemctl(...args: string[]): string {
-  return spawnSync('systemctl', args, { encoding: 'utf8', ...SYSTEMCTL }).stdout.trim();
+/** systemctl's output; a call past its time fails with where it waited. */
+async function systemctl(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const r = await runWatched(['systemctl', ...args], SYSTEMCTL_MS);
+  if (r.stuck) throw new Error(r.stuck);
+  return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
 }
 
-const isActive = (unit: string) => systemctl('is-active', unit);
-const show = (unit: string, prop: string) => systemctl('show', '-p', prop, '--value', unit);
+const isActive = async (unit: string) => (await systemctl('is-active', unit)).stdout;
+async function show(unit: string, prop: string): Promise<string> {
+  const r = await systemctl('show', '-p', prop, '--value', unit);
+  if (r.status !== 0) throw new Error(`systemctl show -p ${prop} ${unit}: exit ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
 
-async function until(what: () => boolean, ms = 60_000): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (what()) return true;
+async function until(what: () => boolean | Promise<boolean>, ms = 60_000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (await what()) return true;
   return what();
 }
 
@@ -81,7 +92,7 @@ run(`systemd cgroup driver (systemd is PID 1: ${systemd}, cgroup ${v2 ? 'v2' : '
     const cg = JSON.parse(r.stdout).host.cgroup;
     expect(cg).toMatchObject({ driver: 'systemd', systemdUnit: unit, writes: [] });
     expect(cg.systemdProperties).toEqual(expect.arrayContaining(['Slice=system.slice', 'Delegate=true', 'PIDs=0', `${MEMORY_PROP}=${64 * 1024 * 1024}`, 'TasksMax=50']));
-    expect(isActive(unit)).not.toBe('active');
+    expect(await isActive(unit)).not.toBe('active');
     expect(existsSync(b.root)).toBe(false);
   });
 
@@ -93,15 +104,15 @@ run(`systemd cgroup driver (systemd is PID 1: ${systemd}, cgroup ${v2 ? 'v2' : '
     b.write();
     const unit = `berth-${id}.scope`;
     ok(await cli(b, ['--systemd-cgroup', 'create', '--bundle', b.dir, id]));
-    expect(show(unit, 'TimeoutStopUSec')).toBe('2min 3s');
-    expect(show(unit, 'CollectMode')).toBe('inactive-or-failed');
+    expect(await show(unit, 'TimeoutStopUSec')).toBe('2min 3s');
+    expect(await show(unit, 'CollectMode')).toBe('inactive-or-failed');
     const state = JSON.parse(readFileSync(join(b.root, id, 'state.json'), 'utf8'));
     expect(state.cgroup.systemdUnit).toBe(unit);
     const pid: number = state.pid;
     const own = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
     if (v2) expect(own.trim()).toBe(`0::/system.slice/${unit}`);
     else for (const c of ['memory', 'pids', 'devices', 'freezer', 'cpuset']) expect(own).toMatch(new RegExp(`:([^:]*,)?${c}(,[^:]*)?:/system.slice/${unit}\n`));
-    expect(isActive(unit)).toBe('active');
+    expect(await isActive(unit)).toBe('active');
     expect(read(unit, 'memory', MEMORY_FILE)).toBe(String(64 * 1024 * 1024));
     expect(read(unit, 'pids', 'pids.max')).toBe('50');
     // The placeholder that held the scope until the init joined is gone.
@@ -111,7 +122,7 @@ run(`systemd cgroup driver (systemd is PID 1: ${systemd}, cgroup ${v2 ? 'v2' : '
     expect(read(unit, 'memory', MEMORY_FILE)).toBe(String(128 * 1024 * 1024));
     ok(await cli(b, ['delete', '--force', id]));
     for (const c of ['memory', 'pids', 'freezer', 'cpuset']) expect(existsSync(scopeDir(unit, c))).toBe(false);
-    expect(isActive(unit)).not.toBe('active');
+    expect(await isActive(unit)).not.toBe('active');
   }, 300_000);
 
   it('tells systemd the limits, so that a daemon-reload keeps them (devices too on v1)', async () => {
@@ -128,17 +139,17 @@ run(`systemd cgroup driver (systemd is PID 1: ${systemd}, cgroup ${v2 ? 'v2' : '
     b.write();
     const unit = `berth-${id}.scope`;
     ok(await cli(b, ['--systemd-cgroup', 'create', '--bundle', b.dir, id]));
-    expect(show(unit, MEMORY_PROP)).toBe(String(96 * 1024 * 1024));
-    expect(show(unit, 'TasksMax')).toBe('40');
-    expect(show(unit, 'CPUQuotaPerSecUSec')).toBe('500ms');
-    expect(show(unit, v2 ? 'CPUWeight' : 'CPUShares')).toBe(v2 ? '20' : '512');
-    if (!v2) expect(show(unit, 'DevicePolicy')).toBe('strict');
+    expect(await show(unit, MEMORY_PROP)).toBe(String(96 * 1024 * 1024));
+    expect(await show(unit, 'TasksMax')).toBe('40');
+    expect(await show(unit, 'CPUQuotaPerSecUSec')).toBe('500ms');
+    expect(await show(unit, v2 ? 'CPUWeight' : 'CPUShares')).toBe(v2 ? '20' : '512');
+    if (!v2) expect(await show(unit, 'DevicePolicy')).toBe('strict');
     ok(await cli(b, ['update', '--memory', '80m', '--pids-limit', '30', id]));
-    expect(show(unit, MEMORY_PROP)).toBe(String(80 * 1024 * 1024));
-    expect(show(unit, 'TasksMax')).toBe('30');
+    expect(await show(unit, MEMORY_PROP)).toBe(String(80 * 1024 * 1024));
+    expect(await show(unit, 'TasksMax')).toBe('30');
     const devicesBefore = v2 ? '' : read(unit, 'devices', 'devices.list');
-    expect(spawnSync('systemctl', ['daemon-reload'], SYSTEMCTL).status).toBe(0);
-    await turn();
+    const reload = await systemctl('daemon-reload');
+    expect(reload.status, reload.stderr).toBe(0);
     expect(read(unit, 'memory', MEMORY_FILE)).toBe(String(80 * 1024 * 1024));
     expect(read(unit, 'pids', 'pids.max')).toBe('30');
     if (!v2) {
@@ -148,7 +159,7 @@ run(`systemd cgroup driver (systemd is PID 1: ${systemd}, cgroup ${v2 ? 'v2' : '
       expect(devicesBefore).toMatch(/^c 1:3 rwm$/m);
     }
     ok(await cli(b, ['delete', '--force', id]));
-    expect(isActive(unit)).not.toBe('active');
+    expect(await isActive(unit)).not.toBe('active');
   }, 300_000);
 
   it('stops the scope when create fails after starting it (a resource write, a createRuntime hook)', async () => {
@@ -167,7 +178,7 @@ run(`systemd cgroup driver (systemd is PID 1: ${systemd}, cgroup ${v2 ? 'v2' : '
       expect(r.status).not.toBe(0);
       const unit = `berth-${id}.scope`;
       for (const c of ['memory', 'freezer', 'cpuset']) expect(existsSync(scopeDir(unit, c))).toBe(false);
-      expect(isActive(unit)).not.toBe('active');
+      expect(await isActive(unit)).not.toBe('active');
       expect(existsSync(join(b.root, id))).toBe(false);
       b.cleanup();
       b = undefined;
@@ -187,15 +198,15 @@ run(`systemd cgroup driver (systemd is PID 1: ${systemd}, cgroup ${v2 ? 'v2' : '
     const p = spawn(BERTH, ['--root', b.root, '--systemd-cgroup', 'create', '--bundle', b.dir, id], { stdio: 'ignore' });
     try {
       expect(await until(() => existsSync(hookPid) && readFileSync(hookPid, 'utf8').trim() !== '')).toBe(true);
-      expect(isActive(unit)).toBe('active');
+      expect(await isActive(unit)).toBe('active');
       process.kill(p.pid!, 'SIGKILL');
     } finally {
       const hook = existsSync(hookPid) ? Number(readFileSync(hookPid, 'utf8')) : 0;
       if (hook > 0) try { process.kill(hook, 'SIGKILL'); } catch { /* gone */ }
-      spawnSync('rm', ['-f', hookPid]);
+      rmSync(hookPid, { force: true });
     }
     // The placeholder reads EOF and exits; the init loses its runtime and exits; the empty scope stops.
-    expect(await until(() => isActive(unit) !== 'active')).toBe(true);
+    expect(await until(async () => (await isActive(unit)) !== 'active')).toBe(true);
     for (const c of ['memory', 'pids']) expect(existsSync(scopeDir(unit, c))).toBe(false);
     // berth was SIGKILLed: its state dir stays (as runc's would); delete clears it.
     ok(await cli(b, ['delete', '--force', id]));
@@ -211,8 +222,9 @@ run(`systemd cgroup driver (systemd is PID 1: ${systemd}, cgroup ${v2 ? 'v2' : '
     const unit = `berth-${id}.scope`;
     ok(await cli(b, ['--systemd-cgroup', 'create', '--bundle', b.dir, id]));
     // The scope ends once empty: SIGKILL everything in it (the init, not started yet).
-    expect(spawnSync('systemctl', ['kill', '--signal=KILL', unit], SYSTEMCTL).status).toBe(0);
-    expect(await until(() => isActive(unit) !== 'active')).toBe(true);
+    const killed = await systemctl('kill', '--signal=KILL', unit);
+    expect(killed.status, killed.stderr).toBe(0);
+    expect(await until(async () => (await isActive(unit)) !== 'active')).toBe(true);
     ok(await cli(b, ['delete', '--force', id]));
     expect(existsSync(join(b.root, id))).toBe(false);
     for (const c of ['freezer', 'cpuset']) expect(existsSync(scopeDir(unit, c))).toBe(false);

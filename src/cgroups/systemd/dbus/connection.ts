@@ -14,6 +14,7 @@
  */
 import { closeSync, writeSync } from 'node:fs';
 import { errnoCode } from '../../../errors.js';
+import { log } from '../../../log/logger.js';
 import { native } from '../../../native/addon.js';
 import { decodeMessage, encodeCall, messageLength, MSG_ERROR, MSG_METHOD_RETURN, type Call, type DbusValue } from './wire.js';
 
@@ -88,12 +89,16 @@ export class DbusConnection {
     const serial = ++this.serial;
     this.send(encodeCall(c, serial));
     const end = Date.now() + this.timeoutMs;
+    let nudges = 0;
     for (;;) {
       let len = messageLength(this.pending);
       while (len === undefined || this.pending.length < len) {
         const left = end - Date.now();
-        if (left <= 0) throw new Error(`dbus: ${this.path}: no reply in ${this.timeoutMs / 1000} s`);
+        if (left <= 0) throw new Error(`dbus: ${this.path}: no reply to ${c.member} in ${this.timeoutMs / 1000} s (nudged ${nudges} times)`);
         if (!this.fill(Math.min(NUDGE_MS, left))) {
+          // (--debug says so: how often a call needs it tells whether the quirk above is at play.)
+          log.debug(`dbus: ${this.path}: no reply to ${c.member} after ${Date.now() - (end - this.timeoutMs)} ms: Peer.Ping`);
+          nudges++;
           const ping = { destination: c.destination, path: '/', iface: 'org.freedesktop.DBus.Peer', member: 'Ping' };
           this.send(encodeCall(ping, ++this.serial));
           continue;
