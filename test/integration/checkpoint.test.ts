@@ -434,7 +434,14 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
 
   it('a tmpfs, a bind mount, a memory limit and a seccomp filter survive checkpoint and restore', async () => {
     const token = `tok-${process.pid}-${Date.now()}`;
-    const prog = `echo ${token} > /scratch/marker; ${COUNTER.replace('sleep 0.1', 'cat /scratch/marker > /data/seen; if mkdir /tmp/probe 2>/dev/null; then echo allowed > /data/seccomp; else echo denied > /data/seccomp; fi; sleep 0.1')}`;
+    // Each round: the tmpfs's marker copied out, then the round's number and the seccomp probe.
+    // The probes' files are never removed: a dump can catch the shell inside one of its
+    // redirections (fd 1 on /data/seccomp for a moment), and restore reopens that file by name.
+    const prog = `echo ${token} > /scratch/marker; ${COUNTER.replace('sleep 0.1', 'cat /scratch/marker > /data/seen; if mkdir /tmp/probe 2>/dev/null; then p=allowed; else p=denied; fi; echo "$i $p" > /data/seccomp; sleep 0.1')}`;
+    const probe = (): { round: number; result: string } | undefined => {
+      const m = /^(\d+) (\w+)$/.exec(existsSync(join(data, 'seccomp')) ? readFileSync(join(data, 'seccomp'), 'utf8').trim() : '');
+      return m ? { round: Number(m[1]), result: m[2]! } : undefined;
+    };
     const limit = 64 * 1024 * 1024;
     const b = makeBundle(r, ['sh', '-c', prog], (c) => {
       c.mounts.push({ destination: '/scratch', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'size=1m'] });
@@ -449,14 +456,13 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     track(b, id);
     const run = launch(r, b, ['run', '-d', id]);
     expect(await run.exited, run.err()).toBe(0);
-    await waitFor('the probes', () => existsSync(join(data, 'seccomp')) && readFileSync(join(data, 'seen'), 'utf8').trim() === token);
-    expect(readFileSync(join(data, 'seccomp'), 'utf8').trim()).toBe('denied');
+    await waitFor('the probes', () => probe() !== undefined && readFileSync(join(data, 'seen'), 'utf8').trim() === token);
+    expect(probe()!.result).toBe('denied');
     const img = join(b.dir, 'img');
     const c = rt(r, b, ['checkpoint', '--image-path', img, id]);
     expect(c.status, c.stderr).toBe(0);
     run.close();
-    rmSync(join(data, 'seen'));
-    rmSync(join(data, 'seccomp'));
+    const dumped = probe()?.round ?? 0;
 
     let res = launch(r, b, ['restore', '-d', '--image-path', img, id]);
     let code = await res.exited;
@@ -472,9 +478,11 @@ describe.skipIf(!can).each(RUNTIMES)('checkpoint and restore with $name', (r: Ru
     expect(code, res.err()).toBe(0);
     const st = state(r, b, id);
     expect(st?.status).toBe('running');
-    // The tmpfs's file came back (the bind mount carries it out), the filter still denies.
-    await waitFor('the probes after restore', () => existsSync(join(data, 'seccomp')) && existsSync(join(data, 'seen')) && readFileSync(join(data, 'seen'), 'utf8').trim() === token);
-    expect(readFileSync(join(data, 'seccomp'), 'utf8').trim()).toBe('denied');
+    // A round after the dump's: the tmpfs's file came back (the bind mount carries it out; a
+    // round copies it before its probe), the filter still denies.
+    await waitFor('the probes after restore', () => (probe()?.round ?? 0) > dumped + 1);
+    expect(readFileSync(join(data, 'seen'), 'utf8').trim()).toBe(token);
+    expect(probe()!.result).toBe('denied');
     expect(existsSync(join(b.rootfs, 'tmp/probe'))).toBe(false);
     // The memory limit holds in the restored container's cgroup.
     const dir = cgroupDirOf(st.pid);
