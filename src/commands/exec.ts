@@ -10,7 +10,6 @@ import { InitError, runInit } from '../runtime/init-session.js';
 import { waitForwardingSignals } from '../runtime/wait.js';
 import { reopenCgroup } from '../cgroups/index.js';
 import { execCgroup } from '../cgroups/exec-cgroup.js';
-import { cloneIntoDir } from '../cgroups/clone-into.js';
 import { movePid } from '../cgroups/move-pid.js';
 import { parseSubCgroups, withSubCgroups } from '../cgroups/exec-sub-cgroup.js';
 import { ConsoleProxy } from '../runtime/console-proxy.js';
@@ -146,12 +145,10 @@ export interface PreparedExec {
   process: any;
   cgroup?: CgroupRecord;
   /**
-   * Who moves the process into the cgroup at first: the runtime once it is cloned (v1 and hybrid
-   * layouts), or nobody, as berth-init is born in the cgroup (clone3 CLONE_INTO_CGROUP on a
-   * unified one; a fork refused there by the pids limit is tried again the runtime's way).
+   * The plan, for a console socket given (or the proxy's, once made). berth-init joins the
+   * cgroup (or is born in it) before it clones the process; joinByRuntime: the runtime moves the
+   * cloned process in instead, the second try of an exec whose fork the pids limit refused.
    */
-  joinByRuntime: boolean;
-  /** The plan, for a console socket given (or the proxy's, once made). */
   plan(consoleSocket: string | undefined, joinByRuntime?: boolean): PlanOp[];
 }
 
@@ -181,8 +178,7 @@ export async function prepareExec(store: Store, id: string, a: Record<string, an
   if (subs.size === 0 && cgroup !== rec.cgroup) log.debug(`exec: ${rec.cgroup!.paths['']} has controllers enabled for its children: the process joins the init's cgroup ${cgroup!.paths['']}`);
   // The program create compiled (state.json); a record without one (older berth) compiles again.
   const seccomp = rec.seccomp ? storedSeccompOp(rec.seccomp) : buildSeccomp(rec.config.linux?.seccomp, 'config.json')?.op;
-  const joinByRuntime = cgroup !== undefined && cloneIntoDir(cgroup) === undefined;
-  const plan = (consoleSocket: string | undefined, byRuntime = joinByRuntime) => execPlan({
+  const plan = (consoleSocket: string | undefined, byRuntime = false) => execPlan({
     initPid: rec.pid,
     namespaces: rec.namespaces,
     cgroupProcs: cgroup ? reopenCgroup(cgroup).procsFiles() : [],
@@ -197,11 +193,11 @@ export async function prepareExec(store: Store, id: string, a: Record<string, an
     configAffinity: rec.config.process?.execCPUAffinity,
     onlineNodes: rec.config.linux?.memoryPolicy ? onlineNumaNodes() : undefined,
   });
-  return { rec, status, process: granted.process, cgroup, joinByRuntime, plan };
+  return { rec, status, process: granted.process, cgroup, plan };
 }
 
 async function startExecProcess(store: Store, id: string, a: Record<string, any>, clock: StepClock): Promise<Started> {
-  const { rec, status, process: proc, cgroup, joinByRuntime, plan } = await prepareExec(store, id, a);
+  const { rec, status, process: proc, cgroup, plan } = await prepareExec(store, id, a);
   clock.mark(`state, status, process validation, plan${rec.seccomp ? ' (the seccomp program create compiled)' : ''}`);
   // A terminal with nobody to hand it to: berth proxies it itself (foreground only, as runc).
   const proxy = proc.terminal && !a['console-socket'] ? withFinish(new ConsoleProxy()) : undefined;
@@ -220,11 +216,11 @@ async function startExecProcess(store: Store, id: string, a: Record<string, any>
       onSeccomp: (fd, pid) => handOffListener(rec.config.linux.seccomp, fd, pid, ociState(rec, status)),
     }, cgroup);
     try {
-      session = start(joinByRuntime);
+      session = start(false);
     } catch (e) {
-      // Born in a cgroup at its pids limit (the fork into it refused): again, moved by the
+      // The cgroup is at its pids limit (the fork into it refused): again, moved in by the
       // runtime. Not with a terminal: its console socket took the first try's connection.
-      if (joinByRuntime || !cgroup || proc.terminal || !forkRefused(e)) throw e;
+      if (!cgroup || proc.terminal || !forkRefused(e)) throw e;
       log.debug(`exec ${id}: ${(e as Error).message}: the cgroup is at its pids limit; again, moved into it by the runtime`);
       session = start(true);
     }

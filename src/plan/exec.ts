@@ -13,7 +13,8 @@ export interface ExecPlanInput {
   /**
    * The runtime moves the exec process into cgroupProcs once it is cloned (JOIN_BY_RUNTIME), as
    * runc does, instead of berth-init joining them before its clone: a cgroup at its pids limit
-   * refuses a fork into it, not a move (docs/CGROUPS.md "exec and the pids limit").
+   * refuses a fork into it, not a move (exec's second try there: docs/CGROUPS.md "exec and the
+   * pids limit").
    */
   joinByRuntime?: boolean;
   process: any;
