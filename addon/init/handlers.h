@@ -7,6 +7,7 @@ void op_setns(const Op& op);
 void op_unshare(const Op& op);
 void op_userns_maps(const Op& op);
 void op_clone(const Op& op);
+void op_join_by_runtime(const Op& op);
 void op_become_root(const Op& op);
 // mounts.cc
 void op_mount(const Op& op);

@@ -75,6 +75,7 @@ const OpDef kOps[BERTH_OP_MAX + 1] = {
     {"TMPCOPYUP", 6, false, op_tmpcopyup},
     {"CPU_AFFINITY", 1, false, op_cpu_affinity},
     {"MEMPOLICY", 2, false, op_mempolicy},
+    {"JOIN_BY_RUNTIME", 0, false, op_join_by_runtime},
 };
 
 bool parse_fd(const char* s, int* fd) {

@@ -151,6 +151,21 @@ void write_map(pid_t child, const char* file, const char* tool, const char* map)
 
 }  // namespace
 
+// JOIN_BY_RUNTIME: the runtime moves B into the container's cgroup from outside (exec), as
+// runc does, instead of A joining it before the clone: a cgroup at its pids limit refuses a
+// fork into it but not a move, so an exec into a full container still starts (the limit
+// counts B once it is in). A waits for `joined` (anything else, or EOF: the runtime gave up;
+// B is killed and A fails) before it releases B.
+void op_join_by_runtime(const Op&) { g.join_by_runtime = true; }
+
+static void await_runtime_join(pid_t child) {
+  char buf[16];
+  ssize_t n;
+  do n = recv(g.sync_fd, buf, sizeof buf, 0); while (n < 0 && errno == EINTR);
+  if (n < 0) parent_fail(child, "recv", errno, "the runtime's cgroup join");
+  if (n != 6 || memcmp(buf, "joined", 6) != 0) parent_fail(child, "recv", ECANCELED, "the runtime's cgroup join");
+}
+
 void op_clone(const Op& op) {
   unsigned long flags = (unsigned long)arg_num(op, 0);
   // A releases B with one byte (EOF: abort). A socketpair rather than a pipe, so that A
@@ -185,6 +200,7 @@ void op_clone(const Op& op) {
   int len = snprintf(msg, sizeof msg, "pid\t%d", (int)child);
   int r = sync_send(msg, (size_t)len);
   if (r < 0) parent_fail(child, "send", -r, "pid");
+  if (g.join_by_runtime) await_runtime_join(child);
   ssize_t n;
   do n = send(go[1], "1", 1, MSG_NOSIGNAL); while (n < 0 && errno == EINTR);
   if (n != 1) parent_fail(child, "send", n < 0 ? errno : EIO, "release stage B");

@@ -56,6 +56,7 @@ enum OpCode {
   TMPCOPYUP = 51,
   CPU_AFFINITY = 52,
   MEMPOLICY = 53,
+  JOIN_BY_RUNTIME = 54,
 };
 
-#define BERTH_OP_MAX 53
+#define BERTH_OP_MAX 54

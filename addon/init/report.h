@@ -17,6 +17,9 @@ struct InitState {
   const char* setgroups = nullptr;
   const char* uid_tool = nullptr;  // newuidmap's path, or "" to write uid_map directly
   const char* gid_tool = nullptr;  // newgidmap's path, or ""
+  // JOIN_BY_RUNTIME: CLONE waits, after the pid message, for the runtime to move B into the
+  // container's cgroup (`joined`) before it releases B
+  bool join_by_runtime = false;
   // state JSON from the last `continue` reply (for RUN_HOOK)
   char* state_json = nullptr;
   size_t state_len = 0;

@@ -6,10 +6,11 @@ import { Store } from '../state/store.js';
 import { statusOf } from '../state/status.js';
 import { withLock } from '../state/lock.js';
 import { execPlan } from '../plan/exec.js';
-import { runInit } from '../runtime/init-session.js';
+import { InitError, runInit } from '../runtime/init-session.js';
 import { waitForwardingSignals } from '../runtime/wait.js';
 import { reopenCgroup } from '../cgroups/index.js';
 import { execCgroup } from '../cgroups/exec-cgroup.js';
+import { movePid } from '../cgroups/move-pid.js';
 import { parseSubCgroups, withSubCgroups } from '../cgroups/exec-sub-cgroup.js';
 import { ConsoleProxy } from '../runtime/console-proxy.js';
 import { PidfdSocket } from '../runtime/pidfd-socket.js';
@@ -143,8 +144,12 @@ export interface PreparedExec {
   /** The process as it runs (ungrantable capabilities dropped). */
   process: any;
   cgroup?: CgroupRecord;
-  /** The plan, for a console socket given (or the proxy's, once made). */
-  plan(consoleSocket: string | undefined): PlanOp[];
+  /**
+   * The plan, for a console socket given (or the proxy's, once made). berth-init joins the
+   * cgroup (or is born in it) before it clones the process; joinByRuntime: the runtime moves the
+   * cloned process in instead, the second try of an exec whose fork the pids limit refused.
+   */
+  plan(consoleSocket: string | undefined, joinByRuntime?: boolean): PlanOp[];
 }
 
 /**
@@ -173,10 +178,11 @@ export async function prepareExec(store: Store, id: string, a: Record<string, an
   if (subs.size === 0 && cgroup !== rec.cgroup) log.debug(`exec: ${rec.cgroup!.paths['']} has controllers enabled for its children: the process joins the init's cgroup ${cgroup!.paths['']}`);
   // The program create compiled (state.json); a record without one (older berth) compiles again.
   const seccomp = rec.seccomp ? storedSeccompOp(rec.seccomp) : buildSeccomp(rec.config.linux?.seccomp, 'config.json')?.op;
-  const plan = (consoleSocket: string | undefined) => execPlan({
+  const plan = (consoleSocket: string | undefined, byRuntime = false) => execPlan({
     initPid: rec.pid,
     namespaces: rec.namespaces,
     cgroupProcs: cgroup ? reopenCgroup(cgroup).procsFiles() : [],
+    joinByRuntime: byRuntime,
     process: granted.process,
     linux: rec.config.linux,
     consoleSocket,
@@ -195,19 +201,29 @@ async function startExecProcess(store: Store, id: string, a: Record<string, any>
   clock.mark(`state, status, process validation, plan${rec.seccomp ? ' (the seccomp program create compiled)' : ''}`);
   // A terminal with nobody to hand it to: berth proxies it itself (foreground only, as runc).
   const proxy = proc.terminal && !a['console-socket'] ? withFinish(new ConsoleProxy()) : undefined;
-  const ops = plan(a['console-socket'] ?? proxy?.socketPath);
+  const socket = a['console-socket'] ?? proxy?.socketPath;
   let pidfdSocket: PidfdSocket | undefined;
   let session;
   try {
     // Before the process exists: a socket nobody listens on fails exec with nothing started.
     if (a['pidfd-socket']) pidfdSocket = PidfdSocket.connect(a['pidfd-socket']);
-    session = runInit(ops, a['preserve-fds'] ?? 0, {
+    const start = (byRuntime: boolean) => runInit(plan(socket, byRuntime), a['preserve-fds'] ?? 0, {
       what: `exec ${id}`,
+      joinCgroup: (pid: number) => movePid(reopenCgroup(cgroup!).procsFiles(), pid),
       // The container's resctrl groups (linux.intelRdt) take the exec'd process too, as runc's.
       ...(rec.intelRdt ? { onPid: (pid: number) => joinRdt(rec.intelRdt!, pid) } : {}),
       // As runc: every exec process gets its own filter and listener, handed to the agent too.
       onSeccomp: (fd, pid) => handOffListener(rec.config.linux.seccomp, fd, pid, ociState(rec, status)),
     }, cgroup);
+    try {
+      session = start(false);
+    } catch (e) {
+      // The cgroup is at its pids limit (the fork into it refused): again, moved in by the
+      // runtime. Not with a terminal: its console socket took the first try's connection.
+      if (!cgroup || proc.terminal || !forkRefused(e)) throw e;
+      log.debug(`exec ${id}: ${(e as Error).message}: the cgroup is at its pids limit; again, moved into it by the runtime`);
+      session = start(true);
+    }
   } catch (e) {
     proxy?.close();
     pidfdSocket?.close();
@@ -235,6 +251,13 @@ async function startExecProcess(store: Store, id: string, a: Record<string, any>
   proxy?.attach();
   clock.mark('berth-init from fork to the execve (its stages above)');
   return { pid: session.pid, proxy };
+}
+
+const EAGAIN = 11;
+
+/** The fork into the cgroup was refused (EAGAIN: the pids limit, at berth-init's birth or its clone). */
+function forkRefused(e: unknown): boolean {
+  return e instanceof InitError && e.errno === EAGAIN && (e.op === 'spawn' || e.op === 'CLONE');
 }
 
 async function killAndReap(pid: number): Promise<void> {

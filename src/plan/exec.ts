@@ -10,6 +10,13 @@ export interface ExecPlanInput {
   initPid: number;
   namespaces: { type: string }[];
   cgroupProcs: string[];
+  /**
+   * The runtime moves the exec process into cgroupProcs once it is cloned (JOIN_BY_RUNTIME), as
+   * runc does, instead of berth-init joining them before its clone: a cgroup at its pids limit
+   * refuses a fork into it, not a move (exec's second try there: docs/CGROUPS.md "exec and the
+   * pids limit").
+   */
+  joinByRuntime?: boolean;
   process: any;
   linux: any;
   consoleSocket?: string;
@@ -46,8 +53,11 @@ export function execPlan(inp: ExecPlanInput): PlanOp[] {
   // initial: berth-init's CPUs until it is in the cgroup; then final (or the reset) for the process.
   ops.push(...affinity.before);
   if (inp.consoleSocket) ops.push({ op: 'CONSOLE_CONNECT', args: [inp.consoleSocket], what: `connect to console socket ${inp.consoleSocket}`, from: '--console-socket' });
-  for (const f of inp.cgroupProcs) ops.push({ op: 'CGROUP_JOIN', args: [f], what: `join cgroup ${f.replace(/\/cgroup\.procs$/, '')}` });
-  ops.push(...affinity.after);
+  const byRuntime = inp.joinByRuntime === true && inp.cgroupProcs.length > 0;
+  if (!byRuntime) {
+    for (const f of inp.cgroupProcs) ops.push({ op: 'CGROUP_JOIN', args: [f], what: `join cgroup ${f.replace(/\/cgroup\.procs$/, '')}` });
+    ops.push(...affinity.after);
+  }
   const types = new Set(inp.namespaces.map((n) => n.type));
   for (const type of JOIN_ORDER) {
     if (!types.has(type)) continue;
@@ -57,7 +67,10 @@ export function execPlan(inp: ExecPlanInput): PlanOp[] {
     if (sameNamespace(path, `/proc/self/ns/${info.proc}`)) continue;
     ops.push({ op: 'SETNS', args: [path, String(info.flag)], what: `join ${type} namespace of the container` });
   }
+  if (byRuntime) ops.push({ op: 'JOIN_BY_RUNTIME', args: [], what: 'the runtime moves the exec process into the container\'s cgroup' });
   ops.push({ op: 'CLONE', args: ['0'], what: 'start the exec process' });
+  // final (or the reset) once the process is in the cgroup: the move applies the cpuset.
+  if (byRuntime) ops.push(...affinity.after);
   const p = inp.process;
   if (p.terminal) ops.push({ op: 'SETSID', args: [], what: 'start a new session' });
   if (inp.keyringOf) ops.push(keyringOp(inp.keyringOf));

@@ -56,6 +56,7 @@ export const Op = {
   TMPCOPYUP: 51,
   CPU_AFFINITY: 52,
   MEMPOLICY: 53,
+  JOIN_BY_RUNTIME: 54,
 } as const;
 
 export type OpName = keyof typeof Op;

@@ -10,6 +10,13 @@ import { StepClock } from '../log/timing.js';
 
 const SYNC_TIMEOUT_MS = 120_000;
 
+/** A failed session, with the init's step and errno where the init (or its spawn) said them. */
+export class InitError extends BerthError {
+  constructor(message: string, readonly op: string | undefined, readonly errno: number | undefined) {
+    super(message);
+  }
+}
+
 export interface SessionEvents {
   /** The init reported the container process's pid (before that process runs a step). */
   onPid?: (pid: number) => void;
@@ -18,6 +25,9 @@ export interface SessionEvents {
   /** The init loaded an SCMP_ACT_NOTIFY filter and sent its listener fd: hand it to the agent
    * (and close it). Throwing fails the session. */
   onSeccomp?: (fd: number, pid: number) => void;
+  /** The plan has JOIN_BY_RUNTIME: move the new process into the container's cgroup before
+   * berth-init releases it. Throwing fails the session. */
+  joinCgroup?: (pid: number) => void;
   /** Names the session in the debug log's step durations (`create c1`, `exec c1`). */
   what?: string;
 }
@@ -41,7 +51,8 @@ function spawn(ops: readonly PlanOp[], preserveFds: number, cgroup: CgroupRecord
     r = native().spawnInit(initImage(), encodePlan(ops), preserveFds, dir);
   } catch (e) {
     if ((e as { code?: unknown }).code === undefined) throw e;
-    throw new BerthError(`start the container init: ${describeErrno(e)}`);
+    const errno = (e as { errno?: unknown }).errno;
+    throw new InitError(`start the container init: ${describeErrno(e)}`, 'spawn', typeof errno === 'number' ? Math.abs(errno) : undefined);
   }
   if (r.intoCgroup) log.debug(`init (pid ${r.pid}) started in ${dir} with clone3 CLONE_INTO_CGROUP`);
   else if (dir !== undefined) {
@@ -62,7 +73,9 @@ export function runInit(ops: readonly PlanOp[], preserveFds: number, events: Ses
   const n = native();
   // Each stage's duration as the runtime sees it: from one report of the init to the next.
   const clock = new StepClock(events.what ?? 'init');
-  const { pid: stageA, syncFd } = clock.time('init: fork and exec of berth-init', () => spawn(ops, preserveFds, cgroup));
+  // Moved by the runtime: born outside the cgroup, as the process it clones.
+  const byRuntime = ops.some((o) => o.op === 'JOIN_BY_RUNTIME');
+  const { pid: stageA, syncFd } = clock.time('init: fork and exec of berth-init', () => spawn(ops, preserveFds, byRuntime ? undefined : cgroup));
   let pid = 0;
   let stageAReaped = false;
   const reapA = () => {
@@ -87,6 +100,17 @@ export function runInit(ops: readonly PlanOp[], preserveFds: number, events: Ses
       if (type === 'pid') {
         pid = Number(rest[0]);
         clock.mark('init stage A: cgroup join, namespaces, id maps, clone of the container process');
+        if (byRuntime) {
+          try {
+            if (!events.joinCgroup) throw new BerthError('the plan asks the runtime to join the cgroup, and nobody does');
+            events.joinCgroup(pid);
+          } catch (e) {
+            n.syncSend(syncFd, 'abort');
+            throw e;
+          }
+          n.syncSend(syncFd, 'joined');
+          clock.mark('the runtime: the process moved into the container\'s cgroup');
+        }
         reapA();
         events.onPid?.(pid);
         clock.mark('the runtime on the new pid: intent record, network devices moved in');
@@ -120,7 +144,7 @@ export function runInit(ops: readonly PlanOp[], preserveFds: number, events: Ses
         clock.mark('init stage B: pivot_root, sysctls, masked paths, credentials, up to ready');
         return { pid, ready: true };
       } else if (type === 'error') {
-        throw new BerthError(renderInitError(ops, rest));
+        throw new InitError(renderInitError(ops, rest), ops[Number(rest[0])]?.op, Number(rest[2]) || undefined);
       } else {
         throw new BerthError(`container init sent an unknown message: ${JSON.stringify(msg)}`);
       }

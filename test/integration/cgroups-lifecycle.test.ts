@@ -184,6 +184,29 @@ run('cgroups through the CLI', () => {
     for (const d of rec.created) expect(existsSync(d)).toBe(false);
   });
 
+  it('exec into a container at its pids limit starts (moved in by the runtime, as runc); its own forks are still refused', async () => {
+    b = makeBundle(['sleep', '300'], (c) => {
+      c.linux.resources = { ...c.linux.resources, pids: { limit: 1 } };
+    });
+    const id = await startContainer(b);
+    const rec = cgroupOf(b, id);
+    expect(readAt(rec, files.pidsMax(rec))).toBe('1');
+    const procs = join(rec.paths.pids ?? rec.paths['']!, 'cgroup.procs');
+    const members = () => readFileSync(procs, 'utf8').split('\n').filter(Boolean);
+    expect(members()).toHaveLength(1); // the sleep: full
+    // A fork into the full cgroup is refused (EAGAIN); a move into it is not.
+    const r = await cli(b, ['exec', '--detach', id, 'sleep', '300']);
+    ok(r);
+    expect(members()).toHaveLength(2);
+    // The exec'd shell is in (over the limit); the child it forks is not let in.
+    const f = await cli(b, ['exec', id, 'sh', '-c', '/bin/true && echo forked']);
+    expect(f.status).not.toBe(0);
+    expect(f.stdout).not.toMatch(/forked/);
+    expect(f.stderr).toMatch(/can't fork/);
+    ok(await cli(b, ['delete', '--force', id]));
+    for (const d of rec.created) expect(existsSync(d)).toBe(false);
+  }, 120_000);
+
   it('device rules inside a container: tun denied by default, allowed by a rule', async () => {
     const probe = async (extra: unknown[]): Promise<string> => {
       const bb = makeBundle(['sh', '-c', 'mknod /tmp/tun c 10 200 && { (exec 3<>/tmp/tun) 2>&1 && echo open-ok; }; echo x >/dev/null && echo null-ok'], (c) => {

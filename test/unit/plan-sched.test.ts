@@ -85,6 +85,21 @@ describe('execCPUAffinity', () => {
     expect(plan.slice(0, 4).map((o) => o.op)).toEqual(['CPU_AFFINITY', 'CGROUP_JOIN', 'CPU_AFFINITY', 'CLONE']);
   });
 
+  it('exec plan moved in by the runtime: no CGROUP_JOIN; JOIN_BY_RUNTIME right before CLONE; final in the process, after the move', () => {
+    const inp = {
+      initPid: 1, namespaces: [], cgroupProcs: ['/sys/fs/cgroup/cpuset/x/cgroup.procs'], process: { args: ['true'], cwd: '/', execCPUAffinity: { initial: '0', final: '1' } },
+      linux: {}, preserveFds: 0, joinByRuntime: true,
+    };
+    const ops = execPlan(inp).map((o) => o.op);
+    expect(ops).not.toContain('CGROUP_JOIN');
+    expect(ops.slice(0, 4)).toEqual(['CPU_AFFINITY', 'JOIN_BY_RUNTIME', 'CLONE', 'CPU_AFFINITY']);
+    // Without a cgroup there is nothing to move: the plan is as before.
+    expect(execPlan({ ...inp, cgroupProcs: [] }).map((o) => o.op)).not.toContain('JOIN_BY_RUNTIME');
+    // No affinity given: the reset runs in the process, after the move.
+    const reset = execPlan({ ...inp, process: { args: ['true'], cwd: '/' } }).map((o) => o.op);
+    expect(reset.slice(0, 3)).toEqual(['JOIN_BY_RUNTIME', 'CLONE', 'CPU_AFFINITY']);
+  });
+
   it('create: the init is reset after its cgroup joins, never given execCPUAffinity (config.md)', () => {
     const plan = planOfDefault((c) => (c.process.execCPUAffinity = { initial: '0', final: '1' }), { cgroupProcs: ['/a/cgroup.procs', '/b/cgroup.procs'] });
     const a = plan.slice(0, plan.findIndex((o) => o.op === 'CLONE'));
