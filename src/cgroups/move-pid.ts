@@ -2,7 +2,8 @@
  * Moving a process into a container's cgroup from outside it: one write of its pid to each
  * cgroup.procs (every v1 hierarchy, or the one v2 dir). The second try of an exec whose fork into
  * the cgroup the pids limit refused (JOIN_BY_RUNTIME, runc's only way): the kernel's pids limit
- * refuses a fork into a full cgroup but never a move, so that exec still starts. Kept apart from the managers so exec loads nothing else.
+ * refuses a fork into a full cgroup but never a move, so that exec still starts. Kept apart from
+ * the managers so exec loads nothing else.
  */
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
